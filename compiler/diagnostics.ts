@@ -1,0 +1,120 @@
+// Every refusal the compiler can make, in one table, and how diagnostics are printed.
+import { codeFrameColumns } from "@babel/code-frame";
+import * as path from "node:path";
+import ts from "typescript";
+
+/** The diagnostic codes: ADC1xxx are refusals of user code, ADC2xxx misuse of the operators. */
+export const Codes = {
+  UnsupportedSyntax: 1001,
+  UnsupportedType: 1002,
+  UnknownCall: 1003,
+  FreeVariable: 1004,
+  TryCatch: 1005,
+  Generator: 1006,
+  Async: 1007,
+  This: 1008,
+  Loop: 1009,
+  UnsupportedMath: 1010,
+  MissingReturn: 1011,
+  NotExported: 1012,
+  Closure: 1013,
+  NotAFunction: 2001,
+  BadOptions: 2002,
+} as const;
+
+export type Code = (typeof Codes)[keyof typeof Codes];
+
+/** One line per code, for `adc --help` and the README. */
+export const CodeDescriptions: Record<Code, string> = {
+  1001: "a syntax construct adc cannot differentiate",
+  1002: "a parameter, variable or result whose type is not number",
+  1003: "a call to a function adc cannot see and that has no derivative rule",
+  1004: "a free variable that is not a numeric module constant",
+  1005: "try/catch/finally or throw inside a differentiated function",
+  1006: "a generator function",
+  1007: "an async function or await",
+  1008: "`this` inside a differentiated function",
+  1009: "a loop (loops arrive with the tape; see the README)",
+  1010: "a Math member without a derivative (e.g. Math.random)",
+  1011: "a function that can end without returning a number",
+  1012: "a function from another file that is not exported, so generated code cannot call it",
+  1013: "a closure or nested function inside a differentiated function",
+  2001: "an operator argument that is not a function declaration adc can resolve",
+  2002: "operator options that are not a literal `{ wrt }` naming existing parameters",
+};
+
+export interface AdcDiagnostic {
+  readonly code: Code;
+  readonly message: string;
+  readonly fileName: string;
+  /** 1-based line and column of the construct. */
+  readonly line: number;
+  readonly column: number;
+  readonly start: number;
+  readonly length: number;
+  /** The whole source text, for the code frame. */
+  readonly sourceText: string;
+}
+
+/** Thrown inside the compiler to refuse a construct; caught at the pipeline's edge. */
+export class Refusal extends Error {
+  constructor(
+    readonly code: Code,
+    message: string,
+    readonly node: ts.Node,
+  ) {
+    super(message);
+  }
+}
+
+export function diagnosticAt(code: Code, message: string, node: ts.Node): AdcDiagnostic {
+  const sf = node.getSourceFile();
+  const start = node.getStart(sf);
+  const { line, character } = sf.getLineAndCharacterOfPosition(start);
+  return {
+    code,
+    message,
+    fileName: sf.fileName,
+    line: line + 1,
+    column: character + 1,
+    start,
+    length: node.getEnd() - start,
+    sourceText: sf.text,
+  };
+}
+
+/** `file.ts(line,col): error ADC1001: message`, as tsc prints, then a code frame. */
+export function formatDiagnostic(d: AdcDiagnostic, options: { cwd?: string; color?: boolean } = {}): string {
+  const file = options.cwd ? relativeTo(options.cwd, d.fileName) : d.fileName;
+  const head = `${file}(${d.line},${d.column}): error ADC${d.code}: ${d.message}`;
+  const endLoc = endOf(d);
+  const frame = codeFrameColumns(
+    d.sourceText,
+    { start: { line: d.line, column: d.column }, end: endLoc },
+    { highlightCode: options.color ?? false, linesAbove: 1, linesBelow: 1 },
+  );
+  return `${head}\n${frame}\n`;
+}
+
+function endOf(d: AdcDiagnostic): { line: number; column: number } {
+  const before = d.sourceText.slice(0, d.start + d.length).split("\n");
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+function relativeTo(cwd: string, fileName: string): string {
+  const rel = path.relative(cwd, fileName);
+  return rel.startsWith("..") ? fileName : rel;
+}
+
+/** The same diagnostic as a ts.Diagnostic, for tsc's own reporting under tspc. */
+export function toTsDiagnostic(d: AdcDiagnostic, file: ts.SourceFile): ts.Diagnostic {
+  return {
+    category: ts.DiagnosticCategory.Error,
+    code: d.code,
+    file,
+    start: d.start,
+    length: d.length,
+    messageText: `ADC${d.code}: ${d.message}`,
+    source: "adc",
+  };
+}

@@ -1,0 +1,43 @@
+// The one pipeline both entry points (the CLI and the ts-patch transformer) call:
+// frontend (TS → IR) → ad (reverse mode) → opt → backend (IR → TypeScript).
+import * as path from "node:path";
+import ts from "typescript";
+import type { AdcDiagnostic } from "./diagnostics";
+import { createProgram } from "./program";
+import { transformModule } from "./module";
+import { printFunctionsIr } from "./ir-dump";
+
+export type { AdcDiagnostic } from "./diagnostics";
+export { formatDiagnostic } from "./diagnostics";
+
+export interface CompileResult {
+  readonly fileName: string;
+  /** The transformed module; undefined when there are diagnostics. */
+  readonly code: string | undefined;
+  readonly diagnostics: readonly AdcDiagnostic[];
+}
+
+/** Transforms one source file of an existing program. */
+export function compileProgramFile(program: ts.Program, fileName: string): CompileResult {
+  const sourceFile = program.getSourceFile(path.resolve(fileName)) ?? program.getSourceFile(fileName);
+  if (!sourceFile) throw new Error(`adc: ${fileName} is not part of the program`);
+  const { code, diagnostics } = transformModule(program, sourceFile);
+  return { fileName: sourceFile.fileName, code: diagnostics.length > 0 ? undefined : code, diagnostics };
+}
+
+/** Reads, type-checks and transforms a file on disk. */
+export function compileFile(fileName: string): CompileResult {
+  return compileProgramFile(createProgram(fileName), fileName);
+}
+
+/** Transforms module text as if it were the file `fileName` (relative imports resolve from there). */
+export function compileSource(text: string, fileName = "input.ts"): CompileResult {
+  return compileProgramFile(createProgram(fileName, text), fileName);
+}
+
+/** The SSA IR of every function the file marks, as text (what `adc ir` prints). */
+export function irOfFile(fileName: string): { text: string; diagnostics: readonly AdcDiagnostic[] } {
+  const program = createProgram(fileName);
+  const sourceFile = program.getSourceFile(path.resolve(fileName))!;
+  return printFunctionsIr(program, sourceFile);
+}

@@ -1,0 +1,53 @@
+// Building a ts.Program for the CLI and the tests. The import "adc" resolves as in the user's
+// project when adc is installed there, and to this package's own runtime otherwise.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+
+export const compilerOptions: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Node16,
+  moduleResolution: ts.ModuleResolutionKind.Node16,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+  types: [],
+};
+
+/** This package's runtime entry: the sources when present (development), else the build. */
+function ownRuntime(): string {
+  const root = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
+  const source = path.join(root, "runtime", "index.ts");
+  return fs.existsSync(source) ? source : path.join(root, "dist", "runtime", "index.d.ts");
+}
+
+/** A program over `fileName` (and what it imports); `text` overrides the file's contents. */
+export function createProgram(fileName: string, text?: string): ts.Program {
+  const host = ts.createCompilerHost(compilerOptions, true);
+  const target = path.resolve(fileName);
+  if (text !== undefined) {
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, languageVersion, onError, shouldCreate) =>
+      path.resolve(name) === target
+        ? ts.createSourceFile(name, text, languageVersion, true)
+        : getSourceFile(name, languageVersion, onError, shouldCreate);
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (name) => path.resolve(name) === target || fileExists(name);
+  }
+  host.resolveModuleNameLiterals = (literals, containingFile, _redirect, options) =>
+    literals.map((literal) => {
+      const found = ts.resolveModuleName(literal.text, containingFile, options, host);
+      if (!found.resolvedModule && literal.text === "adc") {
+        const resolvedFileName = ownRuntime();
+        return {
+          resolvedModule: {
+            resolvedFileName,
+            extension: resolvedFileName.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts,
+            isExternalLibraryImport: false,
+          },
+        };
+      }
+      return found;
+    });
+  return ts.createProgram([target], compilerOptions, host);
+}

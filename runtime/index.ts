@@ -1,0 +1,16 @@
+// The `adc` package as users import it.
+export { grad, valueAndGrad, vjp, registerDerivatives } from "./operators";
+export type { RegisteredDerivatives } from "./operators";
+export { checkGrad, centralDifference } from "./check";
+export type { CheckGradOptions, CheckGradResult } from "./check";
+export type {
+  Cotangent,
+  GradFn,
+  GradOptions,
+  GradOut,
+  GradsOf,
+  Pullback,
+  ValueAndGradFn,
+  VjpFn,
+  Wrt,
+} from "./types";

@@ -1,0 +1,106 @@
+// The differentiation operators as users import them. The compiler replaces every call it can
+// resolve with the generated derivative functions, so at run time these bodies only run when
+// the transformer did not (they explain how to enable it), or for methods marked with `@grad`
+// whose derivatives were registered by the generated code.
+import type { GradFn, GradOptions, ValueAndGradFn, VjpFn, Wrt } from "./types";
+
+type AnyFn = (...args: any[]) => number;
+
+/** What the generated code registers for a method marked with `@grad`. */
+export interface RegisteredDerivatives {
+  /** Parameter names, in order, to resolve `wrt` by name. */
+  readonly params: readonly string[];
+  /** Fused value and full gradient (one entry per parameter, always a tuple). */
+  readonly valueAndGrad: (...args: any[]) => [number, unknown[]];
+}
+
+const DERIVATIVES = Symbol.for("adc.derivatives");
+
+/** Called by generated code for methods marked with `@grad`. Not for hand use. */
+export function registerDerivatives(fn: Function, derivatives: RegisteredDerivatives): void {
+  Object.defineProperty(fn, DERIVATIVES, { value: derivatives, enumerable: false });
+}
+
+function registered(fn: Function): RegisteredDerivatives | undefined {
+  return (fn as unknown as Record<symbol, RegisteredDerivatives | undefined>)[DERIVATIVES];
+}
+
+export function notCompiled(operator: string, fn: unknown): Error {
+  const name = typeof fn === "function" && fn.name ? fn.name : "f";
+  return new Error(
+    `adc: ${operator}(${name}) was not compiled. adc differentiates at build time: ` +
+      `add { "transform": "adc/transformer", "transformProgram": true } to ` +
+      `compilerOptions.plugins in tsconfig.json and build with tspc, or run \`adc compile <file.ts>\`.`,
+  );
+}
+
+function isDecoratorContext(x: unknown): x is { kind: string } {
+  return typeof x === "object" && x !== null && typeof (x as { kind?: unknown }).kind === "string";
+}
+
+/** Picks the requested gradients out of the full tuple, bare for a single `wrt`. */
+function selector(d: RegisteredDerivatives, wrt: Wrt | undefined): (all: unknown[]) => unknown {
+  const index = (w: number | string): number => {
+    const i = typeof w === "number" ? w : d.params.indexOf(w);
+    if (i < 0 || i >= d.params.length) throw new Error(`adc: no parameter ${JSON.stringify(w)}`);
+    return i;
+  };
+  if (wrt === undefined) return d.params.length === 1 ? (all) => all[0] : (all) => all;
+  if (typeof wrt === "number" || typeof wrt === "string") {
+    const i = index(wrt);
+    return (all) => all[i];
+  }
+  const picks = wrt.map(index);
+  return (all) => picks.map((i) => all[i]);
+}
+
+function lookup(operator: string, f: Function, options: unknown): RegisteredDerivatives {
+  if (isDecoratorContext(options)) throw notCompiled(`@${operator}`, f);
+  const d = registered(f);
+  if (!d) throw notCompiled(operator, f);
+  return d;
+}
+
+/**
+ * The gradient of a scalar function: one entry per parameter (bare for a single parameter).
+ * Also usable as a method decorator, `@grad`, which compiles the method where it is defined.
+ */
+export function grad<F extends AnyFn>(f: F): GradFn<F>;
+export function grad<F extends AnyFn, const W extends Wrt>(f: F, options: GradOptions<W>): GradFn<F, W>;
+export function grad(f: Function, context: ClassMethodDecoratorContext): void;
+export function grad(f: Function, options?: unknown): unknown {
+  const d = lookup("grad", f, options);
+  const pick = selector(d, (options as GradOptions | undefined)?.wrt);
+  return (...args: unknown[]) => pick(d.valueAndGrad(...args)[1]);
+}
+
+/** The value and the gradient together, in one pass. */
+export function valueAndGrad<F extends AnyFn>(f: F): ValueAndGradFn<F>;
+export function valueAndGrad<F extends AnyFn, const W extends Wrt>(
+  f: F,
+  options: GradOptions<W>,
+): ValueAndGradFn<F, W>;
+export function valueAndGrad(f: AnyFn, options?: unknown): unknown {
+  const d = lookup("valueAndGrad", f, options);
+  const pick = selector(d, (options as GradOptions | undefined)?.wrt);
+  return (...args: unknown[]) => {
+    const [value, all] = d.valueAndGrad(...args);
+    return [value, pick(all)];
+  };
+}
+
+/** The value and a pullback: `pullback(seed)` returns seed × the gradient (all parameters). */
+export function vjp<F extends AnyFn>(f: F): VjpFn<F> {
+  const d = lookup("vjp", f, undefined);
+  const pick = selector(d, undefined);
+  // A registered method has only its fused gradient; the output is scalar, so the pullback of
+  // a seed is the gradient scaled by it.
+  return ((...args: unknown[]) => {
+    const [value, all] = d.valueAndGrad(...args);
+    return [value, (seed: number) => pick(all.map((g) => scaleBy(g, seed)))];
+  }) as VjpFn<F>;
+}
+
+function scaleBy(g: unknown, s: number): unknown {
+  return typeof g === "number" ? g * s : (g as unknown[]).map((x) => scaleBy(x, s));
+}
