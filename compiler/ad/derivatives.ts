@@ -1,0 +1,132 @@
+// The derivative functions adc generates for a function, as IR plus a signature for the backend:
+//   grad          fused forward + reverse sweep, seed 1, returns the gradient
+//   valueAndGrad  the same, returning the value too
+//   pullback      fused, seed as a parameter; what callers' reverse sweeps call
+//   forward / adjoint  the split used by vjp: the forward sweep returns the value and the residuals
+//                 the adjoint reads; the adjoint runs the reverse sweep from the residuals and a seed.
+import type { FunctionSpec, ResultSpec } from "../backend/emit";
+import type { Func, Region, Value } from "../ir/types";
+import { freeValues } from "../ir/walk";
+import { optimize } from "../opt";
+import { reverseSweep } from "./reverse";
+
+export type Kind = "grad" | "valueAndGrad" | "pullback" | "vjp";
+
+export interface DerivativeRequest {
+  readonly kind: Kind;
+  /** Parameter indices differentiated, in result order. */
+  readonly wrt: readonly number[];
+  /** Return a single gradient bare instead of in a one-element tuple. */
+  readonly bare: boolean;
+}
+
+export interface Names {
+  readonly fn: string;
+  /** For vjp: the forward, adjoint and residual type names. */
+  readonly forward?: string;
+  readonly adjoint?: string;
+  readonly residuals?: string;
+  /** Fresh local names for the residual fields. */
+  readonly field: (v: Value) => string;
+}
+
+/** The seed parameter's name, distinct from the function's own parameters. */
+function seedName(func: Func): string {
+  let name = "seed";
+  for (let i = 2; func.params.some((p) => p.name === name); i++) name = `seed_${i}`;
+  return name;
+}
+
+const valueParams = (func: Func) => func.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name }));
+
+function fused(func: Func, wrt: readonly number[], seed: "one" | "param", withValue: boolean) {
+  const sweep = reverseSweep(func, { wrt, seed });
+  const body: Region = {
+    ops: [...sweep.forward.ops, ...sweep.reverse.ops],
+    yields: withValue ? [sweep.value, ...sweep.adjoints] : [...sweep.adjoints],
+  };
+  optimize(body);
+  return { sweep, body };
+}
+
+function gradients(values: readonly Value[], bare: boolean): ResultSpec {
+  return bare && values.length === 1
+    ? { kind: "value", value: values[0] }
+    : { kind: "tuple", items: values.map((value) => ({ kind: "value" as const, value })) };
+}
+
+export function derivativeFunctions(func: Func, request: DerivativeRequest, names: Names, what: string): FunctionSpec[] {
+  const wrtNames = request.wrt.map((i) => func.params[i].name).join(", ");
+  switch (request.kind) {
+    case "grad": {
+      const { body } = fused(func, request.wrt, "one", false);
+      return [{
+        name: names.fn,
+        doc: `Gradient of ${what} with respect to ${wrtNames}.`,
+        params: valueParams(func),
+        body,
+        result: gradients(body.yields, request.bare),
+      }];
+    }
+    case "valueAndGrad": {
+      const { body } = fused(func, request.wrt, "one", true);
+      const [value, ...grads] = body.yields;
+      return [{
+        name: names.fn,
+        doc: `Value and gradient of ${what} with respect to ${wrtNames}.`,
+        params: valueParams(func),
+        body,
+        result: { kind: "tuple", items: [{ kind: "value", value }, gradients(grads, request.bare)] },
+      }];
+    }
+    case "pullback": {
+      const { sweep, body } = fused(func, request.wrt, "param", false);
+      return [{
+        name: names.fn,
+        doc: `Pullback of ${what}: seed × ∂${func.name}/∂(${wrtNames}), recomputing the forward sweep.`,
+        params: [...valueParams(func), { kind: "value", value: sweep.seed, name: seedName(func) }],
+        body,
+        result: gradients(body.yields, true),
+      }];
+    }
+    case "vjp":
+      return splitForVjp(func, request, names, what);
+  }
+}
+
+function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what: string): FunctionSpec[] {
+  const sweep = reverseSweep(func, { wrt: request.wrt, seed: "param" });
+  const adjointBody = sweep.reverse;
+  optimize(adjointBody);
+  const residuals = freeValues(adjointBody).filter((v) => v !== sweep.seed);
+  const fields = residuals.map((value) => ({ name: names.field(value), value }));
+  const forwardBody: Region = { ops: sweep.forward.ops, yields: [sweep.value, ...residuals] };
+  optimize(forwardBody);
+  const [value, ...kept] = forwardBody.yields;
+  const wrtNames = request.wrt.map((i) => func.params[i].name).join(", ");
+  return [
+    {
+      name: names.forward!,
+      doc: `Forward sweep of ${what}: its value and the residuals its adjoint reads.`,
+      params: valueParams(func),
+      body: forwardBody,
+      result: {
+        kind: "tuple",
+        items: [
+          { kind: "value", value },
+          { kind: "struct", typeName: names.residuals!, fields: kept.map((v, i) => ({ name: fields[i].name, value: v })) },
+        ],
+      },
+    },
+    {
+      name: names.adjoint!,
+      doc: `Reverse sweep of ${what}: seed × ∂${func.name}/∂(${wrtNames}) from the forward sweep's residuals.`,
+      params: [
+        { kind: "struct", name: "residuals", typeName: names.residuals!, fields },
+        { kind: "value", value: sweep.seed, name: seedName(func) },
+      ],
+      body: adjointBody,
+      result: gradients(adjointBody.yields, true),
+    },
+  ];
+}

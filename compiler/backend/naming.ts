@@ -1,0 +1,59 @@
+// Names for values in generated code: source names where the value has one, `<name>_bar` for
+// adjoints, `t1, t2, …` for temporaries; never a name the user's module already uses.
+import type { Value } from "../ir/types";
+
+const reserved = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
+    "yield let static implements interface package private protected public await arguments eval undefined NaN " +
+    "Infinity Math Number Object Array").split(" "),
+);
+
+export class Naming {
+  private readonly taken: Set<string>;
+  private readonly names = new Map<Value, string>();
+  private temps = 0;
+
+  constructor(taken: Iterable<string>) {
+    this.taken = new Set([...reserved, ...taken]);
+  }
+
+  /** A naming for a function's locals: it avoids every name taken here so far. */
+  child(): Naming {
+    return new Naming(this.taken);
+  }
+
+  /** A fresh identifier based on `base`. */
+  fresh(base: string): string {
+    const clean = /^[A-Za-z_$][\w$]*$/.test(base) ? base : "t";
+    let name = clean;
+    for (let i = 2; this.taken.has(name); i++) name = `${clean}_${i}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  /** Binds a value to a given name (parameters). */
+  bind(v: Value, name: string): void {
+    this.names.set(v, name);
+    this.taken.add(name);
+  }
+
+  has(v: Value): boolean {
+    return this.names.has(v);
+  }
+
+  of(v: Value): string {
+    let name = this.names.get(v);
+    if (name === undefined) {
+      if (v.hint !== undefined) name = this.fresh(v.hint);
+      else if (v.adjointOf !== undefined) name = this.fresh(`${this.of(v.adjointOf)}_bar`);
+      else {
+        do name = `t${++this.temps}`;
+        while (this.taken.has(name));
+        this.taken.add(name);
+      }
+      this.names.set(v, name);
+    }
+    return name;
+  }
+}

@@ -1,0 +1,101 @@
+// Marker discovery: the calls `grad(f)`, `valueAndGrad(f, { wrt })`, `vjp(f)` and the `@grad`
+// decorator, resolved through the type checker so aliases and re-exports of the operators and of
+// the functions still count.
+import ts from "typescript";
+import { Codes, diagnosticAt, type AdcDiagnostic } from "../diagnostics";
+import { resolveFunction, resolveOperator, type FunctionLike, type OperatorName } from "./resolve";
+
+export type Marker =
+  | {
+      readonly kind: "call";
+      readonly node: ts.CallExpression;
+      readonly operator: OperatorName;
+      readonly decl: FunctionLike;
+      readonly wrt: number[];
+      readonly bare: boolean;
+    }
+  | { readonly kind: "decorator"; readonly node: ts.Decorator; readonly decl: FunctionLike };
+
+export function findMarkers(checker: ts.TypeChecker, sourceFile: ts.SourceFile) {
+  const markers: Marker[] = [];
+  const diagnostics: AdcDiagnostic[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isDecorator(node) && ts.isMethodDeclaration(node.parent)) {
+      if (resolveOperator(checker, node.expression) === "grad") {
+        markers.push({ kind: "decorator", node, decl: node.parent });
+        return;
+      }
+    }
+    if (ts.isCallExpression(node)) {
+      const operator = resolveOperator(checker, node.expression);
+      if (operator) {
+        const marker = callMarker(checker, node, operator, diagnostics);
+        if (marker) markers.push(marker);
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return { markers, diagnostics };
+}
+
+function callMarker(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+  operator: OperatorName,
+  diagnostics: AdcDiagnostic[],
+): Marker | undefined {
+  const [target, options, ...extra] = call.arguments;
+  const decl = target && resolveFunction(checker, target);
+  if (!decl || extra.length > 0) {
+    diagnostics.push(diagnosticAt(Codes.NotAFunction, `${operator}(…) needs a function declaration or static method it can resolve at compile time`, target ?? call));
+    return undefined;
+  }
+  const params = decl.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ""));
+  const all = params.map((_, i) => i);
+  if (!options) return { kind: "call", node: call, operator, decl, wrt: all, bare: params.length === 1 };
+  if (operator === "vjp") {
+    diagnostics.push(diagnosticAt(Codes.BadOptions, "vjp takes no options: its pullback returns every parameter's adjoint", options));
+    return undefined;
+  }
+  const wrt = parseWrt(options, params);
+  if (typeof wrt === "string") {
+    diagnostics.push(diagnosticAt(Codes.BadOptions, wrt, options));
+    return undefined;
+  }
+  return { kind: "call", node: call, operator, decl, wrt: wrt.indices, bare: wrt.bare };
+}
+
+/** `{ wrt: 0 }`, `{ wrt: "x" }` (bare gradient) or `{ wrt: [1, "y"] }` (tuple), literally. */
+function parseWrt(options: ts.Expression, params: string[]): { indices: number[]; bare: boolean } | string {
+  if (!ts.isObjectLiteralExpression(options)) return "options must be an object literal like { wrt: [\"x\"] }";
+  const props = options.properties;
+  const wrt = props.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === "wrt");
+  if (props.length !== 1 || !wrt || !ts.isPropertyAssignment(wrt)) return "the only option is wrt: a parameter name or index, or a list of them";
+  const one = (e: ts.Expression): number | string => {
+    if (ts.isNumericLiteral(e)) {
+      const i = Number(e.text);
+      return Number.isInteger(i) && i < params.length ? i : `no parameter at index ${e.text}`;
+    }
+    if (ts.isStringLiteral(e)) {
+      const i = params.indexOf(e.text);
+      return i >= 0 ? i : `no parameter named '${e.text}' (parameters: ${params.join(", ")})`;
+    }
+    return "wrt entries must be literal parameter names or indices";
+  };
+  const init = wrt.initializer;
+  if (ts.isArrayLiteralExpression(init)) {
+    const indices: number[] = [];
+    for (const e of init.elements) {
+      const i = one(e);
+      if (typeof i === "string") return i;
+      if (indices.includes(i)) return `parameter ${params[i]} is listed twice`;
+      indices.push(i);
+    }
+    if (indices.length === 0) return "wrt must name at least one parameter";
+    return { indices, bare: false };
+  }
+  const i = one(init);
+  return typeof i === "string" ? i : { indices: [i], bare: true };
+}

@@ -1,0 +1,37 @@
+// What the frontend refuses, construct by construct: one table from syntax kind to the
+// diagnostic a user sees. Anything not lowered and not listed gets the generic ADC1001.
+import ts from "typescript";
+import { Codes, Refusal, type Code } from "../diagnostics";
+
+const statementRefusals: [(s: ts.Statement) => boolean, Code, string][] = [
+  [(s) => ts.isForStatement(s) || ts.isForOfStatement(s) || ts.isForInStatement(s) || ts.isWhileStatement(s) || ts.isDoStatement(s),
+    Codes.Loop, "loops are not supported yet"],
+  [ts.isTryStatement, Codes.TryCatch, "try/catch cannot be differentiated"],
+  [ts.isThrowStatement, Codes.TryCatch, "throw cannot be differentiated"],
+  [(s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s), Codes.Closure, "nested functions and classes are not supported inside a differentiated function"],
+  [ts.isSwitchStatement, Codes.UnsupportedSyntax, "switch is not supported; use if/else"],
+];
+
+export function refuseStatement(s: ts.Statement): never {
+  for (const [test, code, message] of statementRefusals) {
+    if (test(s)) throw new Refusal(code, message, s);
+  }
+  throw new Refusal(Codes.UnsupportedSyntax, `${ts.SyntaxKind[s.kind]} is not supported in a differentiated function`, s);
+}
+
+const expressionRefusals: [(e: ts.Expression) => boolean, Code, string][] = [
+  [(e) => e.kind === ts.SyntaxKind.ThisKeyword, Codes.This, "`this` is not supported in a differentiated function"],
+  [(e) => ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e), Codes.Closure, "closures are not supported inside a differentiated function"],
+  [ts.isAwaitExpression, Codes.Async, "await cannot be differentiated"],
+  [ts.isYieldExpression, Codes.Generator, "yield cannot be differentiated"],
+  [(e) => ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e), Codes.UnsupportedType, "strings are not numbers"],
+  [(e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e) || ts.isElementAccessExpression(e) || ts.isNewExpression(e),
+    Codes.UnsupportedType, "arrays and objects are not supported yet; only number"],
+];
+
+export function refuseExpression(e: ts.Expression): never {
+  for (const [test, code, message] of expressionRefusals) {
+    if (test(e)) throw new Refusal(code, message, e);
+  }
+  throw new Refusal(Codes.UnsupportedSyntax, `${ts.SyntaxKind[e.kind]} is not supported in a differentiated function`, e);
+}

@@ -1,0 +1,65 @@
+// Symbol resolution through the type checker: what a name in user code really refers to.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+
+export type FunctionLike = ts.FunctionDeclaration | ts.MethodDeclaration;
+
+/** The symbol behind an expression, following import aliases and re-exports. */
+export function resolveSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  let symbol = checker.getSymbolAtLocation(node);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return symbol;
+}
+
+/** The function declaration (with a body) an expression names, if any. */
+export function resolveFunction(checker: ts.TypeChecker, node: ts.Expression): FunctionLike | undefined {
+  const symbol = resolveSymbol(checker, node);
+  const decl = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+  if (decl && (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) && decl.body) return decl;
+  // Overloaded functions: the implementation is the declaration with a body.
+  const impl = symbol?.declarations?.find(
+    (d): d is FunctionLike => (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.body !== undefined,
+  );
+  return impl;
+}
+
+/** A stable, readable base name for generated code: `f`, or `Model_loss` for a method. */
+export function functionKey(decl: FunctionLike): string {
+  const own = decl.name && ts.isIdentifier(decl.name) ? decl.name.text : "anonymous";
+  if (ts.isMethodDeclaration(decl) && ts.isClassLike(decl.parent)) {
+    return `${decl.parent.name?.text ?? "Class"}_${own}`;
+  }
+  return own;
+}
+
+/** True for declarations in adc's own runtime (where grad, valueAndGrad, vjp are declared). */
+export function isAdcRuntime(decl: ts.Declaration): boolean {
+  const file = decl.getSourceFile().fileName;
+  return /[\\/]runtime[\\/]operators\.(d\.ts|ts)$/.test(file) && packageNameOf(file) === "adc";
+}
+
+const packageNames = new Map<string, string | undefined>();
+
+/** The name in the nearest package.json above a file. */
+function packageNameOf(file: string): string | undefined {
+  const dir = path.dirname(file);
+  if (packageNames.has(dir)) return packageNames.get(dir);
+  const manifest = path.join(dir, "package.json");
+  let name: string | undefined;
+  if (fs.existsSync(manifest)) name = JSON.parse(fs.readFileSync(manifest, "utf8")).name;
+  else if (path.dirname(dir) !== dir) name = packageNameOf(dir);
+  packageNames.set(dir, name);
+  return name;
+}
+
+export const operatorNames = ["grad", "valueAndGrad", "vjp"] as const;
+export type OperatorName = (typeof operatorNames)[number];
+
+/** Which adc operator a call's callee is, if any. */
+export function resolveOperator(checker: ts.TypeChecker, callee: ts.Expression): OperatorName | undefined {
+  const symbol = resolveSymbol(checker, callee);
+  const decl = symbol?.declarations?.[0];
+  if (!decl || !isAdcRuntime(decl)) return undefined;
+  return (operatorNames as readonly string[]).includes(symbol!.name) ? (symbol!.name as OperatorName) : undefined;
+}

@@ -1,0 +1,80 @@
+// Creates values and appends ops to the current region. One builder per function being built.
+import type { Attrs, Loc, Op, Region, Type, Value } from "./types";
+import { bool, f64 } from "./types";
+
+export class Builder {
+  private nextId = 0;
+  region: Region = { ops: [], yields: [] };
+  /** Location stamped on every op emitted until it changes. */
+  loc: Loc | undefined;
+
+  constructor(startId = 0) {
+    this.nextId = startId;
+  }
+
+  value(type: Type, hint?: string): Value {
+    return { id: this.nextId++, type, hint };
+  }
+
+  emit(prim: string, args: Value[], resultTypes: Type[], attrs: Attrs = {}, regions: Region[] = []): Op {
+    const results = resultTypes.map((t) => this.value(t));
+    const op: Op = { prim, args, results, attrs, regions, loc: this.loc };
+    this.region.ops.push(op);
+    return op;
+  }
+
+  /** Emits a single-result op and returns its result. */
+  op(prim: string, args: Value[], type: Type = f64, attrs: Attrs = {}): Value {
+    return this.emit(prim, args, [type], attrs).results[0];
+  }
+
+  const(value: number): Value {
+    return this.op("const", [], f64, { value });
+  }
+
+  bool(value: boolean): Value {
+    return this.op("const", [], bool, { value });
+  }
+
+  /** Builds ops into a fresh region and restores the current one afterwards. */
+  inRegion<T>(build: () => T): { region: Region; result: T } {
+    const saved = this.region;
+    const region: Region = { ops: [], yields: [] };
+    this.region = region;
+    try {
+      return { region, result: build() };
+    } finally {
+      this.region = saved;
+    }
+  }
+
+  /** Appends ops to an existing region (e.g. a branch built earlier). */
+  into<T>(region: Region, build: () => T): T {
+    const saved = this.region;
+    this.region = region;
+    try {
+      return build();
+    } finally {
+      this.region = saved;
+    }
+  }
+
+  add(a: Value, b: Value): Value {
+    return this.op("add", [a, b]);
+  }
+  sub(a: Value, b: Value): Value {
+    return this.op("sub", [a, b]);
+  }
+  mul(a: Value, b: Value): Value {
+    return this.op("mul", [a, b]);
+  }
+  div(a: Value, b: Value): Value {
+    return this.op("div", [a, b]);
+  }
+  neg(a: Value): Value {
+    return this.op("neg", [a]);
+  }
+  call(prim: string, ...args: Value[]): Value {
+    return this.op(prim, args);
+  }
+}

@@ -1,0 +1,75 @@
+// The SSA IR: typed values, ops with structured regions (MLIR's scf style, not a CFG with phis).
+// An `if` op has two regions whose yields become its results; a function body is a region
+// whose yields are the function's results. Regions may use any value defined above them.
+
+export type Type =
+  | { readonly kind: "f64" }
+  | { readonly kind: "bool" }
+  | { readonly kind: "int" }
+  | { readonly kind: "array"; readonly element: Type }
+  | { readonly kind: "tensor" }
+  | { readonly kind: "struct"; readonly fields: readonly { name: string; type: Type }[] }
+  | { readonly kind: "tuple"; readonly elements: readonly Type[] };
+
+export const f64: Type = { kind: "f64" };
+export const bool: Type = { kind: "bool" };
+export const int: Type = { kind: "int" };
+
+/** Only f64 values (and aggregates of them, later) carry derivatives; int and bool never do. */
+export function isDifferentiable(type: Type): boolean {
+  return type.kind === "f64" || type.kind === "array" || type.kind === "tensor";
+}
+
+/** Where a value or op came from in the user's source. */
+export interface Loc {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Value {
+  readonly id: number;
+  readonly type: Type;
+  // Naming annotations only (never semantics), so passes may set them after creation.
+  /** The source name this value is known by (a variable, a parameter), used to name it in output. */
+  hint?: string;
+  /** Set on adjoint values: the primal value whose adjoint this is (named `<primal>_bar`). */
+  adjointOf?: Value;
+}
+
+export interface Op {
+  /** The primitive: a key of the rule table, or a structural op ("const", "call", "if", "select"). */
+  readonly prim: string;
+  readonly args: Value[];
+  readonly results: Value[];
+  readonly attrs: Attrs;
+  readonly regions: Region[];
+  readonly loc?: Loc;
+}
+
+export interface Attrs {
+  /** For "const". */
+  readonly value?: number | boolean;
+  /** For "call": the callee's key in the module's function table. */
+  readonly callee?: string;
+  /** For "call": which derivative of the callee (undefined: the primal). */
+  readonly variant?: "pullback";
+}
+
+export interface Region {
+  ops: Op[];
+  yields: Value[];
+}
+
+export interface Param {
+  readonly value: Value;
+  readonly name: string;
+}
+
+export interface Func {
+  readonly name: string;
+  readonly params: Param[];
+  readonly body: Region;
+  readonly loc?: Loc;
+}

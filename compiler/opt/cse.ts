@@ -1,0 +1,42 @@
+// Common-subexpression elimination by scoped value numbering: an op identical to one that
+// dominates it (same primitive, operands and attributes) reuses that op's results. Every op in
+// this language is pure, calls included.
+import type { Op, Region, Value } from "../ir/types";
+import { substitute } from "../ir/walk";
+
+export function cse(body: Region): void {
+  const replace = new Map<Value, Value>();
+  cseRegion(body, new Map(), replace);
+  substitute(body, replace);
+}
+
+function keyOf(op: Op, sub: (v: Value) => Value): string | undefined {
+  if (op.regions.length > 0) return undefined;
+  const value = op.attrs.value;
+  const attr = typeof value === "number" && Object.is(value, -0) ? "-0" : String(value);
+  return `${op.prim}(${op.args.map((a) => sub(a).id).join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}`;
+}
+
+function cseRegion(region: Region, seen: Map<string, Op>, replace: Map<Value, Value>): void {
+  const sub = (v: Value) => replace.get(v) ?? v;
+  const kept: Op[] = [];
+  for (const op of region.ops) {
+    op.regions.forEach((r) => cseRegion(r, new Map(seen), replace));
+    const key = keyOf(op, sub);
+    const earlier = key === undefined ? undefined : seen.get(key);
+    if (earlier) {
+      op.results.forEach((r, i) => {
+        const keep = earlier.results[i];
+        if (keep.hint === undefined && keep.adjointOf === undefined) {
+          keep.hint = r.hint;
+          keep.adjointOf = r.adjointOf;
+        }
+        replace.set(r, keep);
+      });
+      continue;
+    }
+    if (key !== undefined) seen.set(key, op);
+    kept.push(op);
+  }
+  region.ops = kept;
+}

@@ -1,0 +1,99 @@
+// Constant folding and the algebraic identities that are exact in IEEE arithmetic (x·1, x+0, …),
+// plus `if` on a constant condition. Never folds 0·x (NaN and ∞ must survive).
+import type { Op, Region, Value } from "../ir/types";
+import { primitives } from "../ir/primitives";
+import { Builder } from "../ir/builder";
+
+type Replacements = Map<Value, Value>;
+
+export function fold(body: Region, b: Builder): void {
+  foldRegion(body, new Map(), new Map(), b);
+}
+
+function foldRegion(region: Region, consts: Map<Value, number | boolean>, replace: Replacements, b: Builder): void {
+  const out: Op[] = [];
+  const sub = (v: Value) => replace.get(v) ?? v;
+  for (const op of region.ops) {
+    for (let i = 0; i < op.args.length; i++) op.args[i] = sub(op.args[i]);
+    if (op.prim === "const") {
+      consts.set(op.results[0], op.attrs.value!);
+      out.push(op);
+      continue;
+    }
+    if (op.prim === "if") {
+      op.regions.forEach((r) => foldRegion(r, new Map(consts), replace, b));
+      const cond = consts.get(op.args[0]);
+      if (cond !== undefined) {
+        const taken = op.regions[cond ? 0 : 1];
+        out.push(...taken.ops);
+        op.results.forEach((r, i) => alias(replace, r, taken.yields[i]));
+        continue;
+      }
+      out.push(op);
+      continue;
+    }
+    const simpler = simplify(op, consts, b);
+    if (simpler === undefined) {
+      out.push(op);
+    } else if ("value" in simpler) {
+      const c: Op = { ...op, prim: "const", args: [], attrs: { value: simpler.value }, regions: [] };
+      consts.set(op.results[0], simpler.value);
+      out.push(c);
+    } else if ("alias" in simpler) {
+      alias(replace, op.results[0], simpler.alias);
+    } else {
+      out.push({ ...op, prim: simpler.prim, args: simpler.args });
+    }
+  }
+  region.ops = out;
+  for (let i = 0; i < region.yields.length; i++) region.yields[i] = sub(region.yields[i]);
+}
+
+/** `from` is replaced by `to`; naming annotations move over when `to` has none. */
+function alias(replace: Replacements, from: Value, to: Value): void {
+  const target = replace.get(to) ?? to;
+  if (target.hint === undefined && target.adjointOf === undefined) {
+    target.hint = from.hint;
+    target.adjointOf = from.adjointOf;
+  }
+  replace.set(from, target);
+}
+
+type Simplified = { value: number | boolean } | { alias: Value } | { prim: string; args: Value[] };
+
+function simplify(op: Op, consts: Map<Value, number | boolean>, _b: Builder): Simplified | undefined {
+  const p = primitives.get(op.prim);
+  if (!p) return undefined;
+  const cs = op.args.map((a) => consts.get(a));
+  if (op.args.length > 0 && cs.every((c) => c !== undefined)) return { value: p.evaluate(...cs) };
+  const [x, y] = op.args;
+  const [cx, cy] = cs;
+  switch (op.prim) {
+    case "add":
+      if (cy === 0) return { alias: x };
+      if (cx === 0) return { alias: y };
+      break;
+    case "sub":
+      if (cy === 0) return { alias: x };
+      if (cx === 0) return { prim: "neg", args: [y] };
+      break;
+    case "mul":
+      if (cy === 1) return { alias: x };
+      if (cx === 1) return { alias: y };
+      if (cy === -1) return { prim: "neg", args: [x] };
+      if (cx === -1) return { prim: "neg", args: [y] };
+      break;
+    case "div":
+      if (cy === 1) return { alias: x };
+      break;
+    case "pow":
+      if (cy === 1) return { alias: x };
+      if (cy === 2) return { prim: "mul", args: [x, x] };
+      break;
+    case "select":
+      if (cs[0] !== undefined) return { alias: cs[0] ? op.args[1] : op.args[2] };
+      if (op.args[1] === op.args[2]) return { alias: op.args[1] };
+      break;
+  }
+  return undefined;
+}

@@ -1,0 +1,15 @@
+// The optimisation pipeline run on every generated function.
+import { Builder } from "../ir/builder";
+import type { Region } from "../ir/types";
+import { cse } from "./cse";
+import { dce } from "./dce";
+import { fold } from "./fold";
+
+export function optimize(body: Region): void {
+  const b = new Builder();
+  for (let round = 0; round < 2; round++) {
+    fold(body, b);
+    cse(body);
+    dce(body);
+  }
+}
