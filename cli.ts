@@ -1,0 +1,212 @@
+// The `adc` command: argument parsing and printing only. Everything else is the pipeline in
+// compiler/index.ts, which the ts-patch transformer calls too.
+//
+// Exit codes: 0 success; 1 the input has adc diagnostics (printed to stderr); 2 usage error
+// (unknown command or option, missing or unreadable input, unwritable output); 3 internal error
+// (a bug in adc: the message is printed, the stack only with ADC_DEBUG=1).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { compileFile, irOfFile } from "./compiler";
+import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
+
+export const ExitCode = { Ok: 0, Diagnostics: 1, Usage: 2, Internal: 3 } as const;
+
+const COMMANDS: Record<string, string> = {
+  compile: "print the module with the generated derivative functions (or write it with -o)",
+  ir: "print the SSA IR of every function the file marks for differentiation",
+};
+
+/** A problem with how adc was invoked: one line, then a pointer to --help, exit 2. */
+class UsageError extends Error {}
+
+function usage(): string {
+  const codes = Object.entries(CodeDescriptions)
+    .map(([code, text]) => `  ADC${code}  ${text}`)
+    .join("\n");
+  const commands = Object.entries(COMMANDS)
+    .map(([name, text]) => `  ${name.padEnd(9)}${text}`)
+    .join("\n");
+  return `Usage: adc <command> <file.ts> [options]
+
+adc differentiates TypeScript functions at build time: every function passed to grad, valueAndGrad
+or vjp (imported from "adc") gets generated derivative functions, and the calls are replaced.
+
+Commands:
+${commands}
+
+Options:
+  -o, --output <file>  write the result to <file> instead of stdout (written atomically)
+  -h, --help           show this help
+      --version        print the version
+
+Exit codes:
+  0  success
+  1  the file has diagnostics (printed to stderr); nothing is written
+  2  usage error: unknown command or option, missing or unreadable input, unwritable output
+  3  internal error in adc (please report it; ADC_DEBUG=1 prints the stack)
+
+Diagnostic codes:
+${codes}
+
+With tsc: add { "transform": "adc/transformer", "transformProgram": true } to
+compilerOptions.plugins in tsconfig.json and build with tspc (from ts-patch).
+`;
+}
+
+function version(): string {
+  // cli.ts runs from the repository root (tsx) or from dist/ (built): find package.json upwards.
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "adc" && pkg.version) return pkg.version;
+    }
+    if (path.dirname(dir) === dir) return "unknown";
+  }
+}
+
+interface Invocation {
+  readonly command?: string;
+  readonly file?: string;
+  readonly output?: string;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+function parse(argv: string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        output: { type: "string", short: "o" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    // parseArgs throws TypeErrors with codes ERR_PARSE_ARGS_*; their messages are user-facing,
+    // but the one for an unknown option goes on about positionals: keep its first clause.
+    const message = (error as Error).message;
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : message);
+  }
+  const { values, positionals } = parsed;
+  const [command, file, ...extra] = positionals;
+  const invocation = {
+    command,
+    file,
+    output: values.output,
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+  if (invocation.help || invocation.version) return invocation;
+  if (command === undefined) throw new UsageError("missing command");
+  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command '${command}'`);
+  if (file === undefined) throw new UsageError(`missing input file: adc ${command} <file.ts>`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (!/\.(c|m)?tsx?$/.test(file) || file.endsWith(".d.ts")) {
+    throw new UsageError(`${file}: expected a TypeScript source file (.ts)`);
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new UsageError(`${file}: no such file`);
+  }
+  if (!stat.isFile()) throw new UsageError(`${file}: not a file`);
+  return invocation;
+}
+
+/** Writes via a temporary file in the same directory and a rename: never a half-written file. */
+function writeAtomically(file: string, text: string): void {
+  const target = path.resolve(file);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
+  );
+  try {
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, target);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    // Node's message names the temporary file: keep only the reason ("ENOENT: no such file …").
+    const reason = (error as Error).message.split(", ")[0];
+    throw new UsageError(`cannot write ${file}: ${reason}`);
+  }
+}
+
+function useColor(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+}
+
+function reportDiagnostics(diagnostics: readonly AdcDiagnostic[]): void {
+  const color = useColor();
+  const cwd = process.cwd();
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, { cwd, color })}\n`);
+  const n = diagnostics.length;
+  process.stderr.write(`Found ${n} error${n === 1 ? "" : "s"}.\n`);
+}
+
+function run(invocation: Invocation): number {
+  if (invocation.help) {
+    process.stdout.write(usage());
+    return ExitCode.Ok;
+  }
+  if (invocation.version) {
+    process.stdout.write(`${version()}\n`);
+    return ExitCode.Ok;
+  }
+  const file = invocation.file!;
+  let text: string | undefined;
+  let diagnostics: readonly AdcDiagnostic[];
+  if (invocation.command === "compile") {
+    ({ code: text, diagnostics } = compileFile(file));
+  } else {
+    ({ text, diagnostics } = irOfFile(file));
+  }
+  if (diagnostics.length > 0 || text === undefined) {
+    reportDiagnostics(diagnostics);
+    return ExitCode.Diagnostics;
+  }
+  if (invocation.output !== undefined) writeAtomically(invocation.output, text);
+  else process.stdout.write(text);
+  return ExitCode.Ok;
+}
+
+let epipeHandled = false;
+
+/** `adc compile f.ts | head` closes stdout early: that is not an error. */
+function ignoreEpipe(): void {
+  if (epipeHandled) return;
+  epipeHandled = true;
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
+/** The `adc` command; resolves to the exit code (see the top of this file). */
+export async function main(argv: string[]): Promise<number> {
+  ignoreEpipe();
+  try {
+    return run(parse(argv));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`adc: ${error.message}\nRun adc --help for usage.\n`);
+      return ExitCode.Usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `adc: internal error: ${message}\n` +
+        `This is a bug in adc; please report it with the input that triggers it` +
+        (process.env.ADC_DEBUG ? ".\n" : " (ADC_DEBUG=1 prints the stack).\n"),
+    );
+    if (process.env.ADC_DEBUG && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    return ExitCode.Internal;
+  }
+}

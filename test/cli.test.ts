@@ -1,0 +1,188 @@
+// The `adc` command as users run it: the built CLI (`npm run build` first) in a subprocess.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { compileFile, irOfFile } from "../compiler";
+import { CodeDescriptions } from "../compiler/diagnostics";
+
+const root = path.resolve(__dirname, "..");
+
+// Each case starts node and a TypeScript program: seconds each on a busy 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
+const bin = path.join(root, "bin", "adc.js");
+const seed = "fixtures/seed.ts";
+const refused = "test/cli-fixtures/try-catch.ts";
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function adc(...args: string[]): Run {
+  const run = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", ADC_DEBUG: "" },
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+let tmp: string;
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(root, "dist", "cli.js"))) {
+    throw new Error("dist/cli.js is missing: run `npm run build` before these tests");
+  }
+});
+
+afterEach(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "adc-cli-"));
+  return tmp;
+}
+
+describe("adc compile", () => {
+  it("prints the transformed module, the same as compileFile and the snapshot", () => {
+    const run = adc("compile", seed);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const expected = compileFile(seed);
+    expect(expected.diagnostics).toEqual([]);
+    expect(run.stdout).toBe(expected.code);
+    const snapshot = path.join(root, "fixtures", "seed.out.ts");
+    if (fs.existsSync(snapshot)) expect(run.stdout).toBe(fs.readFileSync(snapshot, "utf8"));
+  });
+
+  it("writes the module with -o and prints nothing", () => {
+    const out = path.join(tempDir(), "seed.out.ts");
+    const run = adc("compile", seed, "-o", out);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(fs.readFileSync(out, "utf8")).toBe(compileFile(seed).code);
+    expect(fs.readdirSync(tmp)).toEqual(["seed.out.ts"]); // no temporary file left behind
+  });
+
+  it("accepts --output=<file> before the command's arguments", () => {
+    const out = path.join(tempDir(), "out.ts");
+    expect(adc(`--output=${out}`, "compile", seed).status).toBe(0);
+    expect(fs.existsSync(out)).toBe(true);
+  });
+
+  it("reports a refused construct as file(line,col): error ADC1005, exits 1, writes nothing", () => {
+    const out = path.join(tempDir(), "out.ts");
+    const run = adc("compile", refused, "-o", out);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^test\/cli-fixtures\/try-catch\.ts\(5,3\): error ADC1005: /);
+    expect(run.stderr).toMatch(/^> +5 \|   try \{$/m); // the code frame
+    expect(run.stderr).toMatch(/Found 1 error\.\n$/);
+    expect(run.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  it("leaves an existing -o file untouched when compilation fails", () => {
+    const out = path.join(tempDir(), "out.ts");
+    fs.writeFileSync(out, "previous\n");
+    expect(adc("compile", refused, "-o", out).status).toBe(1);
+    expect(fs.readFileSync(out, "utf8")).toBe("previous\n");
+  });
+});
+
+describe("adc ir", () => {
+  it("prints the IR of the marked functions", () => {
+    const run = adc("ir", seed);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(irOfFile(seed).text);
+    expect(run.stdout.length).toBeGreaterThan(0);
+  });
+
+  it("reports diagnostics the same way as compile", () => {
+    const run = adc("ir", refused);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^test\/cli-fixtures\/try-catch\.ts\(5,3\): error ADC1005: /);
+  });
+});
+
+describe("help and version", () => {
+  it.each([["--help"], ["-h"], ["compile", "--help"], ["ir", "-h"]])("adc %s prints usage", (...args) => {
+    const run = adc(...args);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: adc <command> <file\.ts>/);
+    expect(run.stdout).toContain("compile");
+    expect(run.stdout).toContain("-o, --output <file>");
+    for (const [code, description] of Object.entries(CodeDescriptions)) {
+      expect(run.stdout).toContain(`ADC${code}  ${description}`);
+    }
+    expect(run.stdout).toMatch(/3 +internal error/);
+  });
+
+  it("--version prints the package version", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+    const run = adc("--version");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${pkg.version}\n`);
+  });
+});
+
+describe("usage errors exit 2 with one line and a pointer to --help", () => {
+  it.each([
+    [["compile", seed, "--bogus"], "adc: unknown option '--bogus'"],
+    [["compile", seed, "-x"], "adc: unknown option '-x'"],
+    [["frobnicate", seed], "adc: unknown command 'frobnicate'"],
+    [[], "adc: missing command"],
+    [["compile"], "adc: missing input file: adc compile <file.ts>"],
+    [["compile", "no/such/file.ts"], "adc: no/such/file.ts: no such file"],
+    [["compile", "package.json"], "adc: package.json: expected a TypeScript source file (.ts)"],
+    [["compile", seed, "fixtures/other.ts"], "adc: unexpected argument 'fixtures/other.ts'"],
+    [["compile", seed, "-o"], "adc: Option '-o, --output <value>' argument missing"],
+  ])("adc %j", (args, message) => {
+    const run = adc(...args);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(`${message}\nRun adc --help for usage.\n`);
+  });
+
+  it("an unwritable -o is reported without naming the temporary file", () => {
+    const out = path.join(tempDir(), "missing-dir", "out.ts");
+    const run = adc("compile", seed, "-o", out);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`adc: cannot write ${out}: ENOENT: no such file or directory\nRun adc --help for usage.\n`);
+  });
+});
+
+describe("internal errors", () => {
+  it("print one line, no stack, and exit 3", async () => {
+    vi.resetModules();
+    vi.doMock("../compiler", async (original) => ({
+      ...(await original<typeof import("../compiler")>()),
+      compileFile: () => {
+        throw new Error("boom");
+      },
+    }));
+    const stderr: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    const previous = process.env.ADC_DEBUG;
+    delete process.env.ADC_DEBUG;
+    try {
+      const { main } = (await import("../cli" as string)) as typeof import("../cli");
+      expect(await main(["compile", seed])).toBe(3);
+    } finally {
+      write.mockRestore();
+      vi.doUnmock("../compiler");
+      if (previous !== undefined) process.env.ADC_DEBUG = previous;
+    }
+    const text = stderr.join("");
+    expect(text).toMatch(/^adc: internal error: boom\n.*please report/);
+    expect(text).not.toContain("    at ");
+  });
+});
