@@ -16,6 +16,7 @@ import {
 
 const names = fixtureNames();
 
+
 test("the corpus has fixtures", () => {
   expect(names.length).toBeGreaterThanOrEqual(28);
 });
