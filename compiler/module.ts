@@ -83,7 +83,7 @@ class ModuleGenerator {
     private readonly lowered: Map<string, LoweredFunction>,
     private readonly markers: readonly Marker[],
   ) {
-    this.naming = new Naming(identifiersIn(sourceFile));
+    this.naming = new Naming(moduleScopeNames(sourceFile));
   }
 
   run(): ModuleResult {
@@ -312,13 +312,23 @@ function topLevelStatement(node: ts.Node): ts.Node {
   return node;
 }
 
-function identifiersIn(sf: ts.SourceFile): Set<string> {
+/**
+ * Names generated code must not take: everything declared at the module's top level (functions,
+ * classes, imports, …). Locals of the user's functions live in their own scopes and may be reused.
+ */
+function moduleScopeNames(sf: ts.SourceFile): Set<string> {
   const names = new Set<string>();
-  const visit = (n: ts.Node) => {
+  const bind = (n: ts.Node) => {
     if (ts.isIdentifier(n)) names.add(n.text);
-    ts.forEachChild(n, visit);
+    else ts.forEachChild(n, bind);
   };
-  visit(sf);
+  for (const s of sf.statements) {
+    if (ts.isVariableStatement(s)) s.declarationList.declarations.forEach((d) => bind(d.name));
+    else if (ts.isImportDeclaration(s) && s.importClause) bind(s.importClause);
+    else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s) ||
+      ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isModuleDeclaration(s)) && s.name) bind(s.name);
+    else if (ts.isImportEqualsDeclaration(s)) bind(s.name);
+  }
   return names;
 }
 

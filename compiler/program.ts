@@ -22,9 +22,23 @@ function ownRuntime(): string {
 }
 
 /** A program over `fileName` (and what it imports); `text` overrides the file's contents. */
+// Declaration files (the standard library above all) are parsed once per process: parsing lib.d.ts
+// dominates the cost of a small program, and the CLI and tests build many.
+const declarationFiles = new Map<string, ts.SourceFile>();
+
 export function createProgram(fileName: string, text?: string): ts.Program {
   const host = ts.createCompilerHost(compilerOptions, true);
   const target = path.resolve(fileName);
+  const readSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, languageVersion, onError, shouldCreate) => {
+    if (!name.endsWith(".d.ts")) return readSourceFile(name, languageVersion, onError, shouldCreate);
+    let file = declarationFiles.get(name);
+    if (!file) {
+      file = readSourceFile(name, languageVersion, onError, shouldCreate);
+      if (file) declarationFiles.set(name, file);
+    }
+    return file;
+  };
   if (text !== undefined) {
     const getSourceFile = host.getSourceFile.bind(host);
     host.getSourceFile = (name, languageVersion, onError, shouldCreate) =>

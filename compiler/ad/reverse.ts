@@ -7,7 +7,7 @@
 import { Builder } from "../ir/builder";
 import type { Func, Op, Region, Value } from "../ir/types";
 import { f64, isDifferentiable } from "../ir/types";
-import { cloneRegion, definedIn, freeValues, substitute, walkOps } from "../ir/walk";
+import { cloneRegion, definedIn, freeValues, substitute } from "../ir/walk";
 import { variedValues } from "./activity";
 import { ruleFor } from "./rules";
 
@@ -47,9 +47,7 @@ class ReverseTransform {
     private readonly primal: Func,
     private readonly request: ReverseRequest,
   ) {
-    let maxId = Math.max(-1, ...primal.params.map((p) => p.value.id));
-    walkOps(primal.body, (op) => op.results.forEach((v) => (maxId = Math.max(maxId, v.id))));
-    this.b = new Builder(maxId + 1);
+    this.b = new Builder();
     this.forward = cloneRegion(primal.body);
     this.varied = variedValues(this.forward, request.wrt.map((i) => primal.params[i].value));
   }

@@ -52,6 +52,10 @@ export function typeAnnotation(type: Type): t.TSType {
 class FunctionEmitter {
   private readonly inline = new Set<Value>();
   private readonly defs = new Map<Value, Op>();
+  /** Accumulations printed as `x_bar += c`: the sum reuses the variable of the adjoint it adds to. */
+  private readonly accumulations = new Map<Value, Value>();
+  /** Values whose variable is updated later, so declared with `let`. */
+  private readonly mutable = new Set<Value>();
   private lastLine = -1;
 
   constructor(
@@ -95,12 +99,21 @@ class FunctionEmitter {
     };
     pin(this.spec.result);
     const visit = (region: Region) => {
+      const local = new Set<Value>();
+      // A value made in a branch only to be yielded is computed right in the assignment.
+      const yieldedOnce = new Set(region.yields.filter((v) => counts.get(v) === 1));
       for (const op of region.ops) {
         op.regions.forEach(visit);
         if (op.results.length !== 1) continue;
         const v = op.results[0];
         this.defs.set(v, op);
-        const anonymous = v.hint === undefined && v.adjointOf === undefined;
+        local.add(v);
+        const [previous] = op.args;
+        if (op.prim === "add" && v.adjointOf && previous.adjointOf === v.adjointOf && counts.get(previous) === 1 && local.has(previous) && !this.inline.has(previous)) {
+          this.accumulations.set(v, previous);
+          this.mutable.add(previous);
+        }
+        const anonymous = (v.hint === undefined && v.adjointOf === undefined) || (yieldedOnce.has(v) && region !== this.spec.body);
         if (op.prim === "const" || (anonymous && counts.get(v) === 1 && op.prim !== "if" && op.prim !== "call" && !pinned.has(v))) {
           this.inline.add(v);
         }
@@ -113,11 +126,10 @@ class FunctionEmitter {
     const out: t.Statement[] = [];
     for (const op of region.ops) {
       if (op.results.length === 1 && this.inline.has(op.results[0])) continue;
+      const newLine = op.loc !== undefined && op.loc.line !== this.lastLine;
+      if (newLine) this.lastLine = op.loc!.line;
       const statements = this.statement(op);
-      if (op.loc && op.loc.line !== this.lastLine && statements.length > 0) {
-        this.lastLine = op.loc.line;
-        t.addComment(statements[0], "leading", ` ${this.ctx.sourceLine(op.loc)}`, true);
-      }
+      if (newLine) t.addComment(statements[0], "leading", ` ${this.ctx.sourceLine(op.loc!)}`, true);
       out.push(...statements);
     }
     if (assignTo) {
@@ -137,13 +149,19 @@ class FunctionEmitter {
       const then = this.region(op.regions[0], op.results);
       this.lastLine = line;
       const otherwise = this.region(op.regions[1], op.results);
-      this.lastLine = line;
       const test = this.expr(op.args[0]);
       const ifStatement = t.ifStatement(test, t.blockStatement(then), otherwise.length > 0 ? t.blockStatement(otherwise) : null);
       return [...lets, ifStatement];
     }
     if (op.results.length === 1) {
-      return [t.variableDeclaration("const", [t.variableDeclarator(t.identifier(this.name(op.results[0])), this.compute(op))])];
+      const v = op.results[0];
+      const previous = this.accumulations.get(v);
+      if (previous) {
+        this.ctx.naming.bind(v, this.name(previous));
+        return [t.expressionStatement(t.assignmentExpression("+=", t.identifier(this.name(v)), this.expr(op.args[1])))];
+      }
+      const kind = this.mutable.has(v) ? "let" : "const";
+      return [t.variableDeclaration(kind, [t.variableDeclarator(t.identifier(this.name(v)), this.compute(op))])];
     }
     const pattern = t.arrayPattern(op.results.map((r) => t.identifier(this.name(r))));
     return [t.variableDeclaration("const", [t.variableDeclarator(pattern, this.compute(op))])];

@@ -232,11 +232,10 @@ class FunctionLowering {
     }
     if (ts.isBinaryExpression(e)) return this.binary(e, env);
     if (ts.isConditionalExpression(e)) {
+      // Lazy, as in JS: the arm not taken is not evaluated, so neither its value nor its derivative
+      // can leak in (no 0 · NaN from Math.sqrt of a negative in the other arm), and a recursive
+      // call does not run on the base case.
       const cond = this.condition(e.condition, env);
-      if (!containsCall(e.whenTrue) && !containsCall(e.whenFalse)) {
-        return b.op("select", [cond, this.number(e.whenTrue, env), this.number(e.whenFalse, env)]);
-      }
-      // Arms with calls are evaluated lazily, as in JS (a recursive call must not run on the base case).
       return this.lazyIf(cond, () => this.number(e.whenTrue, env), () => this.number(e.whenFalse, env), f64);
     }
     if (ts.isCallExpression(e)) return this.call(e, env);
@@ -285,7 +284,7 @@ class FunctionLowering {
     if (env.has(symbol)) {
       return this.read(symbol, e, env);
     }
-    const constant = this.moduleConstant(symbol);
+    const constant = this.moduleConstant(resolveSymbol(this.checker, e) ?? symbol);
     if (constant !== undefined) return this.b.const(constant);
     const kind = resolveFunction(this.checker, e) ? "a function used as a value" : "a free variable";
     throw new Refusal(

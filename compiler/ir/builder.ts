@@ -2,18 +2,17 @@
 import type { Attrs, Loc, Op, Region, Type, Value } from "./types";
 import { bool, f64 } from "./types";
 
+// Value ids are unique across every builder of the process, so passes that create values never
+// collide with values of another function (residuals, lifted results). Only their order matters.
+let nextId = 0;
+
 export class Builder {
-  private nextId = 0;
   region: Region = { ops: [], yields: [] };
   /** Location stamped on every op emitted until it changes. */
   loc: Loc | undefined;
 
-  constructor(startId = 0) {
-    this.nextId = startId;
-  }
-
   value(type: Type, hint?: string): Value {
-    return { id: this.nextId++, type, hint };
+    return { id: nextId++, type, hint };
   }
 
   emit(prim: string, args: Value[], resultTypes: Type[], attrs: Attrs = {}, regions: Region[] = []): Op {

@@ -26,12 +26,8 @@ function cseRegion(region: Region, seen: Map<string, Op>, replace: Map<Value, Va
     const earlier = key === undefined ? undefined : seen.get(key);
     if (earlier) {
       op.results.forEach((r, i) => {
-        const keep = earlier.results[i];
-        if (keep.hint === undefined && keep.adjointOf === undefined) {
-          keep.hint = r.hint;
-          keep.adjointOf = r.adjointOf;
-        }
-        replace.set(r, keep);
+        // Names stay with the kept value: an adjoint's name must not move onto a primal value.
+        replace.set(r, earlier.results[i]);
       });
       continue;
     }

@@ -32,7 +32,15 @@ function foldRegion(region: Region, consts: Map<Value, number | boolean>, replac
       out.push(op);
       continue;
     }
-    const simpler = simplify(op, consts, b);
+    if (op.prim === "add" && op.args[0] === op.args[1]) {
+      // x + x = 2·x exactly; reads better in adjoints (the two operands of x·x).
+      const two = b.const(2);
+      const c = b.region.ops.pop()!;
+      consts.set(two, 2);
+      out.push(c, { ...op, prim: "mul", args: [two, op.args[0]] });
+      continue;
+    }
+    const simpler = simplify(op, consts);
     if (simpler === undefined) {
       out.push(op);
     } else if ("value" in simpler) {
@@ -49,25 +57,23 @@ function foldRegion(region: Region, consts: Map<Value, number | boolean>, replac
   for (let i = 0; i < region.yields.length; i++) region.yields[i] = sub(region.yields[i]);
 }
 
-/** `from` is replaced by `to`; naming annotations move over when `to` has none. */
+/** `from` is replaced by `to`. Names stay with `to`: it may be a primal value, so an adjoint's name must not move onto it. */
 function alias(replace: Replacements, from: Value, to: Value): void {
   const target = replace.get(to) ?? to;
-  if (target.hint === undefined && target.adjointOf === undefined) {
-    target.hint = from.hint;
-    target.adjointOf = from.adjointOf;
-  }
+  if (target.hint === undefined && target.adjointOf === undefined && from.adjointOf === undefined) target.hint = from.hint;
   replace.set(from, target);
 }
 
 type Simplified = { value: number | boolean } | { alias: Value } | { prim: string; args: Value[] };
 
-function simplify(op: Op, consts: Map<Value, number | boolean>, _b: Builder): Simplified | undefined {
+function simplify(op: Op, consts: Map<Value, number | boolean>): Simplified | undefined {
   const p = primitives.get(op.prim);
   if (!p) return undefined;
   const cs = op.args.map((a) => consts.get(a));
   if (op.args.length > 0 && cs.every((c) => c !== undefined)) return { value: p.evaluate(...cs) };
   const [x, y] = op.args;
   const [cx, cy] = cs;
+
   switch (op.prim) {
     case "add":
       if (cy === 0) return { alias: x };
