@@ -52,6 +52,7 @@ export function typeAnnotation(type: Type): t.TSType {
 class FunctionEmitter {
   private readonly inline = new Set<Value>();
   private readonly defs = new Map<Value, Op>();
+  private readonly counts: Map<Value, number>;
   /** Accumulations printed as `x_bar += c`: the sum reuses the variable of the adjoint it adds to. */
   private readonly accumulations = new Map<Value, Value>();
   /** Values whose variable is updated later, so declared with `let`. */
@@ -61,7 +62,9 @@ class FunctionEmitter {
   constructor(
     private readonly spec: FunctionSpec,
     private readonly ctx: EmitContext,
-  ) {}
+  ) {
+    this.counts = useCounts(spec.body);
+  }
 
   emit(): t.FunctionDeclaration {
     const { spec, ctx } = this;
@@ -91,7 +94,7 @@ class FunctionEmitter {
 
   /** Temporaries used once, by a pure single-result op, are printed inside their user's expression. */
   private planInlining(): void {
-    const counts = useCounts(this.spec.body);
+    const counts = this.counts;
     const pinned = new Set<Value>();
     const pin = (r: ResultSpec): void => {
       if (r.kind === "struct") r.fields.forEach((f) => pinned.add(f.value));
@@ -163,7 +166,10 @@ class FunctionEmitter {
       const kind = this.mutable.has(v) ? "let" : "const";
       return [t.variableDeclaration(kind, [t.variableDeclarator(t.identifier(this.name(v)), this.compute(op))])];
     }
-    const pattern = t.arrayPattern(op.results.map((r) => t.identifier(this.name(r))));
+    // Unused results of a pullback become holes: `const [, y_bar] = g_pullback(…)`.
+    const elements = op.results.map((r) => (this.counts.get(r) ? t.identifier(this.name(r)) : null));
+    while (elements.length > 0 && elements[elements.length - 1] === null) elements.pop();
+    const pattern = t.arrayPattern(elements);
     return [t.variableDeclaration("const", [t.variableDeclarator(pattern, this.compute(op))])];
   }
 

@@ -218,6 +218,7 @@ class FunctionLowering {
     if (ts.isPropertyAccessExpression(e)) {
       const constant = numericConstants.get(e.getText().replace(/\s+/g, ""));
       if (constant !== undefined) return b.const(constant);
+      this.value(e.expression, env); // refuses the base first when it is the problem (`this`, a free variable)
       throw new Refusal(Codes.UnsupportedSyntax, `property access '${e.getText()}' is not supported`, e);
     }
     if (ts.isPrefixUnaryExpression(e)) {

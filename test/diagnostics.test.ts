@@ -1,0 +1,101 @@
+// One test per refused construct: the code, the message and the location a user sees.
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { compileSource } from "../compiler";
+import { formatDiagnostic } from "../compiler/diagnostics";
+
+const file = path.resolve(__dirname, "diagnostic-fixtures/input.ts");
+
+/** Compiles `body` as a module that marks `f`, returning `input.ts(line,col): error ADCxxxx: message` lines. */
+function refusals(source: string): string[] {
+  const result = compileSource(`import { grad } from "adc";\n${source}\nexport const df = grad(f);\n`, file);
+  expect(result.code).toBeUndefined();
+  return result.diagnostics.map((d) => formatDiagnostic(d, { cwd: path.dirname(file) }).split("\n")[0]);
+}
+
+// Each entry: the source (line 2 onwards of the module) and the first line of its diagnostic.
+const cases: [string, string, string][] = [
+  ["for loop", "function f(x: number): number {\n  for (let i = 0; i < 3; i++) x = x * 2;\n  return x;\n}",
+    "input.ts(3,3): error ADC1009: loops are not supported yet"],
+  ["while loop", "function f(x: number): number {\n  while (x > 1) x = x / 2;\n  return x;\n}",
+    "input.ts(3,3): error ADC1009: loops are not supported yet"],
+  ["try/catch", "function f(x: number): number {\n  try {\n    return x;\n  } catch {\n    return 0;\n  }\n}",
+    "input.ts(3,3): error ADC1005: try/catch cannot be differentiated"],
+  ["throw", "function f(x: number): number {\n  if (x < 0) throw new Error(\"negative\");\n  return x;\n}",
+    "input.ts(3,14): error ADC1005: throw cannot be differentiated"],
+  ["generator", "function* f(x: number): Generator<number> {\n  yield x;\n}",
+    "input.ts(2,1): error ADC1006: generator function 'f' cannot be differentiated"],
+  ["async", "async function f(x: number): Promise<number> {\n  return x;\n}",
+    "input.ts(2,1): error ADC1007: async function 'f' cannot be differentiated"],
+  ["this in a free function", "function f(x: number): number {\n  return (this as any).k * x;\n}",
+    "input.ts(3,11): error ADC1008: `this` is not supported in a differentiated function"],
+  ["this in a static method", "class C {\n  static k = 2;\n  static m(x: number): number {\n    return this.k * x;\n  }\n}\nfunction f(x: number): number {\n  return C.m(x);\n}",
+    "input.ts(5,12): error ADC1008: `this` is not supported in a differentiated function"],
+  ["closure", "function f(x: number): number {\n  const sq = (y: number) => y * y;\n  return sq(x);\n}",
+    "input.ts(3,14): error ADC1013: closures are not supported inside a differentiated function"],
+  ["nested function", "function f(x: number): number {\n  function sq(y: number) {\n    return y * y;\n  }\n  return sq(x);\n}",
+    "input.ts(3,3): error ADC1013: nested functions and classes are not supported inside a differentiated function"],
+  ["unknown call", "declare function opaque(x: number): number;\nfunction f(x: number): number {\n  return opaque(x) * 2;\n}",
+    "input.ts(4,10): error ADC1003: cannot differentiate through 'opaque': adc cannot see its body and has no derivative rule for it"],
+  ["mutable module variable", "let scale = 2;\nfunction f(x: number): number {\n  return scale * x;\n}",
+    "input.ts(4,10): error ADC1004: 'scale' is a free variable; differentiated code may only read its parameters, its locals and numeric module constants"],
+  ["Math.random", "function f(x: number): number {\n  return x * Math.random();\n}",
+    "input.ts(3,14): error ADC1010: Math.random has no derivative (it is not a function of the inputs)"],
+  ["missing return", "function f(x: number): number {\n  if (x > 0) {\n    return x;\n  }\n}",
+    "input.ts(3,3): error ADC1011: this path can reach the end of the function without returning a number"],
+  ["string parameter", "function f(x: number, label: string): number {\n  return x;\n}",
+    "input.ts(2,23): error ADC1002: parameter 'label' has type 'string'; only number is supported so far"],
+  ["array parameter", "function f(x: number[]): number {\n  return x[0];\n}",
+    "input.ts(2,12): error ADC1002: parameter 'x' has type 'number[]'; only number is supported so far"],
+  ["switch", "function f(x: number): number {\n  switch (x) {\n    default:\n      return x;\n  }\n}",
+    "input.ts(3,3): error ADC1001: switch is not supported; use if/else"],
+  ["assignment inside an expression", "function f(x: number): number {\n  let y = 0;\n  const z = (y = x) * 2;\n  return z + y;\n}",
+    "input.ts(4,14): error ADC1001: assignment inside an expression is not supported; assign in its own statement"],
+  ["bare expression statement", "function f(x: number): number {\n  x * 2;\n  return x;\n}",
+    "input.ts(3,3): error ADC1001: only assignments are supported as statements (a bare expression has no effect on the result)"],
+  ["number truthiness", "function f(x: number): number {\n  return x ? 1 : x;\n}",
+    "input.ts(3,10): error ADC1002: conditions must be comparisons or booleans (number truthiness is not supported)"],
+  ["callee not exported", "import { visible } from \"./hidden\";\nfunction f(x: number): number {\n  return visible(x);\n}",
+    "hidden.ts(2,10): error ADC1012: 'hidden' is called by differentiated code but not exported from hidden.ts"],
+];
+
+describe("refused constructs", () => {
+  test.each(cases)("%s", (_name, source, expected) => {
+    expect(refusals(source)).toEqual([expected]);
+  });
+});
+
+describe("operator misuse", () => {
+  test("grad of something that is not a function declaration", () => {
+    const r = compileSource(`import { grad } from "adc";\nconst h = (x: number) => x;\nexport const dh = grad(h);\n`, file);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([[2001, 3, 24]]);
+  });
+
+  test("wrt naming a parameter that does not exist", () => {
+    const r = compileSource(`import { grad } from "adc";\nfunction f(x: number): number { return x; }\nexport const df = grad(f, { wrt: ["y"] });\n`, file);
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([
+      [2002, "no parameter named 'y' (parameters: x)", 3, 27],
+    ]);
+  });
+
+  test("wrt that is not a literal", () => {
+    const r = compileSource(`import { grad } from "adc";\nfunction f(x: number): number { return x; }\nconst w = 0;\nexport const df = grad(f, { wrt: w });\n`, file);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([[2002, "wrt entries must be literal parameter names or indices"]]);
+  });
+});
+
+describe("formatting", () => {
+  test("a diagnostic prints as tsc does, with a code frame under it", () => {
+    const r = compileSource(`import { grad } from "adc";\nfunction f(x: number): number {\n  return x * Math.random();\n}\nexport const df = grad(f);\n`, file);
+    expect(formatDiagnostic(r.diagnostics[0], { cwd: path.dirname(file) })).toBe(
+      [
+        "input.ts(3,14): error ADC1010: Math.random has no derivative (it is not a function of the inputs)",
+        "  2 | function f(x: number): number {",
+        "> 3 |   return x * Math.random();",
+        "    |              ^^^^^^^^^^^^^",
+        "  4 | }",
+        "",
+      ].join("\n"),
+    );
+  });
+});
