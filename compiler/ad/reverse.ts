@@ -19,8 +19,7 @@ export interface ReverseRequest {
 }
 
 export interface ReverseSweep {
-  /** The primal's parameters (and the seed, when it is a parameter). */
-  readonly params: Func["params"];
+  /** The seed ȳ: the constant 1, or a new value the caller makes a parameter. */
   readonly seed: Value;
   /** The forward sweep: the primal body, possibly with extra residual results on its `if`s. */
   readonly forward: Region;
@@ -55,23 +54,17 @@ class ReverseTransform {
   run(): ReverseSweep {
     const { b, primal, forward } = this;
     const value = forward.yields[0];
-    const params = [...primal.params];
     let seed: Value;
     const { region: reverse } = b.inRegion(() => {
       b.loc = primal.loc;
-      if (this.request.seed === "param") {
-        seed = b.value(f64, "seed");
-        params.push({ value: seed, name: "seed" });
-      } else {
-        seed = b.const(1);
-      }
+      seed = this.request.seed === "param" ? b.value(f64, "seed") : b.const(1);
       const adjoints: Adjoints = new Map();
       if (this.varied.has(value)) adjoints.set(value, seed);
       this.region(forward, adjoints);
       b.loc = primal.loc;
       b.region.yields = this.request.wrt.map((i) => adjoints.get(primal.params[i].value) ?? b.const(0));
     });
-    return { params, seed: seed!, forward, value, reverse, adjoints: reverse.yields };
+    return { seed: seed!, forward, value, reverse, adjoints: reverse.yields };
   }
 
   /** Emits the reverse of `region`'s ops into the builder's current region, updating `adjoints`. */
