@@ -1,5 +1,6 @@
 // The generated code of every fixture (fixtures/*.out.ts) type-checks under `strict: true`, all
-// files in one program, with "adc" resolving as the compiler resolves it.
+// files in one program, with "adc" resolving as the compiler resolves it; and so do the fixture
+// sources themselves, against the operators' declared types.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
@@ -20,6 +21,20 @@ test("every fixtures/*.out.ts type-checks under strict", () => {
     expect(program.getSourceFile(path.join(FIXTURES_DIR, f)), `${f} is in the program`).toBeDefined();
   }
 
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const printed = ts.formatDiagnostics(diagnostics, {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => path.resolve(FIXTURES_DIR, ".."),
+    getNewLine: () => "\n",
+  });
+  expect(printed).toBe("");
+});
+
+test("every fixture source type-checks under strict (the operators' types are right in the editor)", () => {
+  const sources = fixtureNames().map((name) => `${name}.ts`);
+  const root = path.join(FIXTURES_DIR, "__typecheck_sources__.ts");
+  const text = sources.map((f) => `import "./${f.slice(0, -".ts".length)}";`).join("\n") + "\n";
+  const program = createProgram(root, text);
   const diagnostics = ts.getPreEmitDiagnostics(program);
   const printed = ts.formatDiagnostics(diagnostics, {
     getCanonicalFileName: (f) => f,
