@@ -76,6 +76,8 @@ class ModuleGenerator {
   /** How generated code refers to each function's primal. */
   private readonly primalRefs = new Map<string, t.Expression>();
   private readonly sourceLines = new Map<string, string[]>();
+  /** Names declared at the module's top level, plus those our own imports add. */
+  private readonly moduleNames: Set<string>;
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -83,7 +85,13 @@ class ModuleGenerator {
     private readonly lowered: Map<string, LoweredFunction>,
     private readonly markers: readonly Marker[],
   ) {
-    this.naming = new Naming(moduleScopeNames(sourceFile));
+    this.moduleNames = moduleScopeNames(sourceFile);
+    this.naming = new Naming(this.moduleNames);
+    // Callees from other modules may be imported under their own names later: keep locals off them.
+    for (const fn of lowered.values()) {
+      const owner = ts.isMethodDeclaration(fn.decl) ? (fn.decl.parent as ts.ClassLikeDeclaration) : fn.decl;
+      if (owner.name) this.naming.reserve(owner.name.text);
+    }
   }
 
   run(): ModuleResult {
@@ -213,7 +221,8 @@ class ModuleGenerator {
         if (!exported) {
           throw new Refusal(Codes.NotExported, `'${ownName}' is called by differentiated code but not exported from ${path.basename(owner.getSourceFile().fileName)}`, owner.name ?? owner);
         }
-        local = this.naming.fresh(ownName);
+        local = this.moduleNames.has(ownName) ? this.naming.fresh(ownName) : ownName;
+        this.moduleNames.add(local);
         const spec = relativeModule(this.sourceFile.fileName, owner.getSourceFile().fileName);
         this.imports.push(`import { ${local === ownName ? ownName : `${ownName} as ${local}`} } from "${spec}";`);
       }

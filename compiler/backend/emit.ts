@@ -53,7 +53,7 @@ class FunctionEmitter {
   private readonly inline = new Set<Value>();
   private readonly defs = new Map<Value, Op>();
   private readonly counts: Map<Value, number>;
-  /** Accumulations printed as `x_bar += c`: the sum reuses the variable of the adjoint it adds to. */
+  /** Accumulations printed as `x_bar += c` (or `-=`): the sum reuses the variable of the adjoint it adds to. */
   private readonly accumulations = new Map<Value, Value>();
   /** Values whose variable is updated later, so declared with `let`. */
   private readonly mutable = new Set<Value>();
@@ -112,7 +112,7 @@ class FunctionEmitter {
         this.defs.set(v, op);
         local.add(v);
         const [previous] = op.args;
-        if (op.prim === "add" && v.adjointOf && previous.adjointOf === v.adjointOf && counts.get(previous) === 1 && local.has(previous) && !this.inline.has(previous)) {
+        if ((op.prim === "add" || op.prim === "sub") && v.adjointOf && previous.adjointOf === v.adjointOf && counts.get(previous) === 1 && local.has(previous) && !this.inline.has(previous)) {
           this.accumulations.set(v, previous);
           this.mutable.add(previous);
         }
@@ -161,7 +161,8 @@ class FunctionEmitter {
       const previous = this.accumulations.get(v);
       if (previous) {
         this.ctx.naming.bind(v, this.name(previous));
-        return [t.expressionStatement(t.assignmentExpression("+=", t.identifier(this.name(v)), this.expr(op.args[1])))];
+        const operator = op.prim === "add" ? "+=" : "-=";
+        return [t.expressionStatement(t.assignmentExpression(operator, t.identifier(this.name(v)), this.expr(op.args[1])))];
       }
       const kind = this.mutable.has(v) ? "let" : "const";
       return [t.variableDeclaration(kind, [t.variableDeclarator(t.identifier(this.name(v)), this.compute(op))])];

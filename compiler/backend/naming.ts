@@ -32,6 +32,11 @@ export class Naming {
     return name;
   }
 
+  /** Keeps a name free of locals (a function generated code may call by that name). */
+  reserve(name: string): void {
+    this.taken.add(name);
+  }
+
   /** Binds a value to a given name (parameters). */
   bind(v: Value, name: string): void {
     this.names.set(v, name);

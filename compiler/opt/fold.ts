@@ -10,7 +10,13 @@ export function fold(body: Region, b: Builder): void {
   foldRegion(body, new Map(), new Map(), b);
 }
 
-function foldRegion(region: Region, consts: Map<Value, number | boolean>, replace: Replacements, b: Builder): void {
+function foldRegion(
+  region: Region,
+  consts: Map<Value, number | boolean>,
+  replace: Replacements,
+  b: Builder,
+  negated = new Map<Value, Value>(),
+): void {
   const out: Op[] = [];
   const sub = (v: Value) => replace.get(v) ?? v;
   for (const op of region.ops) {
@@ -21,7 +27,7 @@ function foldRegion(region: Region, consts: Map<Value, number | boolean>, replac
       continue;
     }
     if (op.prim === "if") {
-      op.regions.forEach((r) => foldRegion(r, new Map(consts), replace, b));
+      op.regions.forEach((r) => foldRegion(r, new Map(consts), replace, b, new Map(negated)));
       const cond = consts.get(op.args[0]);
       if (cond !== undefined) {
         const taken = op.regions[cond ? 0 : 1];
@@ -40,8 +46,9 @@ function foldRegion(region: Region, consts: Map<Value, number | boolean>, replac
       out.push(c, { ...op, prim: "mul", args: [two, op.args[0]] });
       continue;
     }
-    const simpler = simplify(op, consts);
+    const simpler = simplify(op, consts, negated);
     if (simpler === undefined) {
+      if (op.prim === "neg") negated.set(op.results[0], op.args[0]);
       out.push(op);
     } else if ("value" in simpler) {
       const c: Op = { ...op, prim: "const", args: [], attrs: { value: simpler.value }, regions: [] };
@@ -66,7 +73,7 @@ function alias(replace: Replacements, from: Value, to: Value): void {
 
 type Simplified = { value: number | boolean } | { alias: Value } | { prim: string; args: Value[] };
 
-function simplify(op: Op, consts: Map<Value, number | boolean>): Simplified | undefined {
+function simplify(op: Op, consts: Map<Value, number | boolean>, negated: Map<Value, Value>): Simplified | undefined {
   const p = primitives.get(op.prim);
   if (!p) return undefined;
   const cs = op.args.map((a) => consts.get(a));
@@ -78,6 +85,7 @@ function simplify(op: Op, consts: Map<Value, number | boolean>): Simplified | un
     case "add":
       if (cy === 0) return { alias: x };
       if (cx === 0) return { alias: y };
+      if (negated.has(y)) return { prim: "sub", args: [x, negated.get(y)!] }; // a + (−b) = a − b exactly
       break;
     case "sub":
       if (cy === 0) return { alias: x };
