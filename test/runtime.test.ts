@@ -1,0 +1,74 @@
+// The runtime side of the operators: the error without the transformer, the registry that
+// `@grad` fills, and checkGrad.
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { checkGrad, grad, registerDerivatives, valueAndGrad, vjp } from "../runtime";
+import { loadCompiled } from "./support/load";
+
+const seed = (x1: number, x2: number) => x1 * Math.exp(-0.5 * (x1 * x1 + x2 * x2));
+// Hand-derived: ∂f/∂x1 = e(1 − x1²), ∂f/∂x2 = −x1·x2·e with e = exp(−½(x1² + x2²)).
+const seedGradient = (x1: number, x2: number): [number, number] => {
+  const e = Math.exp(-0.5 * (x1 * x1 + x2 * x2));
+  return [e * (1 - x1 * x1), -x1 * x2 * e];
+};
+
+describe("without the transformer", () => {
+  test.each([
+    ["grad", () => grad(seed)],
+    ["valueAndGrad", () => valueAndGrad(seed)],
+    ["vjp", () => vjp(seed)],
+  ])("%s throws one error that names the fix", (operator, call) => {
+    expect(call).toThrow(`adc: ${operator}(seed) was not compiled`);
+    expect(call).toThrow('{ "transform": "adc/transformer", "transformProgram": true }');
+  });
+
+  test("@grad as a decorator throws too", () => {
+    const context = { kind: "method", name: "loss" } as unknown as ClassMethodDecoratorContext;
+    expect(() => grad(seed, context)).toThrow("adc: @grad(seed) was not compiled");
+  });
+});
+
+describe("registered derivatives (what @grad generates)", () => {
+  const f = (x1: number, x2: number) => seed(x1, x2);
+  registerDerivatives(f, { params: ["x1", "x2"], valueAndGrad: (x1, x2) => [seed(x1, x2), seedGradient(x1, x2)] });
+
+  test("grad and valueAndGrad, with wrt by name and index", () => {
+    expect(grad(f)(2, 0.5)).toEqual(seedGradient(2, 0.5));
+    expect(grad(f, { wrt: "x2" })(2, 0.5)).toBe(seedGradient(2, 0.5)[1]);
+    expect(grad(f, { wrt: [1, 0] })(2, 0.5)).toEqual(seedGradient(2, 0.5).reverse());
+    expect(valueAndGrad(f)(2, 0.5)).toEqual([seed(2, 0.5), seedGradient(2, 0.5)]);
+    expect(() => grad(f, { wrt: "x3" })).toThrow('adc: no parameter "x3"');
+  });
+
+  test("vjp's pullback scales the gradient by the seed", () => {
+    const [value, pullback] = vjp(f)(2, 0.5);
+    expect(value).toBe(seed(2, 0.5));
+    expect(pullback(3)).toEqual(seedGradient(2, 0.5).map((g) => 3 * g));
+  });
+
+  test("a compiled @grad method is found by the runtime grad", () => {
+    const { Model } = loadCompiled(path.resolve(__dirname, "../fixtures/decorator.ts"));
+    const [w, b] = [0.7, -0.2];
+    const result = checkGrad(Model.loss, grad(Model.loss)(w, b), [w, b]);
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe("checkGrad", () => {
+  test("accepts the exact gradient and reports a tiny error", () => {
+    const r = checkGrad(seed, seedGradient(2, 0.5), [2, 0.5]);
+    expect(r.ok).toBe(true);
+    expect(r.maxError).toBeLessThan(1e-8);
+  });
+
+  test("rejects a wrong gradient", () => {
+    const [a, b] = seedGradient(2, 0.5);
+    const r = checkGrad(seed, [a, b * 1.001], [2, 0.5]);
+    expect(r.ok).toBe(false);
+    expect(r.maxError).toBeGreaterThan(1e-5);
+  });
+
+  test("a NaN gradient is an infinite error", () => {
+    expect(checkGrad(seed, [NaN, 0], [2, 0.5]).maxError).toBe(Infinity);
+  });
+});
