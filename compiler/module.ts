@@ -13,6 +13,7 @@ import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, resolveSymbol, type FunctionLike } from "./frontend/resolve";
 import type { Loc, Op, Region } from "./ir/types";
 import { walkOps } from "./ir/walk";
+import { optimize } from "./opt";
 
 export interface ModuleResult {
   readonly code: string;
@@ -37,6 +38,8 @@ export function lowerClosure(checker: ts.TypeChecker, roots: readonly FunctionLi
     seen.add(decl);
     try {
       const fn = lowerFunction(checker, decl);
+      // Differentiate the optimised primal: fewer values to carry, no duplicated residuals.
+      optimize(fn.func.body);
       const clash = lowered.get(fn.key);
       if (clash && clash.decl !== decl) {
         throw new Refusal(Codes.UnsupportedSyntax, `two differentiated functions are both named '${fn.key}'; rename one`, decl.name ?? decl);
@@ -142,7 +145,9 @@ class ModuleGenerator {
   private generate(fn: LoweredFunction, request: DerivativeRequest, name: string): string {
     const what = `${fn.key} (${this.locText(fn.func.loc!)})`;
     const naming = this.naming.child();
+    fn.func.params.forEach((p) => naming.bind(p.value, p.name));
     const names = {
+      seed: naming.fresh("seed"),
       fn: name,
       forward: request.kind === "vjp" ? this.naming.fresh(`${fn.key}_forward`) : undefined,
       adjoint: request.kind === "vjp" ? this.naming.fresh(`${fn.key}_adjoint`) : undefined,

@@ -5,9 +5,14 @@
 // ts-patch calls it once from inside ts.createProgram with the finished program. Every root file
 // that imports "adc" goes through the same pipeline as `adc compile` (compileProgramFile); the
 // result is a new program in which those files have their transformed text, so tsc type-checks
-// and emits the generated code like any other. A file with adc diagnostics keeps its original
-// text, and its diagnostics join tsc's own semantic diagnostics (so tspc reports them and fails).
-// No compilation logic lives here.
+// and emits the generated code like any other. No compilation logic lives here.
+//
+// Diagnostics: a file with adc diagnostics keeps its original text, and its diagnostics join
+// tsc's semantic diagnostics (so tspc reports them and fails). For a transformed file, tsc would
+// report positions in the transformed text, where every line after a splice is shifted; so its
+// diagnostics are the original program's (what the editor shows, at the user's own lines), plus
+// any the generated code adds, reported at the top of the file with their line in the
+// transformed module (`adc compile file.ts` prints it): those are bugs in adc.
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import type * as ts from "typescript";
@@ -25,6 +30,10 @@ export interface ProgramTransformerExtras {
   /** The TypeScript instance tsc runs on (patched by ts-patch). */
   readonly ts: typeof ts;
 }
+
+/** Tells transformed files of different builds apart (see `recreate`). */
+const BUILD_ID = `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
+let transformCount = 0;
 
 /** A code for diagnostics that report a crash of adc itself rather than a refusal. */
 export const INTERNAL_ERROR_CODE = 9999;
@@ -84,7 +93,7 @@ function transformProgram(program: ts.Program, host: ts.CompilerHost | undefined
   if (transformed.size === 0 && reports.size === 0) return program;
 
   const result = transformed.size === 0 ? program : recreate(program, host, tsi, transformed);
-  if (reports.size > 0) appendDiagnostics(result, reports);
+  reportDiagnostics(result, program, new Set(transformed.keys()), reports, tsi);
   return result;
 }
 
@@ -107,11 +116,15 @@ function recreate(
     if (code !== undefined) {
       const sourceFile = tsi.createSourceFile(fileName, code, languageVersion, true);
       const old = program.getSourceFile(fileName) as (ts.SourceFile & { version?: string }) | undefined;
-      // Builder programs (incremental builds) identify file contents by `version`.
+      // Builder programs (--incremental, --build, --watch) identify file contents by `version`
+      // and replay a file's cached diagnostics when it is unchanged, positioned on the new text.
+      // Ours are positioned on the original text (see reportDiagnostics), so a transformed file
+      // gets a version no later build (nor a later rebuild under --watch) will match: it is
+      // checked afresh every time.
       if (old?.version !== undefined) {
-        (sourceFile as ts.SourceFile & { version?: string }).version = createHash("sha256")
+        (sourceFile as ts.SourceFile & { version?: string }).version = `adc:${createHash("sha256")
           .update(code)
-          .digest("hex");
+          .digest("hex")}:${BUILD_ID}.${++transformCount}`;
       }
       return sourceFile;
     }
@@ -144,34 +157,88 @@ function recreate(
   });
 }
 
+type DiagnosticsGetter = (sourceFile?: ts.SourceFile, token?: ts.CancellationToken) => readonly ts.Diagnostic[];
+
 /**
- * Adds adc's diagnostics to the program's semantic diagnostics: `getSemanticDiagnostics` is what
- * tsc reports; `getBindAndCheckDiagnostics` is what builder programs (--incremental, --build)
- * read per file. tsc sorts and deduplicates what it collects, so wrapping both is safe.
+ * Rewires the per-file diagnostics tsc reads from `result`: `getSyntacticDiagnostics` and
+ * `getSemanticDiagnostics` (what tsc reports), and `getBindAndCheckDiagnostics` (what builder
+ * programs, --incremental and --build, read per file). Transformed files answer from `original`
+ * (see the top of this file); files adc refused get adc's diagnostics appended.
  */
-function appendDiagnostics(
-  program: ts.Program,
+function reportDiagnostics(
+  result: ts.Program,
+  original: ts.Program,
+  transformed: ReadonlySet<string>,
   reports: ReadonlyMap<string, (file: ts.SourceFile) => ts.Diagnostic[]>,
+  tsi: typeof ts,
 ): void {
-  const extra = (sourceFile: ts.SourceFile | undefined): ts.Diagnostic[] => {
-    const files = sourceFile ? [sourceFile] : program.getSourceFiles();
-    return files.flatMap((file) => reports.get(path.resolve(file.fileName))?.(file) ?? []);
-  };
-  const p = program as ts.Program & {
-    getBindAndCheckDiagnostics?: (sourceFile: ts.SourceFile, token?: ts.CancellationToken) => readonly ts.Diagnostic[];
-  };
-  const getSemanticDiagnostics = p.getSemanticDiagnostics;
-  p.getSemanticDiagnostics = (sourceFile, token) => [
-    ...getSemanticDiagnostics.call(p, sourceFile, token),
-    ...extra(sourceFile),
-  ];
-  const getBindAndCheckDiagnostics = p.getBindAndCheckDiagnostics;
-  if (getBindAndCheckDiagnostics) {
-    p.getBindAndCheckDiagnostics = (sourceFile, token) => [
-      ...getBindAndCheckDiagnostics.call(p, sourceFile, token),
-      ...extra(sourceFile),
-    ];
+  const methods = ["getSyntacticDiagnostics", "getSemanticDiagnostics", "getBindAndCheckDiagnostics"] as const;
+  const programs = [result, original] as unknown as Record<(typeof methods)[number], DiagnosticsGetter | undefined>[];
+  const [target, before] = programs;
+  for (const method of methods) {
+    const get = target[method];
+    const getOriginal = before[method];
+    if (!get || !getOriginal) continue; // getBindAndCheckDiagnostics is internal API: may vanish
+    const perFile = (file: ts.SourceFile, token?: ts.CancellationToken): readonly ts.Diagnostic[] => {
+      const fileName = path.resolve(file.fileName);
+      if (transformed.has(fileName)) {
+        const originalFile = original.getSourceFile(file.fileName)!;
+        const theirs = getOriginal.call(original, originalFile, token);
+        const unmatched = [...theirs];
+        const added = get
+          .call(result, file, token)
+          .filter((d) => {
+            const i = unmatched.findIndex((o) => sameDiagnostic(tsi, o, d));
+            if (i >= 0) unmatched.splice(i, 1);
+            return i < 0;
+          })
+          .map((d) => inGeneratedCode(tsi, d, file, originalFile));
+        return [...theirs, ...added];
+      }
+      const diagnostics = get.call(result, file, token);
+      const adc = method === "getSyntacticDiagnostics" ? undefined : reports.get(fileName);
+      return adc ? [...diagnostics, ...adc(file)] : diagnostics;
+    };
+    target[method] = (sourceFile, token) =>
+      sourceFile
+        ? perFile(sourceFile, token)
+        : tsi.sortAndDeduplicateDiagnostics(result.getSourceFiles().flatMap((file) => perFile(file, token)));
   }
+}
+
+/** The same complaint about the same code (by text: positions differ between the two files). */
+function sameDiagnostic(tsi: typeof ts, a: ts.Diagnostic, b: ts.Diagnostic): boolean {
+  const span = (d: ts.Diagnostic) =>
+    d.file && d.start !== undefined ? d.file.text.slice(d.start, d.start + (d.length ?? 0)) : undefined;
+  return (
+    a.code === b.code &&
+    span(a) === span(b) &&
+    tsi.flattenDiagnosticMessageText(a.messageText, "\n") === tsi.flattenDiagnosticMessageText(b.messageText, "\n")
+  );
+}
+
+/** A diagnostic in text adc added, moved to the top of the original file with its transformed line. */
+function inGeneratedCode(
+  tsi: typeof ts,
+  d: ts.Diagnostic,
+  transformedFile: ts.SourceFile,
+  originalFile: ts.SourceFile,
+): ts.Diagnostic {
+  const where =
+    d.start === undefined ? "" : ((lc) => ` (line ${lc.line + 1}, column ${lc.character + 1})`)(
+      transformedFile.getLineAndCharacterOfPosition(d.start),
+    );
+  const message = tsi.flattenDiagnosticMessageText(d.messageText, "\n");
+  return {
+    ...d,
+    file: originalFile,
+    start: 0,
+    length: 0,
+    messageText:
+      `adc: in the code adc generated for this file${where} of the module \`adc compile\` prints: ` +
+      `${message} (this is a bug in adc; please report it)`,
+    relatedInformation: undefined,
+  };
 }
 
 function internalError(tsi: typeof ts, file: ts.SourceFile, message: string): ts.Diagnostic {

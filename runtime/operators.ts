@@ -65,9 +65,11 @@ function lookup(operator: string, f: Function, options: unknown): RegisteredDeri
  * The gradient of a scalar function: one entry per parameter (bare for a single parameter).
  * Also usable as a method decorator, `@grad`, which compiles the method where it is defined.
  */
+// The decorator overload comes first: TypeScript resolves `@grad` against the overloads in order,
+// and would otherwise pick `grad(f)` and complain that a GradFn is not a method.
+export function grad(f: Function, context: ClassMethodDecoratorContext<any, any>): void;
 export function grad<F extends AnyFn>(f: F): GradFn<F>;
 export function grad<F extends AnyFn, const W extends Wrt>(f: F, options: GradOptions<W>): GradFn<F, W>;
-export function grad(f: Function, context: ClassMethodDecoratorContext): void;
 export function grad(f: Function, options?: unknown): unknown {
   const d = lookup("grad", f, options);
   const pick = selector(d, (options as GradOptions | undefined)?.wrt);

@@ -5,8 +5,8 @@
 //   forward / adjoint  the split used by vjp: the forward sweep returns the value and the residuals
 //                 the adjoint reads; the adjoint runs the reverse sweep from the residuals and a seed.
 import type { FunctionSpec, ResultSpec } from "../backend/emit";
-import type { Func, Region, Value } from "../ir/types";
-import { freeValues } from "../ir/walk";
+import type { Func, Op, Region, Value } from "../ir/types";
+import { freeValues, walkOps } from "../ir/walk";
 import { optimize } from "../opt";
 import { reverseSweep } from "./reverse";
 
@@ -26,15 +26,10 @@ export interface Names {
   readonly forward?: string;
   readonly adjoint?: string;
   readonly residuals?: string;
-  /** Fresh local names for the residual fields. */
+  /** The seed parameter's name (pullback and adjoint), distinct from every other name. */
+  readonly seed: string;
+  /** Names for the residual fields: the locals they are bound to on both sides. */
   readonly field: (v: Value) => string;
-}
-
-/** The seed parameter's name, distinct from the function's own parameters. */
-function seedName(func: Func): string {
-  let name = "seed";
-  for (let i = 2; func.params.some((p) => p.name === name); i++) name = `seed_${i}`;
-  return name;
 }
 
 const valueParams = (func: Func) => func.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name }));
@@ -84,7 +79,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
       return [{
         name: names.fn,
         doc: `Pullback of ${what}: seed × ∂${func.name}/∂(${wrtNames}), recomputing the forward sweep.`,
-        params: [...valueParams(func), { kind: "value", value: sweep.seed, name: seedName(func) }],
+        params: [...valueParams(func), { kind: "value", value: sweep.seed, name: names.seed }],
         body,
         result: gradients(body.yields, true),
       }];
@@ -98,7 +93,12 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
   const sweep = reverseSweep(func, { wrt: request.wrt, seed: "param" });
   const adjointBody = sweep.reverse;
   optimize(adjointBody);
-  const residuals = freeValues(adjointBody).filter((v) => v !== sweep.seed);
+  // Constants are recomputed by the adjoint rather than stored.
+  const constants = new Map<Value, Op>();
+  walkOps(sweep.forward, (op) => op.prim === "const" && constants.set(op.results[0], op));
+  const free = freeValues(adjointBody).filter((v) => v !== sweep.seed);
+  adjointBody.ops.unshift(...free.filter((v) => constants.has(v)).map((v) => ({ ...constants.get(v)!, regions: [] })));
+  const residuals = free.filter((v) => !constants.has(v));
   const fields = residuals.map((value) => ({ name: names.field(value), value }));
   const forwardBody: Region = { ops: sweep.forward.ops, yields: [sweep.value, ...residuals] };
   optimize(forwardBody);
@@ -123,7 +123,7 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
       doc: `Reverse sweep of ${what}: seed × ∂${func.name}/∂(${wrtNames}) from the forward sweep's residuals.`,
       params: [
         { kind: "struct", name: "residuals", typeName: names.residuals!, fields },
-        { kind: "value", value: sweep.seed, name: seedName(func) },
+        { kind: "value", value: sweep.seed, name: names.seed },
       ],
       body: adjointBody,
       result: gradients(adjointBody.yields, true),

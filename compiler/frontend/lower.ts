@@ -165,6 +165,7 @@ class FunctionLowering {
     then.region.yields = live.map((k) => then.result.get(k)!);
     otherwise.region.yields = live.map((k) => otherwise.result.get(k)!);
     const types = then.region.yields.map((v) => v.type);
+    this.b.loc = this.locOf(s);
     const op = this.b.emit("if", [cond], types, {}, [then.region, otherwise.region]);
     live.forEach((k, i) => merged.set(k, this.named(op.results[i], k.name)));
     return merged;
@@ -186,6 +187,7 @@ class FunctionLowering {
     const otherwise = branch(s.elseStatement);
     then.region.yields = [then.result];
     otherwise.region.yields = [otherwise.result];
+    this.b.loc = this.locOf(s);
     const op = this.b.emit("if", [cond], [f64], {}, [then.region, otherwise.region]);
     return { returned: op.results[0] };
   }
@@ -244,8 +246,10 @@ class FunctionLowering {
   }
 
   private lazyIf(cond: Value, then: () => Value, otherwise: () => Value, type = f64): Value {
+    const loc = this.b.loc;
     const t = this.b.inRegion(then);
     const o = this.b.inRegion(otherwise);
+    this.b.loc = loc;
     t.region.yields = [t.result];
     o.region.yields = [o.result];
     return this.b.emit("if", [cond], [type], {}, [t.region, o.region]).results[0];

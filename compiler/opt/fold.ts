@@ -97,6 +97,9 @@ function simplify(op: Op, consts: Map<Value, number | boolean>, negated: Map<Val
       if (cy === -1) return { prim: "neg", args: [x] };
       if (cx === -1) return { prim: "neg", args: [y] };
       break;
+    case "neg":
+      if (negated.has(x)) return { alias: negated.get(x)! }; // −(−a) = a
+      break;
     case "div":
       if (cy === 1) return { alias: x };
       break;
