@@ -3,10 +3,26 @@
 // runtime load from dist/, as they do from an installed package).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import ts from "typescript";
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import adcProgramTransformer, { importsAdc } from "../compiler/transformer";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { CompileResult } from "../compiler/index";
+import adcProgramTransformer, { importsAdc, INTERNAL_ERROR_CODE } from "../compiler/transformer";
+
+// The plumbing tests substitute the pipeline's answer; the end-to-end tests below run tspc in a
+// subprocess, where the real pipeline runs.
+const pipeline = vi.hoisted(() => ({
+  fake: undefined as undefined | ((program: import("typescript").Program, fileName: string) => CompileResult),
+}));
+vi.mock("../compiler/index", async (original) => {
+  const real = await original<typeof import("../compiler/index")>();
+  return {
+    ...real,
+    compileProgramFile: (program: ts.Program, fileName: string) =>
+      (pipeline.fake ?? real.compileProgramFile)(program, fileName),
+  };
+});
 
 const root = path.resolve(__dirname, "..");
 
@@ -32,9 +48,89 @@ describe("importsAdc", () => {
 });
 
 describe("program transformer plumbing", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "adc-transformer-"));
+  });
+  afterAll(() => {
+    pipeline.fake = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A one-file program; `import "adc"` needs no resolution (a side-effect import). */
+  function programOf(text: string): { program: ts.Program; file: string } {
+    const file = path.join(dir, `m${Math.random().toString(36).slice(2)}.ts`);
+    fs.writeFileSync(file, text);
+    const options: ts.CompilerOptions = { strict: true, noEmit: true, types: [], target: ts.ScriptTarget.ES2022 };
+    return { program: ts.createProgram([file], options), file };
+  }
+
+  function report(program: ts.Program, file: string): string[] {
+    const sourceFile = program.getSourceFile(file)!;
+    return program.getSemanticDiagnostics(sourceFile).map((d) => {
+      const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start!);
+      return `(${line + 1},${character + 1}) TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
+    });
+  }
+
   it("returns the same program when no root file imports adc", () => {
-    const program = ts.createProgram([path.join(e2e, "src", "helper.ts")], { strict: true, noEmit: true });
+    pipeline.fake = () => {
+      throw new Error("not called");
+    };
+    const { program } = programOf("export const x = 1;\n");
     expect(adcProgramTransformer(program, undefined, {}, { ts })).toBe(program);
+  });
+
+  it("serves the transformed text; user errors keep their lines, generated-code errors are flagged", () => {
+    const text = 'import "adc";\nexport const x: number = 1;\nexport const y: string = 3;\n';
+    const { program, file } = programOf(text);
+    pipeline.fake = (_, fileName) => ({
+      fileName,
+      // Two generated lines spliced in after line 2, one of which does not type-check.
+      code: text.replace("= 1;\n", "= 1;\nconst generated: number = 2;\nconst bad: string = generated;\n"),
+      diagnostics: [],
+    });
+    const result = adcProgramTransformer(program, undefined, {}, { ts });
+    expect(result).not.toBe(program);
+    expect(result.getSourceFile(file)!.text).toContain("const bad: string = generated;");
+    expect(report(result, file)).toEqual([
+      "(3,14) TS2322: Type 'number' is not assignable to type 'string'.",
+      "(1,1) TS2322: adc: in the code adc generated for this file (line 4, column 7) of the module " +
+        "`adc compile` prints: Type 'number' is not assignable to type 'string'. (this is a bug in adc; please report it)",
+    ]);
+    // The unchanged lib files are the old program's, not parsed again.
+    const lib = program.getSourceFiles().find((f) => f.isDeclarationFile)!;
+    expect(result.getSourceFile(lib.fileName)).toBe(lib);
+  });
+
+  it("keeps a refused file's text and appends adc's diagnostics to tsc's", () => {
+    const { program, file } = programOf('import "adc";\nexport const y: string = 3;\n');
+    const sourceFile = program.getSourceFile(file)!;
+    pipeline.fake = (_, fileName) => ({
+      fileName,
+      code: undefined,
+      diagnostics: [
+        { code: 1005, message: "try/catch cannot be differentiated", fileName, line: 2, column: 1,
+          start: 14, length: 6, sourceText: sourceFile.text },
+      ],
+    });
+    const result = adcProgramTransformer(program, undefined, {}, { ts });
+    expect(result).toBe(program);
+    expect(report(result, file)).toEqual([
+      "(2,14) TS2322: Type 'number' is not assignable to type 'string'.",
+      "(2,1) TS1005: ADC1005: try/catch cannot be differentiated",
+    ]);
+  });
+
+  it("reports a crash of the pipeline on the file instead of throwing", () => {
+    const { program, file } = programOf('import "adc";\n');
+    pipeline.fake = () => {
+      throw new Error("boom");
+    };
+    const result = adcProgramTransformer(program, undefined, {}, { ts });
+    const diagnostics = result.getSemanticDiagnostics(result.getSourceFile(file));
+    expect(diagnostics.map((d) => d.code)).toEqual([INTERNAL_ERROR_CODE]);
+    expect(ts.flattenDiagnosticMessageText(diagnostics[0].messageText, " ")).toMatch(/internal error.*boom.*please report/);
   });
 });
 
@@ -87,5 +183,27 @@ describe("tspc with the adc plugin", () => {
     expect(build.status).not.toBe(0);
     expect(build.output).toMatch(/test\/e2e\/refused\/src\/main\.ts\(5,3\): error TS\d+: ADC1005: /);
     expect(build.output).not.toContain("internal error");
+  });
+
+  it("reports the user's own type errors in a transformed file at their original lines", () => {
+    const build = run(tspc, ["-p", "test/e2e/user-error", "--pretty", "false"]);
+    expect(build.status).not.toBe(0);
+    expect(build.output).toBe(
+      "test/e2e/user-error/src/main.ts(10,14): error TS2322: Type 'number' is not assignable to type 'string'.\n",
+    );
+  });
+
+  it("reports them at the same lines when an incremental build replays its cache", () => {
+    const buildInfo = path.join(e2e, "user-error", "build", "incremental.tsbuildinfo");
+    fs.rmSync(buildInfo, { force: true });
+    const args = ["-p", "test/e2e/user-error", "--pretty", "false", "--incremental", "--tsBuildInfoFile", buildInfo];
+    const first = run(tspc, args);
+    const second = run(tspc, args);
+    expect(fs.existsSync(buildInfo)).toBe(true);
+    for (const build of [first, second]) {
+      expect(build.output).toBe(
+        "test/e2e/user-error/src/main.ts(10,14): error TS2322: Type 'number' is not assignable to type 'string'.\n",
+      );
+    }
   });
 });
