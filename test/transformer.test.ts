@@ -135,8 +135,8 @@ describe("program transformer plumbing", () => {
 });
 
 /** `npm install adc` in a user project links the package into node_modules; so do we. */
-function linkPackage(): void {
-  const link = path.join(e2e, "node_modules", "adc");
+function linkPackage(project: string): void {
+  const link = path.join(project, "node_modules", "adc");
   try {
     if (fs.realpathSync(link) === fs.realpathSync(root)) return;
     fs.rmSync(link, { recursive: true, force: true });
@@ -159,7 +159,8 @@ describe("tspc with the adc plugin", () => {
         throw new Error(`${file} is missing: run \`npm run build\` before these tests`);
       }
     }
-    linkPackage();
+    linkPackage(e2e);
+    linkPackage(path.join(root, "examples", "quickstart"));
   });
 
   it("builds test/e2e, and the built program prints the seed's gradient", () => {
@@ -205,5 +206,16 @@ describe("tspc with the adc plugin", () => {
         "test/e2e/user-error/src/main.ts(10,14): error TS2322: Type 'number' is not assignable to type 'string'.\n",
       );
     }
+  });
+
+  it("builds examples/quickstart, which fits its line and passes its gradient check", () => {
+    const example = path.join(root, "examples", "quickstart");
+    fs.rmSync(path.join(example, "build"), { recursive: true, force: true });
+    const build = run(tspc, ["-p", "examples/quickstart", "--pretty", "false"]);
+    expect(build.output).toBe("");
+    expect(build.status).toBe(0);
+    const main = run(process.execPath, [path.join(example, "build", "main.js")]);
+    expect(main.status).toBe(0);
+    expect(main.output).toMatch(/^fit: y = 1\.98\d\d·x \+ 1\.05\d\d, loss 0\.30\d+\ngradient check: ok /);
   });
 });
