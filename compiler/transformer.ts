@@ -2,10 +2,11 @@
 //
 //   "plugins": [{ "transform": "adc/transformer", "transformProgram": true }]
 //
-// ts-patch calls it once from inside ts.createProgram with the finished program. Every root file
-// that imports "adc" goes through the same pipeline as `adc compile` (compileProgramFile); the
-// result is a new program in which those files have their transformed text, so tsc type-checks
-// and emits the generated code like any other. No compilation logic lives here.
+// ts-patch calls it once from inside ts.createProgram with the finished program. Every file of
+// the project (not a library's) that imports "adc" goes through the same pipeline as
+// `adc compile` (compileProgramFile); the result is a new program in which those files have their
+// transformed text, so tsc type-checks and emits the generated code like any other. No
+// compilation logic lives here.
 //
 // Diagnostics: a file with adc diagnostics keeps its original text, and its diagnostics join
 // tsc's semantic diagnostics (so tspc reports them and fails). For a transformed file, tsc would
@@ -66,7 +67,6 @@ export default function adcProgramTransformer(
 }
 
 function transformProgram(program: ts.Program, host: ts.CompilerHost | undefined, tsi: typeof ts): ts.Program {
-  const rootFiles = new Set(program.getRootFileNames().map((f) => path.resolve(f)));
   /** Transformed text by resolved file name. */
   const transformed = new Map<string, string>();
   /** Diagnostics to report, by resolved file name, once the new program exists. */
@@ -74,8 +74,10 @@ function transformProgram(program: ts.Program, host: ts.CompilerHost | undefined
 
   for (const sourceFile of program.getSourceFiles()) {
     const fileName = path.resolve(sourceFile.fileName);
-    if (!rootFiles.has(fileName) || sourceFile.isDeclarationFile) continue;
-    if (!importsAdc(sourceFile.text)) continue;
+    // The files tsc compiles itself (root files and what they import from the project, not
+    // libraries), when they import adc.
+    if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile)) continue;
+    if (program.isSourceFileDefaultLibrary(sourceFile) || !importsAdc(sourceFile.text)) continue;
     try {
       const result = compileProgramFile(program, sourceFile.fileName);
       if (result.diagnostics.length > 0) {

@@ -103,6 +103,21 @@ describe("program transformer plumbing", () => {
     expect(result.getSourceFile(lib.fileName)).toBe(lib);
   });
 
+  it("also transforms project files that only the root files import", () => {
+    const { program: first, file: imported } = programOf('import "adc";\nexport const a = 1;\n');
+    const entry = path.join(dir, "entry.ts");
+    fs.writeFileSync(entry, `import { a } from "./${path.basename(imported, ".ts")}";\nexport const b = a;\n`);
+    const program = ts.createProgram([entry], first.getCompilerOptions());
+    const seen: string[] = [];
+    pipeline.fake = (_, fileName) => {
+      seen.push(path.resolve(fileName));
+      return { fileName, code: "export const a = 2;\n", diagnostics: [] };
+    };
+    const result = adcProgramTransformer(program, undefined, {}, { ts });
+    expect(seen).toEqual([imported]);
+    expect(result.getSourceFile(imported)!.text).toBe("export const a = 2;\n");
+  });
+
   it("keeps a refused file's text and appends adc's diagnostics to tsc's", () => {
     const { program, file } = programOf('import "adc";\nexport const y: string = 3;\n');
     const sourceFile = program.getSourceFile(file)!;
