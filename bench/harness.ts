@@ -14,11 +14,19 @@
 export type Body = (i: number) => number;
 
 export interface Measurement {
-  /** Median over batches of the time per call, in nanoseconds. */
+  /** Median over batches of the wall-clock time per call, in nanoseconds. */
   readonly ns: number;
-  /** Spread: the 25th and 75th percentiles of the per-batch times, in nanoseconds. */
+  /** The 25th and 75th percentiles of the per-batch wall-clock times, in nanoseconds. */
   readonly q1: number;
   readonly q3: number;
+  /**
+   * Median over batches of the process CPU time (user + system) per call, in nanoseconds. On a
+   * quiet machine it equals the wall time for single-threaded code; on a shared one it leaves out
+   * the time the process waited for a core, so it is the steadier number.
+   */
+  readonly cpu: number;
+  readonly cpuQ1: number;
+  readonly cpuQ3: number;
   readonly batches: number;
   readonly calls: number;
 }
@@ -34,6 +42,9 @@ export interface MeasureOptions {
   readonly minBatches?: number;
 }
 
+/** Target batch length in seconds: short, so that most batches run without being descheduled. */
+const BATCH = Number(process.env.ADC_BENCH_BATCH ?? 0.002);
+
 let sink = 0;
 /** The sum of every benchmark result, to print so the work is observable. */
 export function sinkValue(): number {
@@ -42,13 +53,16 @@ export function sinkValue(): number {
 
 type Driver = (body: Body, n: number, start: number) => number;
 
+let drivers = 0;
 function makeDriver(): Driver {
-  // A new Function per benchmark: its own feedback, so `body` stays monomorphic in it.
+  // A new Function per benchmark: its own feedback, so `body` stays monomorphic in it. The source
+  // must differ each time: V8 caches `new Function` by source text, and functions from one cache
+  // entry share their feedback (the call site would see every body again).
   return new Function(
     "body",
     "n",
     "start",
-    "let s = 0;\nfor (let i = 0; i < n; i++) s += body(start + i);\nreturn s;",
+    `// driver ${++drivers}\nlet s = 0;\nfor (let i = 0; i < n; i++) s += body(start + i);\nreturn s;`,
   ) as Driver;
 }
 
@@ -61,6 +75,8 @@ export class Bench {
   private next = 0;
   private perBatch = 1;
   readonly samples: number[] = [];
+  /** Per-batch process CPU time per call (ns): unlike wall time, it excludes time spent descheduled. */
+  readonly cpuSamples: number[] = [];
   private calls = 0;
 
   constructor(
@@ -94,9 +110,12 @@ export class Bench {
     while (now() - start < seconds || k < minBatches) {
       await yieldToEventLoop();
       const n = this.perBatch;
+      const c0 = process.cpuUsage();
       const t0 = now();
       sink += this.driver(this.body, n, this.next);
       const dt = now() - t0;
+      const c1 = process.cpuUsage(c0);
+      this.cpuSamples.push(((c1.user + c1.system) * 1e3) / n);
       this.next += n;
       this.calls += n;
       this.samples.push((dt * 1e9) / n);
@@ -105,20 +124,26 @@ export class Bench {
   }
 
   result(): Measurement {
-    const xs = [...this.samples].sort((a, b) => a - b);
-    const at = (q: number): number => {
-      const pos = (xs.length - 1) * q;
-      const lo = Math.floor(pos);
-      const hi = Math.ceil(pos);
-      return xs[lo]! + (xs[hi]! - xs[lo]!) * (pos - lo);
-    };
-    return { ns: at(0.5), q1: at(0.25), q3: at(0.75), batches: xs.length, calls: this.calls };
+    const wall = quantiles(this.samples);
+    const cpu = quantiles(this.cpuSamples);
+    return { ns: wall.q2, q1: wall.q1, q3: wall.q3, cpu: cpu.q2, cpuQ1: cpu.q1, cpuQ3: cpu.q3, batches: this.samples.length, calls: this.calls };
   }
+}
+
+function quantiles(samples: readonly number[]): { q1: number; q2: number; q3: number } {
+  const xs = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => {
+    const pos = (xs.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    return xs[lo]! + (xs[hi]! - xs[lo]!) * (pos - lo);
+  };
+  return { q1: at(0.25), q2: at(0.5), q3: at(0.75) };
 }
 
 /** Measures one body: warm-up, then batches until `time` seconds have been timed. */
 export async function measure(name: string, body: Body, options: MeasureOptions = {}): Promise<Measurement> {
-  const { warmup = 0.1, time = 0.3, batch = 0.01, minBatches = 5 } = options;
+  const { warmup = 0.1, time = 0.3, batch = BATCH, minBatches = 5 } = options;
   const b = new Bench(name, body);
   await b.warm(warmup, batch);
   await b.run(time, minBatches);
@@ -126,19 +151,20 @@ export async function measure(name: string, body: Body, options: MeasureOptions 
 }
 
 /**
- * Measures several bodies interleaved (round-robin, `rounds` rounds), so that slow drifts of the
- * machine (frequency, other processes on the shared cores) hit them all alike. Use it for the
- * bodies whose ratio matters (adc against hand-written).
+ * Measures several bodies interleaved batch by batch (round-robin), so that every state the shared
+ * machine goes through (frequency, other processes on the cores) hits them all alike. Use it for
+ * the bodies whose ratio matters (adc against hand-written). `time` is per body.
  */
 export async function measureInterleaved(
   bodies: readonly { name: string; body: Body }[],
-  options: MeasureOptions & { rounds?: number } = {},
+  options: MeasureOptions = {},
 ): Promise<Measurement[]> {
-  const { warmup = 0.1, time = 0.3, batch = 0.01, minBatches = 5, rounds = 3 } = options;
+  const { warmup = 0.1, time = 0.3, batch = BATCH, minBatches = 5 } = options;
   const benches = bodies.map(({ name, body }) => new Bench(name, body));
   for (const b of benches) await b.warm(warmup, batch);
-  for (let r = 0; r < rounds; r++) {
-    for (const b of benches) await b.run(time / rounds, Math.ceil(minBatches / rounds));
+  const start = now();
+  for (let k = 0; now() - start < time * benches.length || k < minBatches; k++) {
+    for (const b of benches) await b.run(0, 1);
   }
   return benches.map((b) => b.result());
 }
