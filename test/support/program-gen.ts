@@ -1,17 +1,19 @@
 // Random scalar programs in adc's supported language, for the property tests.
 //
-// fast-check generates a *raw* program: a tree whose variable references and assignment targets
-// are plain integers. Rendering resolves them against the variables in scope at that point (modulo
-// their count), so every raw tree is a valid program and shrinking any part of it stays valid.
+// fast-check generates a *raw* program: a tree whose variable references, assignment targets and
+// callees are plain integers. Rendering resolves them against what is in scope at that point
+// (modulo its size), so every raw tree is a valid program and shrinking any part of it keeps it
+// valid.
 //
 // Rendering also keeps the domain safe by construction and the magnitudes moderate, so central
 // differences are accurate:
-// - sqrt, log and log1p only see positive arguments (`1 + e*e`, `Math.exp(e)`, `2 + Math.sin(e)`);
-//   division is only by `1 + e*e` or by a nonzero constant; `**` only has small integer exponents
-//   (negative ones only on bases ≥ 1); `Math.hypot` always has one argument `Math.exp(e)` > 0.
+// - sqrt, log, log1p, cbrt only see positive arguments (`1 + e*e`, `Math.exp(e)`, `2 + Math.sin(e)`);
+//   asin/acos only `0.9 * Math.tanh(e)`; tan only |e| ≤ 1.2; division and % only by `1 + e*e` or a
+//   nonzero constant; `**` only small integer exponents (negative ones only on bases ≥ 1);
+//   `Math.hypot` and `Math.atan2` always get one argument `Math.exp(e)` > 0.
 // - Every expression carries an upper bound of its magnitude (interval arithmetic on |·|, with
 //   the inputs in [-INPUT_BOUND, INPUT_BOUND]). A node whose bound exceeds CAP is fitted: scaled by
-//   a power of ten or passed through Math.atan / Math.tanh. Arguments of exp, sin, cos, tanh are
+//   a power of ten or passed through Math.atan / Math.tanh. Arguments of exp, sinh, sin, … are
 //   fitted to small bounds too, so nothing overflows and nothing oscillates fast.
 import fc from "fast-check";
 
@@ -21,6 +23,7 @@ const CAP = 100;
 /** Bounds fitted onto the arguments of the elementary functions. */
 const EXP_ARG = 3;
 const TRIG_ARG = 6;
+const TAN_ARG = 1.2;
 const ATAN_ARG = 20;
 const SQUARED_ARG = 30;
 const HELPER_ARG = 10;
@@ -28,25 +31,35 @@ const HELPER_ARG = 10;
 // ---------------------------------------------------------------------------------------------
 // Raw trees (what fast-check generates and shrinks)
 
-export type UnaryFn = "exp" | "sin" | "cos" | "tanh" | "atan" | "sqrt" | "log" | "log1p" | "abs";
-export type BinaryFn = "min" | "max" | "hypot";
-export type CmpOp = "<" | "<=" | ">" | ">=";
+export const unaryFns = [
+  "exp", "sin", "cos", "tanh", "atan", "sqrt", "log", "log1p", "abs",
+  "tan", "sinh", "cosh", "expm1", "cbrt", "asin", "acos",
+  "floor", "ceil", "round", "trunc", "sign",
+] as const;
+export type UnaryFn = (typeof unaryFns)[number];
+export type NaryFn = "min" | "max" | "hypot" | "atan2";
+export type CmpOp = "<" | "<=" | ">" | ">=" | "===" | "!==";
 
 export type Expr =
   | { readonly k: "num"; readonly v: number }
   | { readonly k: "pi" }
+  | { readonly k: "mathE" }
+  /** A module-level constant (a literal when the module has none). */
+  | { readonly k: "const"; readonly i: number }
   | { readonly k: "var"; readonly i: number }
   | { readonly k: "neg"; readonly a: Expr }
+  | { readonly k: "pos"; readonly a: Expr }
   | { readonly k: "bin"; readonly op: "+" | "-" | "*"; readonly a: Expr; readonly b: Expr }
-  /** a / (1 + b*b) when `b` is an expression, a / b when it is a nonzero constant. */
-  | { readonly k: "div"; readonly a: Expr; readonly b: Expr | number }
-  | { readonly k: "pow"; readonly a: Expr; readonly n: number }
-  /** `form` picks the safe wrapping of sqrt/log/log1p arguments. */
+  /** a / (1 + b*b) (or a % (1 + b*b)) when `b` is an expression, a / b when it is a constant. */
+  | { readonly k: "div"; readonly op: "/" | "%"; readonly a: Expr; readonly b: Expr | number }
+  /** a ** n, or Math.pow(a, n) when `call`. */
+  | { readonly k: "pow"; readonly a: Expr; readonly n: number; readonly call: boolean }
+  /** `form` picks the safe wrapping of arguments with a restricted domain. */
   | { readonly k: "un"; readonly fn: UnaryFn; readonly a: Expr; readonly form: number }
-  | { readonly k: "bin2"; readonly fn: BinaryFn; readonly a: Expr; readonly b: Expr }
+  | { readonly k: "nary"; readonly fn: NaryFn; readonly a: Expr; readonly b: Expr; readonly c: Expr | null }
   | { readonly k: "ite"; readonly c: Cond; readonly a: Expr; readonly b: Expr }
-  /** A call of the helper function h (a plain expression when there is none). */
-  | { readonly k: "call"; readonly a: Expr; readonly b: Expr };
+  /** A call of helper number `h` (a plain expression when there is none). */
+  | { readonly k: "call"; readonly h: number; readonly a: Expr; readonly b: Expr; readonly n: number };
 
 export type Cond =
   | { readonly k: "cmp"; readonly op: CmpOp; readonly a: Expr; readonly b: Expr }
@@ -54,10 +67,19 @@ export type Cond =
   | { readonly k: "not"; readonly a: Cond };
 
 export type Stmt =
-  | { readonly k: "decl"; readonly let: boolean; readonly typed: boolean; readonly e: Expr }
+  /** `nm` picks the name: a fresh `v…`, a name from NAMES, or (in a block) one that shadows. */
+  | { readonly k: "decl"; readonly let: boolean; readonly typed: boolean; readonly nm: number; readonly e: Expr }
   /** Assigns to the t-th assignable variable (a `let` or a parameter). */
-  | { readonly k: "assign"; readonly t: number; readonly op: "=" | "+=" | "-=" | "*="; readonly e: Expr }
-  | { readonly k: "if"; readonly c: Cond; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] | null }
+  | { readonly k: "assign"; readonly t: number; readonly op: "=" | "+=" | "-=" | "*=" | "/="; readonly e: Expr }
+  | { readonly k: "incr"; readonly t: number; readonly op: "++" | "--"; readonly prefix: boolean }
+  | {
+      readonly k: "if";
+      readonly c: Cond;
+      readonly then: readonly Stmt[];
+      readonly else: readonly Stmt[] | null;
+      /** Braces even around single statements. */
+      readonly braces: boolean;
+    }
   /** `let v: number; if (c) { …; v = a; } else { …; v = b; }` */
   | {
       readonly k: "ifInit";
@@ -68,7 +90,9 @@ export type Stmt =
       readonly b: Expr;
     }
   /** `if (c) { …; return e; }` (without braces when the block is empty and `bare`). */
-  | { readonly k: "ret"; readonly c: Cond; readonly body: readonly Stmt[]; readonly e: Expr; readonly bare: boolean };
+  | { readonly k: "ret"; readonly c: Cond; readonly body: readonly Stmt[]; readonly e: Expr; readonly bare: boolean }
+  /** A bare block `{ … }`. */
+  | { readonly k: "block"; readonly body: readonly Stmt[] };
 
 export type Tail =
   | { readonly k: "return"; readonly e: Expr }
@@ -87,65 +111,108 @@ export interface FunctionBody {
   readonly tail: Tail;
 }
 
+/**
+ * A helper f can call: `plain` is h(a, b) with a body; `rec` is
+ * `r(a, n) { if (n <= 0) return base; return step ⊙ r(arg, n - 1); }`, called with a literal n.
+ */
+export type Helper =
+  | { readonly k: "plain"; readonly body: FunctionBody }
+  | { readonly k: "rec"; readonly base: Expr; readonly step: Expr; readonly op: "+" | "*"; readonly arg: Expr };
+
+export type OperatorKind = "grad" | "valueAndGrad" | "vjp";
+
+export interface RawOperator {
+  readonly kind: OperatorKind;
+  /** Bit i set: differentiate with respect to parameter i (no option when no bit is in range). */
+  readonly wrtMask: number;
+  readonly byName: boolean;
+  /** A single parameter as a bare `wrt: 0` rather than `wrt: [0]`. */
+  readonly bare: boolean;
+  readonly reversed: boolean;
+}
+
 export interface RawProgram {
   /** Number of parameters of f, 1–4. */
   readonly arity: number;
-  readonly helper: FunctionBody | null;
+  /** Module-level numeric constants. */
+  readonly consts: readonly number[];
+  readonly helpers: readonly Helper[];
+  /** Helpers declared after f (function declarations hoist). */
+  readonly helpersAfter: boolean;
   readonly body: FunctionBody;
-  /** Whether the module takes `valueAndGrad(f)` instead of `grad(f)`. */
-  readonly valueAndGrad: boolean;
+  readonly operator: RawOperator;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
 const CONSTANTS = [0.5, 1, 2, 3, 0.25, 1.5, 2.5, 0.1, 0.75, 4, 1e-3, 10];
+const MODULE_CONSTANTS = [1.5, -0.5, 2, 0.3, -2.5, 7];
+const naryFns: readonly NaryFn[] = ["min", "max", "hypot", "atan2"];
+const cmpOps: readonly CmpOp[] = ["<", "<=", ">", ">=", "<", ">", "===", "!=="];
 
-const unaryFns: readonly UnaryFn[] = ["exp", "sin", "cos", "tanh", "atan", "sqrt", "log", "log1p", "abs"];
-const binaryFns: readonly BinaryFn[] = ["min", "max", "hypot"];
-const cmpOps: readonly CmpOp[] = ["<", "<=", ">", ">="];
+/** Weights of the unary functions: the brief's core set often, the rest now and then. */
+const unaryArb: fc.Arbitrary<UnaryFn> = fc.oneof(
+  { arbitrary: fc.constantFrom<UnaryFn>("exp", "sin", "cos", "tanh", "atan", "sqrt", "log", "log1p", "abs"), weight: 5 },
+  { arbitrary: fc.constantFrom<UnaryFn>("tan", "sinh", "cosh", "expm1", "cbrt", "asin", "acos"), weight: 2 },
+  { arbitrary: fc.constantFrom<UnaryFn>("floor", "ceil", "round", "trunc", "sign"), weight: 1 },
+);
 
 function exprArbs(maxDepth: number): { expr: fc.Arbitrary<Expr>[]; cond: fc.Arbitrary<Cond>[] } {
   const expr: fc.Arbitrary<Expr>[] = [];
   const cond: fc.Arbitrary<Cond>[] = [];
   const leaf: fc.Arbitrary<Expr> = fc.oneof(
-    { arbitrary: fc.record({ k: fc.constant("var" as const), i: fc.nat(7) }), weight: 6 },
-    { arbitrary: fc.record({ k: fc.constant("num" as const), v: fc.constantFrom(...CONSTANTS) }), weight: 2 },
+    { arbitrary: fc.record({ k: fc.constant("var" as const), i: fc.nat(7) }), weight: 12 },
+    { arbitrary: fc.record({ k: fc.constant("num" as const), v: fc.constantFrom(...CONSTANTS) }), weight: 3 },
+    { arbitrary: fc.record({ k: fc.constant("const" as const), i: fc.nat(3) }), weight: 1 },
     { arbitrary: fc.constant({ k: "pi" as const }), weight: 1 },
+    { arbitrary: fc.constant({ k: "mathE" as const }), weight: 1 },
   );
   for (let d = 0; d <= maxDepth; d++) {
     if (d === 0) {
       expr.push(leaf);
-      cond.push(
-        fc.record({ k: fc.constant("cmp" as const), op: fc.constantFrom(...cmpOps), a: leaf, b: leaf }),
-      );
+      cond.push(fc.record({ k: fc.constant("cmp" as const), op: fc.constantFrom(...cmpOps), a: leaf, b: leaf }));
       continue;
     }
     const sub = expr[d - 1];
     const subCond = cond[d - 1];
     const e: fc.Arbitrary<Expr> = fc.oneof(
-      { arbitrary: leaf, weight: 3 },
-      { arbitrary: fc.record({ k: fc.constant("neg" as const), a: sub }), weight: 1 },
+      { arbitrary: leaf, weight: 6 },
+      { arbitrary: fc.record({ k: fc.constant("neg" as const), a: sub }), weight: 2 },
+      { arbitrary: fc.record({ k: fc.constant("pos" as const), a: sub }), weight: 1 },
       {
         arbitrary: fc.record({ k: fc.constant("bin" as const), op: fc.constantFrom("+" as const, "-" as const, "*" as const), a: sub, b: sub }),
-        weight: 6,
+        weight: 12,
       },
       {
         arbitrary: fc.record({
           k: fc.constant("div" as const),
+          op: fc.oneof({ arbitrary: fc.constant("/" as const), weight: 5 }, { arbitrary: fc.constant("%" as const), weight: 1 }),
           a: sub,
           b: fc.oneof(sub, fc.constantFrom(2, 3, 0.5, -4, 7)),
         }),
-        weight: 2,
+        weight: 4,
       },
-      { arbitrary: fc.record({ k: fc.constant("pow" as const), a: sub, n: fc.constantFrom(2, 3, 1, 4, -1, -2) }), weight: 2 },
       {
-        arbitrary: fc.record({ k: fc.constant("un" as const), fn: fc.constantFrom(...unaryFns), a: sub, form: fc.nat(2) }),
-        weight: 6,
+        arbitrary: fc.record({ k: fc.constant("pow" as const), a: sub, n: fc.constantFrom(2, 3, 1, 4, -1, -2), call: fc.boolean() }),
+        weight: 4,
       },
-      { arbitrary: fc.record({ k: fc.constant("bin2" as const), fn: fc.constantFrom(...binaryFns), a: sub, b: sub }), weight: 2 },
-      { arbitrary: fc.record({ k: fc.constant("ite" as const), c: subCond, a: sub, b: sub }), weight: 1 },
-      { arbitrary: fc.record({ k: fc.constant("call" as const), a: sub, b: sub }), weight: 1 },
+      { arbitrary: fc.record({ k: fc.constant("un" as const), fn: unaryArb, a: sub, form: fc.nat(2) }), weight: 12 },
+      {
+        arbitrary: fc.record({
+          k: fc.constant("nary" as const),
+          fn: fc.constantFrom(...naryFns),
+          a: sub,
+          b: sub,
+          c: fc.option(sub, { nil: null, freq: 3 }),
+        }),
+        weight: 4,
+      },
+      { arbitrary: fc.record({ k: fc.constant("ite" as const), c: subCond, a: sub, b: sub }), weight: 2 },
+      {
+        arbitrary: fc.record({ k: fc.constant("call" as const), h: fc.nat(1), a: sub, b: sub, n: fc.nat(3) }),
+        weight: 3,
+      },
     );
     expr.push(e);
     cond.push(
@@ -166,17 +233,24 @@ export interface GenOptions {
   readonly maxStmts?: number;
 }
 
-function stmtArbs(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: number) {
+function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: number): fc.Arbitrary<FunctionBody> {
   const simple: fc.Arbitrary<Stmt> = fc.oneof(
-    { arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), e: expr }), weight: 2 },
+    {
+      arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), nm: fc.nat(19), e: expr }),
+      weight: 4,
+    },
     {
       arbitrary: fc.record({
         k: fc.constant("assign" as const),
         t: fc.nat(5),
-        op: fc.constantFrom("=" as const, "+=" as const, "-=" as const, "*=" as const),
+        op: fc.constantFrom("=" as const, "+=" as const, "-=" as const, "*=" as const, "=" as const, "/=" as const),
         e: expr,
       }),
-      weight: 3,
+      weight: 6,
+    },
+    {
+      arbitrary: fc.record({ k: fc.constant("incr" as const), t: fc.nat(5), op: fc.constantFrom("++" as const, "--" as const), prefix: fc.boolean() }),
+      weight: 1,
     },
   );
   const block = (inner: fc.Arbitrary<Stmt>, max: number) => fc.array(inner, { maxLength: max });
@@ -186,18 +260,26 @@ function stmtArbs(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: 
     c: cond,
     then: fc.array(simple, { minLength: 1, maxLength: 2 }),
     else: fc.option(fc.array(simple, { minLength: 1, maxLength: 2 }), { nil: null }),
+    braces: fc.boolean(),
   });
-  const inner: fc.Arbitrary<Stmt> = fc.oneof({ arbitrary: simple, weight: 4 }, { arbitrary: innerIf, weight: 1 });
+  const innerBlock: fc.Arbitrary<Stmt> = fc.record({ k: fc.constant("block" as const), body: block(simple, 2) });
+  const inner: fc.Arbitrary<Stmt> = fc.oneof(
+    { arbitrary: simple, weight: 8 },
+    { arbitrary: innerIf, weight: 2 },
+    { arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 1), e: expr, bare: fc.boolean() }), weight: 1 },
+    { arbitrary: innerBlock, weight: 1 },
+  );
   const stmt: fc.Arbitrary<Stmt> = fc.oneof(
-    { arbitrary: simple, weight: 6 },
+    { arbitrary: simple, weight: 12 },
     {
       arbitrary: fc.record({
         k: fc.constant("if" as const),
         c: cond,
         then: fc.array(inner, { minLength: 1, maxLength: 3 }),
         else: fc.option(fc.array(inner, { minLength: 1, maxLength: 3 }), { nil: null, freq: 3 }),
+        braces: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
       }),
-      weight: 3,
+      weight: 6,
     },
     {
       arbitrary: fc.record({
@@ -208,12 +290,13 @@ function stmtArbs(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: 
         else: block(simple, 2),
         b: expr,
       }),
-      weight: 1,
+      weight: 2,
     },
     {
       arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 2), e: expr, bare: fc.boolean() }),
-      weight: 1,
+      weight: 2,
     },
+    { arbitrary: fc.record({ k: fc.constant("block" as const), body: block(inner, 3) }), weight: 1 },
   );
   const tail: fc.Arbitrary<Tail> = fc.oneof(
     { arbitrary: fc.record({ k: fc.constant("return" as const), e: expr }), weight: 4 },
@@ -229,21 +312,40 @@ function stmtArbs(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: 
       weight: 1,
     },
   );
-  const body = (max: number): fc.Arbitrary<FunctionBody> => fc.record({ stmts: fc.array(stmt, { maxLength: max }), tail });
-  return { body };
+  return fc.record({ stmts: fc.array(stmt, { maxLength: maxStmts }), tail });
 }
 
-/** Raw programs: f of 1–4 parameters, sometimes with a helper h(a, b). */
+/** Raw programs: f of 1–4 parameters, sometimes with helpers (one may be recursive). */
 export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram> {
   const { expr, cond } = exprArbs(options.exprDepth ?? 3);
   const depth = expr.length - 1;
-  const { body } = stmtArbs(expr[depth], cond[depth], options.maxStmts ?? 6);
-  const helperArbs = stmtArbs(expr[Math.max(0, depth - 1)], cond[Math.max(0, depth - 1)], 3);
+  const body = bodyArb(expr[depth], cond[depth], options.maxStmts ?? 6);
+  const small = expr[Math.max(0, depth - 1)];
+  const helper: fc.Arbitrary<Helper> = fc.oneof(
+    { arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, cond[Math.max(0, depth - 1)], 3) }), weight: 3 },
+    {
+      arbitrary: fc.record({ k: fc.constant("rec" as const), base: small, step: small, op: fc.constantFrom("+" as const, "*" as const), arg: small }),
+      weight: 1,
+    },
+  );
   return fc.record({
     arity: fc.integer({ min: 1, max: 4 }),
-    helper: fc.option(helperArbs.body(3), { nil: null, freq: 2 }),
-    body: body(options.maxStmts ?? 6),
-    valueAndGrad: fc.boolean(),
+    consts: fc.array(fc.constantFrom(...MODULE_CONSTANTS), { maxLength: 2 }),
+    helpers: fc.array(helper, { maxLength: 2 }),
+    helpersAfter: fc.boolean(),
+    body,
+    operator: fc.record({
+      kind: fc.oneof(
+        { arbitrary: fc.constant("grad" as const), weight: 4 },
+        { arbitrary: fc.constant("valueAndGrad" as const), weight: 2 },
+        { arbitrary: fc.constant("vjp" as const), weight: 1 },
+      ),
+      // Mostly all parameters (mask 0); a subset a third of the time.
+      wrtMask: fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 15 }), weight: 1 }),
+      byName: fc.boolean(),
+      bare: fc.boolean(),
+      reversed: fc.boolean(),
+    }),
   });
 }
 
@@ -252,9 +354,11 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
 
 /** JS precedence levels used for parenthesization. */
 const Prec = {
+  Assign: 1,
   Cond: 2,
   Or: 3,
   And: 4,
+  Eq: 8,
   Rel: 9,
   Add: 11,
   Mul: 12,
@@ -268,24 +372,55 @@ interface Out {
   readonly prec: number;
   /** Upper bound of |value|. */
   readonly bound: number;
+  /** Whether TypeScript gives it a numeric literal type (`2`, `-0.5`, a `const` holding one). */
+  readonly lit?: boolean;
 }
 
 interface Var {
   readonly name: string;
   bound: number;
   readonly assignable: boolean;
+  readonly lit?: boolean;
+}
+
+interface Callee {
+  readonly name: string;
+  readonly rec: boolean;
+  /** Bound of the result. */
+  readonly bound: number;
+}
+
+interface FnContext {
+  readonly callees: readonly Callee[];
+  readonly prefix: string;
+  next: number;
+  /** Every name declared in the function (locals never clash by accident). */
+  readonly used: Set<string>;
+  readonly consts: readonly { readonly name: string; readonly value: number }[];
+  /** A name being declared by a shadowing declaration: invisible in its own initializer. */
+  hidden?: string;
+  /** Variable references rendered so far. */
+  refs: number;
 }
 
 class Scope {
-  readonly vars: Var[];
+  readonly vars: Var[] = [];
+  /** Names used in this block so far: a later declaration here must not shadow them. */
+  readonly referenced = new Set<string>();
   constructor(
     readonly parent: Scope | null,
     readonly fn: FnContext,
-  ) {
-    this.vars = [];
-  }
+  ) {}
+  /** Visible variables, outermost first; a shadowed outer variable is not visible. */
   all(): Var[] {
-    return this.parent ? [...this.parent.all(), ...this.vars] : [...this.vars];
+    const chain: Var[] = this.parent ? this.parent.all() : [];
+    const mine = this.vars.filter((v) => v.name !== this.fn.hidden);
+    const names = new Set(mine.map((v) => v.name));
+    return [...chain.filter((v) => !names.has(v.name)), ...mine];
+  }
+  /** Records a use of `name` here and in every enclosing block. */
+  use(name: string): void {
+    for (let s: Scope | null = this; s; s = s.parent) s.referenced.add(name);
   }
   /** Snapshot of every visible variable's bound (to merge branches). */
   bounds(): Map<Var, number> {
@@ -293,50 +428,70 @@ class Scope {
   }
 }
 
-interface FnContext {
-  /** The helper's name, or null (calls then render as a plain expression). */
-  readonly helper: { readonly name: string; readonly bound: number } | null;
-  next: number;
-  readonly prefix: string;
-}
+/** Names a declaration may take instead of `v…`: close to what the backend generates. */
+export const NAMES = ["t1", "x_bar", "t2", "y_bar", "x_2", "f", "g", "grad", "t", "v_bar"];
 
 function paren(o: Out, min: number): string {
   return o.prec >= min ? o.text : `(${o.text})`;
 }
 
 function num(v: number): Out {
-  return { text: String(v), prec: Prec.Primary, bound: Math.abs(v) };
+  return { text: String(v), prec: v < 0 ? Prec.Unary : Prec.Primary, bound: Math.abs(v), lit: true };
+}
+
+function primary(text: string, bound: number): Out {
+  return { text, prec: Prec.Primary, bound };
 }
 
 /**
- * Brings `o` within `limit` (≥ 1): scaled by a power of ten, or through atan/tanh. The choice is a
+ * Brings `o` within `limit`: scaled by a power of ten, or through atan/tanh. The choice is a
  * deterministic function of the text so rendering stays a pure function of the raw tree.
  */
 function fit(o: Out, limit: number): Out {
   if (o.bound <= limit) return o;
   const style = o.text.length % 3;
-  if (style === 1 && limit >= Math.PI / 2) return { text: `Math.atan(${o.text})`, prec: Prec.Primary, bound: Math.PI / 2 };
-  if (style === 2 && o.bound <= 4 * limit) return { text: `Math.tanh(${o.text})`, prec: Prec.Primary, bound: 1 };
-  const k = Math.ceil(Math.log10(o.bound / limit));
+  if (style === 1 && limit >= Math.PI / 2) return primary(`Math.atan(${o.text})`, Math.PI / 2);
+  // tanh only of moderate arguments: tanh(50) is 1 to the last bit, and its derivative 0.
+  if (style === 2 && limit >= 1 && o.bound <= 4) return primary(`Math.tanh(${o.text})`, 1);
+  const k = Math.ceil(Math.log10(o.bound / limit) + 1e-12);
   const scale = 10 ** -k;
   return { text: `${scale} * ${paren(o, Prec.Mul + 0.5)}`, prec: Prec.Mul, bound: o.bound * scale };
 }
 
-function bin(a: Out, op: "+" | "-" | "*" | "/", b: Out, bound: number): Out {
+function bin(a: Out, op: "+" | "-" | "*" | "/" | "%", b: Out, bound: number): Out {
   const p = op === "+" || op === "-" ? Prec.Add : Prec.Mul;
   // Left-associative: the right operand needs parentheses at equal precedence.
   return { text: `${paren(a, p)} ${op} ${paren(b, p + 0.5)}`, prec: p, bound };
 }
 
 function call(name: string, args: Out[], bound: number): Out {
-  return { text: `${name}(${args.map((a) => a.text).join(", ")})`, prec: Prec.Primary, bound };
+  return primary(`${name}(${args.map((a) => a.text).join(", ")})`, bound);
 }
 
 /** `1 + e*e` with e fitted to SQUARED_ARG; its value is ≥ 1. */
 function onePlusSquare(e: Out): Out {
   const f = fit(e, SQUARED_ARG);
-  const sq = paren(f, Prec.Mul + 0.5);
-  return { text: `1 + ${paren(f, Prec.Mul)} * ${sq}`, prec: Prec.Add, bound: 1 + f.bound * f.bound };
+  return { text: `1 + ${paren(f, Prec.Mul)} * ${paren(f, Prec.Mul + 0.5)}`, prec: Prec.Add, bound: 1 + f.bound * f.bound };
+}
+
+/** `Math.exp(e)` with e fitted to EXP_ARG: positive. */
+function positiveExp(e: Out): Out {
+  const x = fit(e, EXP_ARG);
+  return call("Math.exp", [x], Math.exp(x.bound));
+}
+
+/**
+ * A returned expression. One that reads no variable gets one added, so that f is rarely constant
+ * (a zero gradient checks little).
+ */
+function renderReturned(e: Expr, s: Scope): Out {
+  const before = s.fn.refs;
+  const o = renderExpr(e, s);
+  const vars = s.all();
+  if (s.fn.refs > before || vars.length === 0) return o;
+  const v = vars[o.text.length % vars.length];
+  s.use(v.name);
+  return bin(o, "+", primary(v.name, v.bound), o.bound + v.bound);
 }
 
 function renderExpr(e: Expr, s: Scope): Out {
@@ -348,50 +503,73 @@ function renderRaw(e: Expr, s: Scope): Out {
     case "num":
       return num(e.v);
     case "pi":
-      return { text: "Math.PI", prec: Prec.Primary, bound: Math.PI };
+      return primary("Math.PI", Math.PI);
+    case "mathE":
+      return primary("Math.E", Math.E);
+    case "const": {
+      const consts = s.fn.consts;
+      if (consts.length === 0) return num(CONSTANTS[e.i % CONSTANTS.length]);
+      const c = consts[e.i % consts.length];
+      return { ...primary(c.name, Math.abs(c.value)), lit: true };
+    }
     case "var": {
       const vars = s.all();
+      if (vars.length === 0) return num(1);
       const v = vars[e.i % vars.length];
-      return { text: v.name, prec: Prec.Primary, bound: v.bound };
+      s.use(v.name);
+      s.fn.refs++;
+      return { ...primary(v.name, v.bound), lit: v.lit };
     }
     case "neg": {
       const a = renderExpr(e.a, s);
-      // `-(-x)`, never `--x`; a `**` operand must not be a bare unary expression either.
-      return { text: `-${paren(a, Prec.Primary)}`, prec: Prec.Unary, bound: a.bound };
+      // `-(-x)`, never `--x`.
+      return { text: `-${paren(a, Prec.Primary)}`, prec: Prec.Unary, bound: a.bound, lit: a.lit };
+    }
+    case "pos": {
+      const a = renderExpr(e.a, s);
+      return { text: `+${paren(a, Prec.Primary)}`, prec: Prec.Unary, bound: a.bound, lit: a.lit };
     }
     case "bin": {
       const a = renderExpr(e.a, s);
       const b = renderExpr(e.b, s);
-      return bin(a, e.op, b, e.op === "*" ? a.bound * b.bound : a.bound + b.bound);
+      // Not `e - e`, which is a constant 0.
+      const op = e.op === "-" && a.text === b.text ? "+" : e.op;
+      return bin(a, op, b, op === "*" ? a.bound * b.bound : a.bound + b.bound);
     }
     case "div": {
       const a = renderExpr(e.a, s);
-      if (typeof e.b === "number") return bin(a, "/", num(e.b), a.bound / Math.abs(e.b));
-      return bin(a, "/", onePlusSquare(renderExpr(e.b, s)), a.bound);
+      const b = typeof e.b === "number" ? num(e.b) : onePlusSquare(renderExpr(e.b, s));
+      return bin(a, e.op, b, e.op === "%" ? Math.min(a.bound, b.bound) : a.bound / (typeof e.b === "number" ? Math.abs(e.b) : 1));
     }
     case "pow": {
       const a = renderExpr(e.a, s);
-      if (e.n < 0) {
-        // Negative exponents only of a base ≥ 1.
-        const base = onePlusSquare(a);
-        return { text: `(${base.text}) ** ${e.n}`, prec: Prec.Pow, bound: 1 };
-      }
-      const base = fit(a, CAP ** (1 / e.n));
-      // The base of ** must be a primary expression (unary minus is a syntax error there).
-      return { text: `${paren(base, Prec.Primary)} ** ${e.n}`, prec: Prec.Pow, bound: base.bound ** e.n };
+      // Negative exponents only of a base ≥ 1.
+      const base = e.n < 0 ? onePlusSquare(a) : fit(a, CAP ** (1 / e.n));
+      const bound = e.n < 0 ? 1 : base.bound ** e.n;
+      if (e.call) return call("Math.pow", [base, num(e.n)], bound);
+      // The base of ** must not be a bare unary expression: parenthesize all but primaries.
+      return { text: `${paren(base, Prec.Primary)} ** ${e.n < 0 ? `(${e.n})` : e.n}`, prec: Prec.Pow, bound };
     }
     case "un":
       return renderUnary(e.fn, renderExpr(e.a, s), e.form);
-    case "bin2": {
+    case "nary": {
       const a = renderExpr(e.a, s);
       const b = renderExpr(e.b, s);
-      if (e.fn === "hypot") {
-        // One argument strictly positive, so the derivative is defined everywhere.
-        const pos = fit(b, EXP_ARG);
-        const ex = call("Math.exp", [pos], Math.exp(pos.bound));
-        return call("Math.hypot", e.a.k === "num" ? [ex, a] : [a, ex], a.bound + ex.bound);
+      const c = e.c ? renderExpr(e.c, s) : null;
+      switch (e.fn) {
+        case "hypot": {
+          // One argument strictly positive, so the derivative is defined everywhere.
+          const ex = positiveExp(b);
+          const args = c ? [a, c, ex] : e.a.k === "num" ? [ex, a] : [a, ex];
+          return call("Math.hypot", args, args.reduce((sum, x) => sum + x.bound, 0));
+        }
+        case "atan2":
+          return call("Math.atan2", [a, positiveExp(b)], Math.PI / 2);
+        default: {
+          const args = c ? [a, b, c] : [a, b];
+          return call(`Math.${e.fn}`, args, Math.max(...args.map((x) => x.bound)));
+        }
       }
-      return call(`Math.${e.fn}`, [a, b], Math.max(a.bound, b.bound));
     }
     case "ite": {
       const c = renderCond(e.c, s);
@@ -406,8 +584,10 @@ function renderRaw(e: Expr, s: Scope): Out {
     case "call": {
       const a = renderExpr(e.a, s);
       const b = renderExpr(e.b, s);
-      const h = s.fn.helper;
-      if (!h) return bin(a, "-", b, a.bound + b.bound);
+      const callees = s.fn.callees;
+      if (callees.length === 0) return bin(a, "-", b, a.bound + b.bound);
+      const h = callees[e.h % callees.length];
+      if (h.rec) return call(h.name, [fit(a, HELPER_ARG), num(e.n)], h.bound);
       return call(h.name, [fit(a, HELPER_ARG), fit(b, HELPER_ARG)], h.bound);
     }
   }
@@ -415,44 +595,56 @@ function renderRaw(e: Expr, s: Scope): Out {
 
 function renderUnary(fn: UnaryFn, a: Out, form: number): Out {
   switch (fn) {
-    case "exp": {
+    case "exp":
+      return positiveExp(a);
+    case "sinh":
+    case "cosh":
+    case "expm1": {
       const x = fit(a, EXP_ARG);
-      return call("Math.exp", [x], Math.exp(x.bound));
+      return call(`Math.${fn}`, [x], Math.exp(x.bound));
     }
     case "sin":
     case "cos":
-    case "tanh": {
-      const x = fit(a, TRIG_ARG);
-      return call(`Math.${fn}`, [x], 1);
+    case "tanh":
+      return call(`Math.${fn}`, [fit(a, TRIG_ARG)], 1);
+    case "tan": {
+      const x = fit(a, TAN_ARG);
+      return call("Math.tan", [x], Math.tan(x.bound));
     }
     case "atan":
       return call("Math.atan", [fit(a, ATAN_ARG)], Math.PI / 2);
+    case "asin":
+    case "acos": {
+      const x = fit(a, TRIG_ARG);
+      return call(`Math.${fn}`, [primary(`0.9 * Math.tanh(${x.text})`, 0.9)], Math.PI);
+    }
     case "abs":
-      return call("Math.abs", [a], a.bound);
+    case "floor":
+    case "ceil":
+    case "round":
+    case "trunc":
+      return call(`Math.${fn}`, [a], a.bound + 1);
+    case "sign":
+      return call("Math.sign", [a], 1);
     case "sqrt":
+    case "cbrt":
     case "log":
     case "log1p": {
-      // A positive argument (for log1p: > -1), built three ways.
+      // A positive argument, built three ways (log1p also takes e*e ≥ 0).
       let arg: Out;
-      let argBound: number;
       if (form === 0) {
-        arg = onePlusSquare(a);
-        argBound = arg.bound;
         if (fn === "log1p") {
           const x = fit(a, SQUARED_ARG);
           arg = bin(x, "*", x, x.bound * x.bound);
-          argBound = arg.bound;
+        } else {
+          arg = onePlusSquare(a);
         }
       } else if (form === 1) {
-        const x = fit(a, EXP_ARG);
-        arg = call("Math.exp", [x], Math.exp(x.bound));
-        argBound = arg.bound;
+        arg = positiveExp(a);
       } else {
-        const x = fit(a, TRIG_ARG);
-        arg = { text: `2 + Math.sin(${x.text})`, prec: Prec.Add, bound: 3 };
-        argBound = 3;
+        arg = { text: `2 + Math.sin(${fit(a, TRIG_ARG).text})`, prec: Prec.Add, bound: 3 };
       }
-      const bound = fn === "sqrt" ? Math.sqrt(argBound) : Math.log(1 + argBound) + 1;
+      const bound = fn === "sqrt" || fn === "cbrt" ? Math.sqrt(arg.bound) + 1 : Math.log(1 + arg.bound) + 1;
       return call(`Math.${fn}`, [arg], bound);
     }
   }
@@ -463,7 +655,12 @@ function renderCond(c: Cond, s: Scope): Out {
     case "cmp": {
       const a = renderExpr(c.a, s);
       const b = renderExpr(c.b, s);
-      return { text: `${paren(a, Prec.Rel + 1)} ${c.op} ${paren(b, Prec.Rel + 1)}`, prec: Prec.Rel, bound: 1 };
+      let op = c.op;
+      // No `===` with a literal type: TypeScript refuses two different ones (TS2367), and
+      // `x === 0.5` narrows x to the type 0.5 (then to never after `0.5 !== x`).
+      if (a.lit || b.lit) op = op === "===" ? "<=" : op === "!==" ? ">" : op;
+      const p = op === "===" || op === "!==" ? Prec.Eq : Prec.Rel;
+      return { text: `${paren(a, p + 1)} ${op} ${paren(b, p + 1)}`, prec: p, bound: 1 };
     }
     case "and":
     case "or": {
@@ -488,7 +685,11 @@ class Writer {
 }
 
 function fresh(s: Scope): string {
-  return `${s.fn.prefix}${s.fn.next++}`;
+  let name: string;
+  do name = `${s.fn.prefix}${s.fn.next++}`;
+  while (s.fn.used.has(name));
+  s.fn.used.add(name);
+  return name;
 }
 
 function renderStmts(stmts: readonly Stmt[], s: Scope, w: Writer, depth: number): void {
@@ -497,10 +698,7 @@ function renderStmts(stmts: readonly Stmt[], s: Scope, w: Writer, depth: number)
 
 /** Merges the variable bounds after branches: the max over the branches that fall through. */
 function mergeBounds(s: Scope, outcomes: Map<Var, number>[]): void {
-  for (const v of s.all()) {
-    const bs = outcomes.map((o) => o.get(v) ?? v.bound);
-    v.bound = Math.max(...bs);
-  }
+  for (const v of s.all()) v.bound = Math.max(...outcomes.map((o) => o.get(v) ?? v.bound));
 }
 
 function restore(snapshot: Map<Var, number>): void {
@@ -513,26 +711,57 @@ function renderBlock(stmts: readonly Stmt[], s: Scope, w: Writer, depth: number,
   extra?.(inner);
 }
 
+/** Picks the declared name: a fresh one, one of NAMES, or (in a nested block) a shadowing one. */
+function declName(nm: number, s: Scope): { name: string; shadows?: Var } {
+  if (nm < NAMES.length) {
+    const name = NAMES[nm];
+    if (!s.fn.used.has(name) && !s.fn.callees.some((c) => c.name === name)) {
+      s.fn.used.add(name);
+      return { name };
+    }
+  } else if (nm < NAMES.length + 4 && s.parent !== null) {
+    const mine = new Set(s.vars.map((v) => v.name));
+    // Not a name already used in this block: that use would then be in the new variable's
+    // temporal dead zone.
+    const outer = s.all().filter((v) => !mine.has(v.name) && !s.referenced.has(v.name));
+    if (outer.length > 0) {
+      const shadows = outer[nm % outer.length];
+      return { name: shadows.name, shadows };
+    }
+  }
+  return { name: fresh(s) };
+}
+
 function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
   switch (st.k) {
     case "decl": {
+      const { name, shadows } = declName(st.nm, s);
+      // The initializer cannot read any variable of that name: the name is the new variable's,
+      // in its temporal dead zone.
+      if (shadows) s.fn.hidden = name;
       const e = renderExpr(st.e, s);
-      const name = fresh(s);
+      s.fn.hidden = undefined;
       w.line(depth, `${st.let ? "let" : "const"} ${name}${st.typed ? ": number" : ""} = ${e.text};`);
-      s.vars.push({ name, bound: e.bound, assignable: st.let });
+      s.vars.push({ name, bound: e.bound, assignable: st.let, lit: !st.let && !st.typed && e.lit });
       return;
     }
     case "assign": {
       const targets = s.all().filter((v) => v.assignable);
       if (targets.length === 0) {
-        renderStmt({ k: "decl", let: true, typed: false, e: st.e }, s, w, depth);
+        renderStmt({ k: "decl", let: true, typed: false, nm: NAMES.length + 4, e: st.e }, s, w, depth);
         return;
       }
       const v = targets[st.t % targets.length];
+      s.use(v.name);
       const e = renderExpr(st.e, s);
       if (st.op === "=") {
         w.line(depth, `${v.name} = ${e.text};`);
         v.bound = e.bound;
+        return;
+      }
+      if (st.op === "/=") {
+        // Compound assignment binds loosest: `v /= 1 + e * e` divides by the whole sum.
+        w.line(depth, `${v.name} /= ${onePlusSquare(e).text};`);
         return;
       }
       // Compound assignment: fit the right side so the variable stays within CAP; when the
@@ -545,30 +774,51 @@ function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
         return;
       }
       const op = st.op[0] as "+" | "-" | "*";
-      const self: Out = { text: v.name, prec: Prec.Primary, bound: v.bound };
-      const combined = fit(bin(self, op, e, op === "*" ? v.bound * e.bound : v.bound + e.bound), CAP);
+      const combined = fit(bin(primary(v.name, v.bound), op, e, op === "*" ? v.bound * e.bound : v.bound + e.bound), CAP);
       w.line(depth, `${v.name} = ${combined.text};`);
       v.bound = combined.bound;
+      return;
+    }
+    case "incr": {
+      const targets = s.all().filter((v) => v.assignable);
+      if (targets.length === 0) return;
+      const v = targets[st.t % targets.length];
+      s.use(v.name);
+      w.line(depth, st.prefix ? `${st.op}${v.name};` : `${v.name}${st.op};`);
+      v.bound += 1;
       return;
     }
     case "if": {
       const c = renderCond(st.c, s);
       const before = s.bounds();
-      w.line(depth, `if (${c.text}) {`);
-      renderBlock(st.then, s, w, depth + 1);
+      const thenW = new Writer();
+      renderBlock(st.then, s, thenW, depth + 1);
       const afterThen = s.bounds();
       restore(before);
+      const elseW = new Writer();
+      if (st.else) renderBlock(st.else, s, elseW, depth + 1);
+      mergeBounds(s, [afterThen, s.bounds()]);
+      // Without braces only around a single statement that is not a declaration, nor an `if`
+      // (whose `else` would be taken for ours).
+      const single = (x: Writer) => x.lines.length === 1 && !/^\s*(let |const |if |\{)/.test(x.lines[0]);
+      const braces = st.braces || !single(thenW) || (st.else !== null && !single(elseW));
+      if (!braces) {
+        w.line(depth, `if (${c.text}) ${thenW.lines[0].trim()}`);
+        if (st.else) w.line(depth, `else ${elseW.lines[0].trim()}`);
+        return;
+      }
+      w.line(depth, `if (${c.text}) {`);
+      w.lines.push(...thenW.lines);
       if (st.else) {
         w.line(depth, `} else {`);
-        renderBlock(st.else, s, w, depth + 1);
+        w.lines.push(...elseW.lines);
       }
       w.line(depth, `}`);
-      mergeBounds(s, [afterThen, s.bounds()]);
       return;
     }
     case "ifInit": {
-      const name = fresh(s);
       const c = renderCond(st.c, s);
+      const name = fresh(s);
       w.line(depth, `let ${name}: number;`);
       w.line(depth, `if (${c.text}) {`);
       const before = s.bounds();
@@ -596,16 +846,22 @@ function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
       const c = renderCond(st.c, s);
       const before = s.bounds();
       if (st.bare && st.body.length === 0) {
-        w.line(depth, `if (${c.text}) return ${renderExpr(st.e, s).text};`);
+        w.line(depth, `if (${c.text}) return ${renderReturned(st.e, s).text};`);
         return;
       }
       w.line(depth, `if (${c.text}) {`);
       renderBlock(st.body, s, w, depth + 1, (inner) => {
-        w.line(depth + 1, `return ${renderExpr(st.e, inner).text};`);
+        w.line(depth + 1, `return ${renderReturned(st.e, inner).text};`);
       });
       w.line(depth, `}`);
       // The block returns, so nothing it assigned reaches the code after it.
       restore(before);
+      return;
+    }
+    case "block": {
+      w.line(depth, `{`);
+      renderBlock(st.body, s, w, depth + 1);
+      w.line(depth, `}`);
       return;
     }
   }
@@ -616,7 +872,7 @@ function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
   renderStmts(body.stmts, s, w, 1);
   const tail = body.tail;
   if (tail.k === "return") {
-    const e = renderExpr(tail.e, s);
+    const e = renderReturned(tail.e, s);
     w.line(1, `return ${e.text};`);
     return e.bound;
   }
@@ -625,14 +881,14 @@ function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
   let bound = 0;
   w.line(1, `if (${c.text}) {`);
   renderBlock(tail.then, s, w, 2, (inner) => {
-    const a = renderExpr(tail.a, inner);
+    const a = renderReturned(tail.a, inner);
     w.line(2, `return ${a.text};`);
     bound = Math.max(bound, a.bound);
   });
   restore(before);
   w.line(1, `} else {`);
   renderBlock(tail.else, s, w, 2, (inner) => {
-    const b = renderExpr(tail.b, inner);
+    const b = renderReturned(tail.b, inner);
     w.line(2, `return ${b.text};`);
     bound = Math.max(bound, b.bound);
   });
@@ -643,51 +899,107 @@ function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
 export const PARAM_NAMES = ["x", "y", "z", "w"];
 
 export interface RenderedFunctions {
-  /** The helper (if any) and f, as TypeScript declarations. */
+  /** The module constants, helpers and f, as TypeScript declarations. */
   readonly text: string;
   readonly f: string;
   readonly g: string;
   readonly arity: number;
-  readonly valueAndGrad: boolean;
+  readonly operator: OperatorKind;
+  /** The parameters differentiated, in the order the gradient lists them. */
+  readonly wrt: readonly number[];
+  /** Whether the gradient is a bare number rather than a tuple. */
+  readonly bare: boolean;
+  /** The operator call, e.g. `grad(f, { wrt: ["x"] })`. */
+  readonly operatorCall: string;
 }
 
-/** Renders one program's functions, named with `suffix` (f{suffix}, h{suffix}, g{suffix}). */
-export function renderFunctions(p: RawProgram, suffix = ""): RenderedFunctions {
-  const out: string[] = [];
-  let helper: FnContext["helper"] = null;
-  if (p.helper) {
-    const name = `h${suffix}`;
-    const ctx: FnContext = { helper: null, next: 0, prefix: "t" };
-    const s = new Scope(null, ctx);
-    s.vars.push({ name: "a", bound: HELPER_ARG, assignable: true }, { name: "b", bound: HELPER_ARG, assignable: true });
-    const w = new Writer();
-    const bound = renderBody(p.helper, s, w);
-    out.push(`function ${name}(a: number, b: number): number {`, ...w.lines, `}`);
-    helper = { name, bound };
-  }
-  const f = `f${suffix}`;
-  const ctx: FnContext = { helper, next: 0, prefix: "v" };
+function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[]; bound: number } {
   const s = new Scope(null, ctx);
+  if (h.k === "plain") {
+    s.vars.push({ name: "a", bound: HELPER_ARG, assignable: true }, { name: "b", bound: HELPER_ARG, assignable: true });
+    ctx.used.add("a").add("b");
+    const w = new Writer();
+    const bound = renderBody(h.body, s, w);
+    return { lines: [`function ${name}(a: number, b: number): number {`, ...w.lines, `}`], bound };
+  }
+  // r(a, n): the recursive call's result is bounded by CAP (induction), and so is every result.
+  s.vars.push({ name: "a", bound: HELPER_ARG, assignable: false });
+  const base = fit(renderReturned(h.base, s), CAP);
+  const step = renderReturned(h.step, s);
+  const arg = fit(renderExpr(h.arg, s), HELPER_ARG);
+  const recur = primary(`${name}(${arg.text}, n - 1)`, CAP);
+  const combined = fit(bin(step, h.op, recur, h.op === "*" ? step.bound * CAP : step.bound + CAP), CAP);
+  return {
+    lines: [
+      `function ${name}(a: number, n: number): number {`,
+      `  if (n <= 0) return ${base.text};`,
+      `  return ${combined.text};`,
+      `}`,
+    ],
+    bound: CAP,
+  };
+}
+
+/** Renders one program's declarations, named with `suffix` (f{suffix}, h{suffix}, …). */
+export function renderFunctions(p: RawProgram, suffix = ""): RenderedFunctions {
+  const consts = p.consts.map((value, i) => ({ name: `K${suffix}_${i}`, value }));
+  const constLines = consts.map((c) => `const ${c.name} = ${c.value};`);
+  const helperLines: string[] = [];
+  const callees: Callee[] = [];
+  p.helpers.forEach((h, i) => {
+    const name = `${h.k === "rec" ? "r" : "h"}${suffix}${i === 0 ? "" : `_${i}`}`;
+    // A helper may call the helpers before it.
+    const ctx: FnContext = { callees: [...callees], prefix: "t", next: 0, used: new Set([name]), consts, refs: 0 };
+    const { lines, bound } = renderHelper(h, name, ctx);
+    helperLines.push(...lines);
+    callees.push({ name, rec: h.k === "rec", bound });
+  });
+  const f = `f${suffix}`;
   const params = PARAM_NAMES.slice(0, p.arity);
+  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts, refs: 0 };
+  const s = new Scope(null, ctx);
   for (const name of params) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
   const w = new Writer();
   renderBody(p.body, s, w);
-  out.push(`export function ${f}(${params.map((n) => `${n}: number`).join(", ")}): number {`, ...w.lines, `}`);
-  return { text: out.join("\n"), f, g: `g${suffix}`, arity: p.arity, valueAndGrad: p.valueAndGrad };
+  const fLines = [`export function ${f}(${params.map((n) => `${n}: number`).join(", ")}): number {`, ...w.lines, `}`];
+
+  const op = p.operator;
+  let wrt = Array.from({ length: p.arity }, (_, i) => i).filter((i) => op.kind !== "vjp" && (op.wrtMask >> i) & 1);
+  let options = "";
+  let bare = p.arity === 1;
+  if (wrt.length > 0) {
+    if (op.reversed) wrt = wrt.reverse();
+    const items = wrt.map((i) => (op.byName ? JSON.stringify(params[i]) : String(i)));
+    bare = op.bare && wrt.length === 1;
+    options = `, { wrt: ${bare ? items[0] : `[${items.join(", ")}]`} }`;
+  } else {
+    wrt = params.map((_, i) => i);
+  }
+  const lines = [...constLines, ...(p.helpersAfter ? [] : helperLines), ...fLines, ...(p.helpersAfter ? helperLines : [])];
+  return {
+    text: lines.join("\n"),
+    f,
+    g: `g${suffix}`,
+    arity: p.arity,
+    operator: op.kind,
+    wrt,
+    bare,
+    operatorCall: `${op.kind}(${f}${options})`,
+  };
 }
 
 /**
- * A whole module: the import, each program's functions, and `export const g… = grad(f…)`
- * (or `valueAndGrad`). `withOperators: false` leaves the operators out, to run the primal
+ * A whole module: the import, each program's declarations, and `export const g… = grad(f…)` (or
+ * `valueAndGrad`, `vjp`). `withOperators: false` leaves the operators out, to run the primal
  * untransformed.
  */
 export function renderModule(programs: readonly RawProgram[], withOperators = true): { text: string; functions: RenderedFunctions[] } {
   const functions = programs.map((p, i) => renderFunctions(p, programs.length === 1 ? "" : String(i)));
   const parts: string[] = [];
-  if (withOperators) parts.push(`import { grad, valueAndGrad } from "adc";`, "");
+  if (withOperators) parts.push(`import { grad, valueAndGrad, vjp } from "adc";`, "");
   for (const fn of functions) {
     parts.push(fn.text);
-    if (withOperators) parts.push(`export const ${fn.g} = ${fn.valueAndGrad ? "valueAndGrad" : "grad"}(${fn.f});`);
+    if (withOperators) parts.push(`export const ${fn.g} = ${fn.operatorCall};`);
     parts.push("");
   }
   return { text: parts.join("\n"), functions };
