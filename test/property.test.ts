@@ -5,7 +5,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { centralDifference, checkGrad } from "../runtime/check";
 import type { Module } from "./support/load";
-import { Program, programArb, renderModule, samplePoints, type RenderedFunctions } from "./support/program-gen";
+import { Program, programArb, renderModule, samplePoints, type Check, type RenderedFunctions } from "./support/program-gen";
 
 /** Fixed seed: every run checks the same programs at the same points. */
 const SEED = 0x0adc_2026;
@@ -16,7 +16,7 @@ const SEED = 0x0adc_2026;
  */
 const MAX_BATCH = 12;
 /** Modules checked; with the fixed seed this is over 200 programs (asserted). */
-const MODULES = 36;
+const MODULES = 48;
 const MIN_PROGRAMS = 200;
 const POINTS = 3;
 const TOLERANCE = 1e-6;
@@ -39,18 +39,20 @@ function nearKink(f: (...xs: number[]) => number, x: number[]): boolean {
   return false;
 }
 
-function describeFailure(fn: RenderedFunctions, x: number[], what: string): string {
-  return `${what}\n  at ${fn.f}(${x.join(", ")})\n${fn.text}\nexport const ${fn.g} = ${fn.operatorCall};`;
+function describeFailure(fn: RenderedFunctions, check: Check, x: number[], what: string): string {
+  return `${what}\n  at ${check.f}(${x.join(", ")})\n${fn.text}`;
 }
 
 interface Tally {
   points: number;
   skipped: number;
   programs: number;
+  /** Points checked where some gradient entry is nonzero. */
+  nonzero: number;
 }
 
 /** What the operator returned at x, as the gradient (wrt entries) and, when it gives one, the value. */
-function evaluateOperator(fn: RenderedFunctions, g: (...xs: number[]) => unknown, x: number[]): { value?: number; gradient: unknown } {
+function evaluateOperator(fn: Check, g: (...xs: number[]) => unknown, x: number[]): { value?: number; gradient: unknown } {
   const out = g(...x);
   switch (fn.operator) {
     case "grad":
@@ -66,44 +68,50 @@ function evaluateOperator(fn: RenderedFunctions, g: (...xs: number[]) => unknown
   }
 }
 
-/** Checks every function of one compiled module at POINTS points; throws on a wrong gradient. */
+/** Checks every derivative of one compiled module at POINTS points; throws on a wrong one. */
 function checkModule(module: Module, functions: RenderedFunctions[], seed: number, tally: Tally): void {
   functions.forEach((fn, k) => {
-    const f = module[fn.f] as (...xs: number[]) => number;
-    const g = module[fn.g] as (...xs: number[]) => unknown;
     tally.programs++;
-    for (const x of samplePoints(seed + k, fn.arity, POINTS)) {
-      tally.points++;
-      const y = f(...x);
-      if (!Number.isFinite(y)) throw new Error(describeFailure(fn, x, `generator bug: the primal is ${y}`));
-      const { value, gradient } = evaluateOperator(fn, g, x);
-      if (value !== undefined && !(relativeGap(value, y) <= 1e-12)) {
-        throw new Error(describeFailure(fn, x, `${fn.operatorCall} gives the value ${value}, the primal ${y}`));
-      }
-      const shapeOk = fn.bare ? typeof gradient === "number" : Array.isArray(gradient) && gradient.length === fn.wrt.length;
-      if (!shapeOk) throw new Error(describeFailure(fn, x, `${fn.operatorCall} gives a gradient of the wrong shape: ${JSON.stringify(gradient)}`));
-      // f as a function of the differentiated parameters only, the others fixed at x.
-      const fw = (...sub: number[]): number => {
-        const xs = x.slice();
-        fn.wrt.forEach((i, j) => (xs[i] = sub[j]));
-        return f(...xs);
+    fn.checks.forEach((check, c) => {
+      const f = module[check.f] as (...xs: number[]) => number;
+      const g = module[check.g] as (...xs: number[]) => unknown;
+      const fail = (x: number[], what: string): never => {
+        throw new Error(describeFailure(fn, check, x, what));
       };
-      const at = fn.wrt.map((i) => x[i]);
-      if (nearKink(fw, at)) {
-        tally.skipped++;
-        continue;
-      }
-      const result = checkGrad(fw, gradient as number | number[], at, { tolerance: TOLERANCE });
-      if (!result.ok) {
-        throw new Error(
-          describeFailure(
-            fn,
+      for (const x of samplePoints(seed + 7 * k + c, check.arity, POINTS)) {
+        tally.points++;
+        const y = f(...x);
+        if (!Number.isFinite(y)) fail(x, `generator bug: the primal is ${y}`);
+        const { value, gradient } = evaluateOperator(check, g, x);
+        if (value !== undefined && !(relativeGap(value, y) <= 1e-12)) {
+          fail(x, `${check.operatorCall} gives the value ${value}, the primal ${y}`);
+        }
+        const shapeOk = check.bare
+          ? typeof gradient === "number"
+          : Array.isArray(gradient) && gradient.length === check.wrt.length;
+        if (!shapeOk) fail(x, `${check.operatorCall} gives a gradient of the wrong shape: ${JSON.stringify(gradient)}`);
+        // f as a function of the differentiated parameters only, the others fixed at x.
+        const fw = (...sub: number[]): number => {
+          const xs = x.slice();
+          check.wrt.forEach((i, j) => (xs[i] = sub[j]));
+          return f(...xs);
+        };
+        const at = check.wrt.map((i) => x[i]);
+        if (nearKink(fw, at)) {
+          tally.skipped++;
+          continue;
+        }
+        const result = checkGrad(fw, gradient as number | number[], at, { tolerance: TOLERANCE });
+        if (result.numeric.some((d) => d !== 0)) tally.nonzero++;
+        if (!result.ok) {
+          fail(
             x,
-            `${fn.operatorCall} is wrong: error ${result.maxError}\n  adc:     [${result.analytic.join(", ")}]\n  numeric: [${result.numeric.join(", ")}]`,
-          ),
-        );
+            `${check.operatorCall} is wrong: error ${result.maxError}\n` +
+              `  adc:     [${result.analytic.join(", ")}]\n  numeric: [${result.numeric.join(", ")}]`,
+          );
+        }
       }
-    }
+    });
   });
 }
 
@@ -145,12 +153,14 @@ describe("generated programs", () => {
         const module = { exports: {} as Module };
         new Function("exports", "module", js)(module.exports, module);
         functions.forEach((fn, k) => {
-          for (const x of samplePoints(seed + k, fn.arity, POINTS)) {
-            const y = module.exports[fn.f](...x);
-            if (!Number.isFinite(y) || Math.abs(y) > 1e3) {
-              throw new Error(describeFailure(fn, x, `primal ${y}`));
+          fn.checks.forEach((check, c) => {
+            for (const x of samplePoints(seed + 7 * k + c, check.arity, POINTS)) {
+              const y = module.exports[check.f](...x);
+              if (!Number.isFinite(y) || Math.abs(y) > 1e3) {
+                throw new Error(describeFailure(fn, check, x, `primal ${y}`));
+              }
             }
-          }
+          });
         });
       }),
       { seed: SEED, numRuns: 10 },
@@ -162,7 +172,7 @@ describe("adc gradients of random programs", () => {
   it(`match central differences (${MIN_PROGRAMS}+ programs × ${POINTS} points)`, { timeout: 300_000 }, async () => {
     // Imported here so the generator's own test runs whatever state the compiler is in.
     const { loadSource } = await import("./support/load");
-    const tally: Tally = { points: 0, skipped: 0, programs: 0 };
+    const tally: Tally = { points: 0, skipped: 0, programs: 0, nonzero: 0 };
     fc.assert(
       fc.property(programs, pointSeed, (ps: Program[], seed: number) => {
         const { text, functions } = renderModule(ps.map((p) => p.raw));
@@ -174,6 +184,8 @@ describe("adc gradients of random programs", () => {
     expect(tally.programs).toBeGreaterThanOrEqual(MIN_PROGRAMS);
     // Many skips mean the generator puts points on kinks or makes functions too curved to check.
     expect(tally.skipped / tally.points).toBeLessThanOrEqual(MAX_SKIPPED);
+    // Mostly constant functions would check little.
+    expect(tally.nonzero / (tally.points - tally.skipped)).toBeGreaterThan(0.6);
   });
 
   it("are deterministic: the same text compiles to the same code", { timeout: 120_000 }, async () => {

@@ -52,8 +52,10 @@ export type Expr =
   | { readonly k: "bin"; readonly op: "+" | "-" | "*"; readonly a: Expr; readonly b: Expr }
   /** a / (1 + b*b) (or a % (1 + b*b)) when `b` is an expression, a / b when it is a constant. */
   | { readonly k: "div"; readonly op: "/" | "%"; readonly a: Expr; readonly b: Expr | number }
-  /** a ** n, or Math.pow(a, n) when `call`. */
+  /** a ** n, or Math.pow(a, n) when `call`; a fractional n only of a positive base. */
   | { readonly k: "pow"; readonly a: Expr; readonly n: number; readonly call: boolean }
+  /** A positive base (`1 + a*a` or `Math.exp(a)`, by `form`) to an expression power b. */
+  | { readonly k: "powx"; readonly a: Expr; readonly b: Expr; readonly form: number; readonly call: boolean }
   /** `form` picks the safe wrapping of arguments with a restricted domain. */
   | { readonly k: "un"; readonly fn: UnaryFn; readonly a: Expr; readonly form: number }
   | { readonly k: "nary"; readonly fn: NaryFn; readonly a: Expr; readonly b: Expr; readonly c: Expr | null }
@@ -115,9 +117,13 @@ export interface FunctionBody {
  * A helper f can call: `plain` is h(a, b) with a body; `rec` is
  * `r(a, n) { if (n <= 0) return base; return step ⊙ r(arg, n - 1); }`, called with a literal n.
  */
-export type Helper =
+export type Helper = (
   | { readonly k: "plain"; readonly body: FunctionBody }
-  | { readonly k: "rec"; readonly base: Expr; readonly step: Expr; readonly op: "+" | "*"; readonly arg: Expr };
+  | { readonly k: "rec"; readonly base: Expr; readonly step: Expr; readonly op: "+" | "*"; readonly arg: Expr }
+) & {
+  /** Exported and differentiated itself (`export const gh = grad(h)`), as well as called by f. */
+  readonly marked: boolean;
+};
 
 export type OperatorKind = "grad" | "valueAndGrad" | "vjp";
 
@@ -141,6 +147,8 @@ export interface RawProgram {
   readonly helpersAfter: boolean;
   readonly body: FunctionBody;
   readonly operator: RawOperator;
+  /** f is a static method of a class, marked with `@grad`. */
+  readonly decorator: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,8 +202,12 @@ function exprArbs(maxDepth: number): { expr: fc.Arbitrary<Expr>[]; cond: fc.Arbi
         weight: 4,
       },
       {
-        arbitrary: fc.record({ k: fc.constant("pow" as const), a: sub, n: fc.constantFrom(2, 3, 1, 4, -1, -2), call: fc.boolean() }),
+        arbitrary: fc.record({ k: fc.constant("pow" as const), a: sub, n: fc.constantFrom(2, 3, 1, 4, -1, -2, 0.5, 1.5, -0.5), call: fc.boolean() }),
         weight: 4,
+      },
+      {
+        arbitrary: fc.record({ k: fc.constant("powx" as const), a: sub, b: sub, form: fc.nat(1), call: fc.boolean() }),
+        weight: 1,
       },
       { arbitrary: fc.record({ k: fc.constant("un" as const), fn: unaryArb, a: sub, form: fc.nat(2) }), weight: 12 },
       {
@@ -254,12 +266,22 @@ function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: n
     },
   );
   const block = (inner: fc.Arbitrary<Stmt>, max: number) => fc.array(inner, { maxLength: max });
-  // One level of nesting inside branches.
-  const innerIf: fc.Arbitrary<Stmt> = fc.record({
+  // Two more levels of ifs inside branches; an else holding a single if is an `else if`.
+  const innermostIf: fc.Arbitrary<Stmt> = fc.record({
     k: fc.constant("if" as const),
     c: cond,
     then: fc.array(simple, { minLength: 1, maxLength: 2 }),
     else: fc.option(fc.array(simple, { minLength: 1, maxLength: 2 }), { nil: null }),
+    braces: fc.boolean(),
+  });
+  const innerIf: fc.Arbitrary<Stmt> = fc.record({
+    k: fc.constant("if" as const),
+    c: cond,
+    then: fc.array(fc.oneof({ arbitrary: simple, weight: 4 }, { arbitrary: innermostIf, weight: 1 }), { minLength: 1, maxLength: 2 }),
+    else: fc.option(
+      fc.oneof(fc.array(simple, { minLength: 1, maxLength: 2 }), fc.tuple(innermostIf)),
+      { nil: null },
+    ),
     braces: fc.boolean(),
   });
   const innerBlock: fc.Arbitrary<Stmt> = fc.record({ k: fc.constant("block" as const), body: block(simple, 2) });
@@ -321,10 +343,21 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
   const depth = expr.length - 1;
   const body = bodyArb(expr[depth], cond[depth], options.maxStmts ?? 6);
   const small = expr[Math.max(0, depth - 1)];
+  const marked = fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
   const helper: fc.Arbitrary<Helper> = fc.oneof(
-    { arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, cond[Math.max(0, depth - 1)], 3) }), weight: 3 },
     {
-      arbitrary: fc.record({ k: fc.constant("rec" as const), base: small, step: small, op: fc.constantFrom("+" as const, "*" as const), arg: small }),
+      arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, cond[Math.max(0, depth - 1)], 3), marked: marked }),
+      weight: 3,
+    },
+    {
+      arbitrary: fc.record({
+        k: fc.constant("rec" as const),
+        base: small,
+        step: small,
+        op: fc.constantFrom("+" as const, "*" as const),
+        arg: small,
+        marked: marked,
+      }),
       weight: 1,
     },
   );
@@ -346,6 +379,7 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
       bare: fc.boolean(),
       reversed: fc.boolean(),
     }),
+    decorator: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
   });
 }
 
@@ -543,12 +577,25 @@ function renderRaw(e: Expr, s: Scope): Out {
     }
     case "pow": {
       const a = renderExpr(e.a, s);
-      // Negative exponents only of a base ≥ 1.
-      const base = e.n < 0 ? onePlusSquare(a) : fit(a, CAP ** (1 / e.n));
+      // Negative exponents only of a base ≥ 1, fractional ones of a base ≥ 1 or > 0.
+      const positive = e.n < 0 || !Number.isInteger(e.n);
+      const base = positive
+        ? e.n > 0 && a.text.length % 2 === 0
+          ? positiveExp(fit(a, 1))
+          : onePlusSquare(fit(a, 5))
+        : fit(a, CAP ** (1 / e.n));
       const bound = e.n < 0 ? 1 : base.bound ** e.n;
       if (e.call) return call("Math.pow", [base, num(e.n)], bound);
       // The base of ** must not be a bare unary expression: parenthesize all but primaries.
       return { text: `${paren(base, Prec.Primary)} ** ${e.n < 0 ? `(${e.n})` : e.n}`, prec: Prec.Pow, bound };
+    }
+    case "powx": {
+      const a = renderExpr(e.a, s);
+      const base = e.form === 0 ? onePlusSquare(fit(a, 2)) : positiveExp(fit(a, 1.5));
+      const b = fit(renderExpr(e.b, s), 2);
+      const bound = Math.max(base.bound, 1) ** 2;
+      if (e.call) return call("Math.pow", [base, b], bound);
+      return { text: `${paren(base, Prec.Primary)} ** ${paren(b, Prec.Primary)}`, prec: Prec.Pow, bound };
     }
     case "un":
       return renderUnary(e.fn, renderExpr(e.a, s), e.form);
@@ -795,12 +842,26 @@ function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
       renderBlock(st.then, s, thenW, depth + 1);
       const afterThen = s.bounds();
       restore(before);
+      // An else holding just an if is written `else if` unless braces are asked for.
+      const elseIf = st.else !== null && st.else.length === 1 && st.else[0].k === "if" && !st.braces;
       const elseW = new Writer();
-      if (st.else) renderBlock(st.else, s, elseW, depth + 1);
+      if (st.else) renderBlock(st.else, s, elseW, elseIf ? depth : depth + 1);
       mergeBounds(s, [afterThen, s.bounds()]);
       // Without braces only around a single statement that is not a declaration, nor an `if`
       // (whose `else` would be taken for ours).
       const single = (x: Writer) => x.lines.length === 1 && !/^\s*(let |const |if |\{)/.test(x.lines[0]);
+      if (elseIf) {
+        if (single(thenW)) {
+          w.line(depth, `if (${c.text}) ${thenW.lines[0].trim()}`);
+          w.line(depth, `else ${elseW.lines[0].trim()}`);
+        } else {
+          w.line(depth, `if (${c.text}) {`);
+          w.lines.push(...thenW.lines);
+          w.line(depth, `} else ${elseW.lines[0].trim()}`);
+        }
+        w.lines.push(...elseW.lines.slice(1));
+        return;
+      }
       const braces = st.braces || !single(thenW) || (st.else !== null && !single(elseW));
       if (!braces) {
         w.line(depth, `if (${c.text}) ${thenW.lines[0].trim()}`);
@@ -898,10 +959,11 @@ function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
 
 export const PARAM_NAMES = ["x", "y", "z", "w"];
 
-export interface RenderedFunctions {
-  /** The module constants, helpers and f, as TypeScript declarations. */
-  readonly text: string;
+/** One derivative the module exports, to be checked against central differences. */
+export interface Check {
+  /** The exported primal. */
   readonly f: string;
+  /** The exported result of the operator. */
   readonly g: string;
   readonly arity: number;
   readonly operator: OperatorKind;
@@ -913,14 +975,22 @@ export interface RenderedFunctions {
   readonly operatorCall: string;
 }
 
+export interface RenderedFunctions {
+  /** The program's declarations and exports, as TypeScript. */
+  readonly text: string;
+  /** f's check first, then those of marked helpers. */
+  readonly checks: readonly Check[];
+}
+
 function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[]; bound: number } {
   const s = new Scope(null, ctx);
+  const exported = h.marked ? "export " : "";
   if (h.k === "plain") {
     s.vars.push({ name: "a", bound: HELPER_ARG, assignable: true }, { name: "b", bound: HELPER_ARG, assignable: true });
     ctx.used.add("a").add("b");
     const w = new Writer();
     const bound = renderBody(h.body, s, w);
-    return { lines: [`function ${name}(a: number, b: number): number {`, ...w.lines, `}`], bound };
+    return { lines: [`${exported}function ${name}(a: number, b: number): number {`, ...w.lines, `}`], bound };
   }
   // r(a, n): the recursive call's result is bounded by CAP (induction), and so is every result.
   s.vars.push({ name: "a", bound: HELPER_ARG, assignable: false });
@@ -931,7 +1001,7 @@ function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[
   const combined = fit(bin(step, h.op, recur, h.op === "*" ? step.bound * CAP : step.bound + CAP), CAP);
   return {
     lines: [
-      `function ${name}(a: number, n: number): number {`,
+      `${exported}function ${name}(a: number, n: number): number {`,
       `  if (n <= 0) return ${base.text};`,
       `  return ${combined.text};`,
       `}`,
@@ -940,33 +1010,12 @@ function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[
   };
 }
 
-/** Renders one program's declarations, named with `suffix` (f{suffix}, h{suffix}, …). */
-export function renderFunctions(p: RawProgram, suffix = ""): RenderedFunctions {
-  const consts = p.consts.map((value, i) => ({ name: `K${suffix}_${i}`, value }));
-  const constLines = consts.map((c) => `const ${c.name} = ${c.value};`);
-  const helperLines: string[] = [];
-  const callees: Callee[] = [];
-  p.helpers.forEach((h, i) => {
-    const name = `${h.k === "rec" ? "r" : "h"}${suffix}${i === 0 ? "" : `_${i}`}`;
-    // A helper may call the helpers before it.
-    const ctx: FnContext = { callees: [...callees], prefix: "t", next: 0, used: new Set([name]), consts, refs: 0 };
-    const { lines, bound } = renderHelper(h, name, ctx);
-    helperLines.push(...lines);
-    callees.push({ name, rec: h.k === "rec", bound });
-  });
-  const f = `f${suffix}`;
-  const params = PARAM_NAMES.slice(0, p.arity);
-  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts, refs: 0 };
-  const s = new Scope(null, ctx);
-  for (const name of params) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
-  const w = new Writer();
-  renderBody(p.body, s, w);
-  const fLines = [`export function ${f}(${params.map((n) => `${n}: number`).join(", ")}): number {`, ...w.lines, `}`];
-
-  const op = p.operator;
-  let wrt = Array.from({ length: p.arity }, (_, i) => i).filter((i) => op.kind !== "vjp" && (op.wrtMask >> i) & 1);
+/** The operator call on `f` and what its gradient holds. */
+function operatorCheck(op: RawOperator, f: string, g: string, params: readonly string[], callee = f): Check {
+  const arity = params.length;
+  let wrt = Array.from({ length: arity }, (_, i) => i).filter((i) => op.kind !== "vjp" && (op.wrtMask >> i) & 1);
   let options = "";
-  let bare = p.arity === 1;
+  let bare = arity === 1;
   if (wrt.length > 0) {
     if (op.reversed) wrt = wrt.reverse();
     const items = wrt.map((i) => (op.byName ? JSON.stringify(params[i]) : String(i)));
@@ -975,33 +1024,87 @@ export function renderFunctions(p: RawProgram, suffix = ""): RenderedFunctions {
   } else {
     wrt = params.map((_, i) => i);
   }
-  const lines = [...constLines, ...(p.helpersAfter ? [] : helperLines), ...fLines, ...(p.helpersAfter ? helperLines : [])];
-  return {
-    text: lines.join("\n"),
-    f,
-    g: `g${suffix}`,
-    arity: p.arity,
-    operator: op.kind,
-    wrt,
-    bare,
-    operatorCall: `${op.kind}(${f}${options})`,
-  };
+  return { f, g, arity, operator: op.kind, wrt, bare, operatorCall: `${op.kind}(${callee}${options})` };
 }
 
 /**
- * A whole module: the import, each program's declarations, and `export const g… = grad(f…)` (or
- * `valueAndGrad`, `vjp`). `withOperators: false` leaves the operators out, to run the primal
+ * Renders one program, named with `suffix` (f{suffix}, h{suffix}, …). Without operators, the
+ * module runs untransformed: no operator exports and no decorator.
+ */
+export function renderFunctions(p: RawProgram, suffix = "", withOperators = true): RenderedFunctions {
+  const consts = p.consts.map((value, i) => ({ name: `K${suffix}_${i}`, value }));
+  const constLines = consts.map((c) => `const ${c.name} = ${c.value};`);
+  const helperLines: string[] = [];
+  const callees: Callee[] = [];
+  const checks: Check[] = [];
+  const exports: string[] = [];
+  p.helpers.forEach((h, i) => {
+    const name = `${h.k === "rec" ? "r" : "h"}${suffix}${i === 0 ? "" : `_${i}`}`;
+    // A helper may call the helpers before it.
+    const ctx: FnContext = { callees: [...callees], prefix: "t", next: 0, used: new Set([name]), consts, refs: 0 };
+    const { lines, bound } = renderHelper(h, name, ctx);
+    helperLines.push(...lines);
+    callees.push({ name, rec: h.k === "rec", bound });
+    if (h.marked) {
+      // Differentiated itself as well as called by f: a rec helper with respect to `a` only.
+      const op: RawOperator =
+        h.k === "rec"
+          ? { kind: "grad", wrtMask: 1, byName: true, bare: true, reversed: false }
+          : { kind: "grad", wrtMask: 0, byName: false, bare: false, reversed: false };
+      const check = operatorCheck(op, name, `g${name}`, h.k === "rec" ? ["a", "n"] : ["a", "b"]);
+      checks.push(check);
+      exports.push(`export const ${check.g} = ${check.operatorCall};`);
+    }
+  });
+  const f = `f${suffix}`;
+  const params = PARAM_NAMES.slice(0, p.arity);
+  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts, refs: 0 };
+  const s = new Scope(null, ctx);
+  for (const name of params) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
+  const w = new Writer();
+  renderBody(p.body, s, w);
+  const signature = `${f}(${params.map((n) => `${n}: number`).join(", ")}): number {`;
+  let fLines: string[];
+  let callee = f;
+  if (p.decorator) {
+    // A static method marked with @grad; the module exports it as f for the primal.
+    const cls = `C${suffix}`;
+    callee = `${cls}.${f}`;
+    fLines = [
+      `export class ${cls} {`,
+      ...(withOperators ? ["  @grad"] : []),
+      `  static ${signature}`,
+      ...w.lines.map((l) => `  ${l}`),
+      `  }`,
+      `}`,
+      `export const ${f} = ${callee};`,
+    ];
+  } else {
+    fLines = [`export function ${signature}`, ...w.lines, `}`];
+  }
+  const main = operatorCheck(p.operator, f, `g${suffix}`, params, callee);
+  checks.unshift(main);
+  exports.unshift(`export const ${main.g} = ${main.operatorCall};`);
+  const lines = [
+    ...constLines,
+    ...(p.helpersAfter ? [] : helperLines),
+    ...fLines,
+    ...(p.helpersAfter ? helperLines : []),
+    ...(withOperators ? exports : []),
+  ];
+  return { text: lines.join("\n"), checks };
+}
+
+/**
+ * A whole module: the import, then each program's declarations and `export const g… = grad(f…)`
+ * (or `valueAndGrad`, `vjp`). `withOperators: false` leaves the operators out, to run the primal
  * untransformed.
  */
 export function renderModule(programs: readonly RawProgram[], withOperators = true): { text: string; functions: RenderedFunctions[] } {
-  const functions = programs.map((p, i) => renderFunctions(p, programs.length === 1 ? "" : String(i)));
+  const functions = programs.map((p, i) => renderFunctions(p, programs.length === 1 ? "" : String(i), withOperators));
   const parts: string[] = [];
   if (withOperators) parts.push(`import { grad, valueAndGrad, vjp } from "adc";`, "");
-  for (const fn of functions) {
-    parts.push(fn.text);
-    if (withOperators) parts.push(`export const ${fn.g} = ${fn.operatorCall};`);
-    parts.push("");
-  }
+  for (const fn of functions) parts.push(fn.text, "");
   return { text: parts.join("\n"), functions };
 }
 
