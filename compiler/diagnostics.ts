@@ -106,11 +106,17 @@ function relativeTo(cwd: string, fileName: string): string {
   return rel.startsWith("..") ? fileName : rel;
 }
 
+/**
+ * tsc prints a diagnostic's number as `TS<code>`. ADC codes sit at 90000 + code there, clear of
+ * TypeScript's own (TS1005 is "';' expected"); the message starts with the real ADC code.
+ */
+export const tsCodeOffset = 90000;
+
 /** The same diagnostic as a ts.Diagnostic, for tsc's own reporting under tspc. */
 export function toTsDiagnostic(d: AdcDiagnostic, file: ts.SourceFile): ts.Diagnostic {
   return {
     category: ts.DiagnosticCategory.Error,
-    code: d.code,
+    code: tsCodeOffset + d.code,
     file,
     start: d.start,
     length: d.length,

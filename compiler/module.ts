@@ -8,6 +8,7 @@ import { emitFunction, type FunctionSpec } from "./backend/emit";
 import { Naming } from "./backend/naming";
 import * as t from "@babel/types";
 import { Codes, Refusal, diagnosticAt, type AdcDiagnostic } from "./diagnostics";
+import { applyEdits, pruneOperatorImports, type Edit } from "./edits";
 import { lowerFunction, type LoweredFunction } from "./frontend/lower";
 import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, resolveSymbol, type FunctionLike } from "./frontend/resolve";
@@ -18,12 +19,6 @@ import { optimize } from "./opt";
 export interface ModuleResult {
   readonly code: string;
   readonly diagnostics: AdcDiagnostic[];
-}
-
-interface Edit {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
 }
 
 /** Lowers the marked functions and their callees; refusals become diagnostics. */
@@ -285,19 +280,13 @@ class ModuleGenerator {
   }
 
   private applyEdits(): string {
-    let text = this.sourceFile.text;
-    const edits = [...this.edits];
+    const edits = [...this.edits, ...pruneOperatorImports(this.checker, this.sourceFile, this.edits)];
     if (this.imports.length > 0) {
       const lastImport = [...this.sourceFile.statements].reverse().find(ts.isImportDeclaration);
       const at = lastImport ? lastImport.getEnd() : 0;
       edits.push({ start: at, end: at, text: (lastImport ? "\n" : "") + this.imports.join("\n") + (lastImport ? "" : "\n") });
     }
-    // Apply back to front; inserts at the same position keep their order.
-    edits
-      .map((e, i) => ({ ...e, i }))
-      .sort((a, b) => b.start - a.start || b.i - a.i)
-      .forEach((e) => (text = text.slice(0, e.start) + e.text + text.slice(e.end)));
-    return text;
+    return applyEdits(this.sourceFile.text, edits);
   }
 
   private locText(loc: Loc): string {

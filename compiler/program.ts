@@ -26,8 +26,9 @@ function ownRuntime(): string {
 // dominates the cost of a small program, and the CLI and tests build many.
 const declarationFiles = new Map<string, ts.SourceFile>();
 
-export function createProgram(fileName: string, text?: string): ts.Program {
-  const host = ts.createCompilerHost(compilerOptions, true);
+export function createProgram(fileName: string, text?: string, extraOptions: ts.CompilerOptions = {}): ts.Program {
+  const options = { ...compilerOptions, ...extraOptions };
+  const host = ts.createCompilerHost(options, true);
   const target = path.resolve(fileName);
   const readSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, languageVersion, onError, shouldCreate) => {
@@ -63,5 +64,5 @@ export function createProgram(fileName: string, text?: string): ts.Program {
       }
       return found;
     });
-  return ts.createProgram([target], compilerOptions, host);
+  return ts.createProgram([target], options, host);
 }

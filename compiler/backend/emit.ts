@@ -72,8 +72,10 @@ class FunctionEmitter {
     const prologue: t.Statement[] = [];
     for (const p of spec.params) {
       if (p.kind === "value") {
-        ctx.naming.bind(p.value, p.name);
-        params.push(typed(t.identifier(p.name), typeAnnotation(p.value.type)));
+        // An unused parameter (a gradient that does not depend on it) is `_x`, as noUnusedParameters wants.
+        const name = this.counts.get(p.value) ? p.name : ctx.naming.fresh(`_${p.name}`);
+        ctx.naming.bind(p.value, name);
+        params.push(typed(t.identifier(name), typeAnnotation(p.value.type)));
       } else {
         const id = typed(t.identifier(ctx.naming.fresh(p.name)), t.tsTypeReference(t.identifier(p.typeName)));
         params.push(id);

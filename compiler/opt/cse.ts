@@ -10,11 +10,15 @@ export function cse(body: Region): void {
   substitute(body, replace);
 }
 
+const commutative = new Set(["add", "mul", "eq", "ne"]);
+
 function keyOf(op: Op, sub: (v: Value) => Value): string | undefined {
   if (op.regions.length > 0) return undefined;
   const value = op.attrs.value;
   const attr = typeof value === "number" && Object.is(value, -0) ? "-0" : String(value);
-  return `${op.prim}(${op.args.map((a) => sub(a).id).join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}`;
+  const ids = op.args.map((a) => sub(a).id);
+  if (commutative.has(op.prim)) ids.sort((x, y) => x - y); // x·y and y·x are the same value, exactly
+  return `${op.prim}(${ids.join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}`;
 }
 
 function cseRegion(region: Region, seen: Map<string, Op>, replace: Map<Value, Value>): void {

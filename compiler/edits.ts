@@ -1,0 +1,59 @@
+// Text edits to the user's module: the transformer keeps the original text and formatting, and
+// only replaces marker calls, removes `@grad` decorators and inserts the generated code.
+import ts from "typescript";
+import { resolveOperator } from "./frontend/resolve";
+
+export interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** Applies edits back to front; inserts at the same position keep the order they were made in. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  return edits
+    .map((e, i) => ({ ...e, i }))
+    .sort((a, b) => b.start - a.start || b.i - a.i)
+    .reduce((out, e) => out.slice(0, e.start) + e.text + out.slice(e.end), text);
+}
+
+/**
+ * Imports of the operators that no code uses once the marker calls are replaced: removed, so the
+ * output stays clean under `noUnusedLocals` (the operators would be dead stubs anyway).
+ */
+export function pruneOperatorImports(checker: ts.TypeChecker, sf: ts.SourceFile, replaced: readonly Edit[]): Edit[] {
+  const inside = (node: ts.Node) => replaced.some((e) => node.getStart(sf) >= e.start && node.getEnd() <= e.end);
+  const uses = new Map<ts.Symbol, number>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) return;
+    if (ts.isIdentifier(node) && !inside(node)) {
+      const symbol = checker.getSymbolAtLocation(node);
+      if (symbol) uses.set(symbol, (uses.get(symbol) ?? 0) + 1);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+
+  const edits: Edit[] = [];
+  for (const statement of sf.statements) {
+    const clause = ts.isImportDeclaration(statement) ? statement.importClause : undefined;
+    const named = clause?.namedBindings;
+    if (!clause || !named || !ts.isNamedImports(named)) continue;
+    const unused = named.elements.filter((element) => {
+      const local = checker.getSymbolAtLocation(element.name);
+      return resolveOperator(checker, element.name) !== undefined && local && !uses.has(local);
+    });
+    if (unused.length === 0) continue;
+    const kept = named.elements.filter((element) => !unused.includes(element));
+    const declaration = statement as ts.ImportDeclaration;
+    if (kept.length === 0 && !clause.name) {
+      // Remove from the line break before it, so an insertion right after it stays intact.
+      const start = declaration.getStart(sf);
+      edits.push({ start: sf.text[start - 1] === "\n" ? start - 1 : start, end: declaration.getEnd(), text: "" });
+    } else {
+      const text = kept.length === 0 ? "" : `{ ${kept.map((k) => k.getText(sf)).join(", ")} }`;
+      edits.push({ start: named.getStart(sf), end: named.getEnd(), text });
+    }
+  }
+  return edits;
+}
