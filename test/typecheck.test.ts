@@ -8,33 +8,35 @@ import { expect, test } from "vitest";
 import { createProgram } from "../compiler/program";
 import { FIXTURES_DIR, fixtureNames } from "./support/cases";
 
-test("every fixtures/*.out.ts type-checks under strict", () => {
-  const outputs = fs.readdirSync(FIXTURES_DIR).filter((f) => f.endsWith(".out.ts")).sort();
-  expect(outputs.map((f) => f.slice(0, -".out.ts".length))).toEqual(fixtureNames());
+/** One program whose (virtual) root imports each of `files` (names in fixtures/). */
+function programOver(files: string[], rootName: string, options: ts.CompilerOptions = {}): ts.Program {
+  const text = files.map((f) => `import "./${f.slice(0, -".ts".length)}";`).join("\n") + "\n";
+  return createProgram(path.join(FIXTURES_DIR, rootName), text, options);
+}
 
-  // One program whose (virtual) root imports every snapshot.
-  const root = path.join(FIXTURES_DIR, "__typecheck__.ts");
-  const text = outputs.map((f) => `import "./${f.slice(0, -".ts".length)}";`).join("\n") + "\n";
-  const program = createProgram(root, text);
-  expect(program.getCompilerOptions().strict).toBe(true);
-  for (const f of outputs) {
-    expect(program.getSourceFile(path.join(FIXTURES_DIR, f)), `${f} is in the program`).toBeDefined();
-  }
-
-  const diagnostics = ts.getPreEmitDiagnostics(program);
-  const printed = ts.formatDiagnostics(diagnostics, {
+function printed(diagnostics: readonly ts.Diagnostic[]): string {
+  return ts.formatDiagnostics(diagnostics, {
     getCanonicalFileName: (f) => f,
     getCurrentDirectory: () => path.resolve(FIXTURES_DIR, ".."),
     getNewLine: () => "\n",
   });
-  expect(printed).toBe("");
+}
+
+const outputs = () => fs.readdirSync(FIXTURES_DIR).filter((f) => f.endsWith(".out.ts")).sort();
+
+test("every fixtures/*.out.ts type-checks under strict", () => {
+  const files = outputs();
+  expect(files.map((f) => f.slice(0, -".out.ts".length))).toEqual(fixtureNames());
+  const program = programOver(files, "__typecheck__.ts");
+  expect(program.getCompilerOptions().strict).toBe(true);
+  for (const f of files) {
+    expect(program.getSourceFile(path.join(FIXTURES_DIR, f)), `${f} is in the program`).toBeDefined();
+  }
+  expect(printed(ts.getPreEmitDiagnostics(program))).toBe("");
 });
 
 test("generated code and the operator imports it leaves are clean under noUnusedLocals/Parameters", () => {
-  const outputs = fs.readdirSync(FIXTURES_DIR).filter((f) => f.endsWith(".out.ts")).sort();
-  const root = path.join(FIXTURES_DIR, "__typecheck_unused__.ts");
-  const text = outputs.map((f) => `import "./${f.slice(0, -".ts".length)}";`).join("\n") + "\n";
-  const program = createProgram(root, text, { noUnusedLocals: true, noUnusedParameters: true });
+  const program = programOver(outputs(), "__typecheck_unused__.ts", { noUnusedLocals: true, noUnusedParameters: true });
   // The fixtures' own code may have unused names on purpose (fixtures/inactive.ts): only what adc
   // wrote counts, i.e. the generated blocks and the imports from "adc".
   const ours = ts.getPreEmitDiagnostics(program).filter((d) => {
@@ -44,19 +46,10 @@ test("generated code and the operator imports it leaves are clean under noUnused
     const line = d.file.text.slice(before.lastIndexOf("\n") + 1, d.file.text.indexOf("\n", d.start));
     return inBlock || /from "adc"/.test(line);
   });
-  expect(ours.map((d) => `${path.basename(d.file?.fileName ?? "")}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`)).toEqual([]);
+  expect(printed(ours)).toBe("");
 });
 
 test("every fixture source type-checks under strict (the operators' types are right in the editor)", () => {
-  const sources = fixtureNames().map((name) => `${name}.ts`);
-  const root = path.join(FIXTURES_DIR, "__typecheck_sources__.ts");
-  const text = sources.map((f) => `import "./${f.slice(0, -".ts".length)}";`).join("\n") + "\n";
-  const program = createProgram(root, text);
-  const diagnostics = ts.getPreEmitDiagnostics(program);
-  const printed = ts.formatDiagnostics(diagnostics, {
-    getCanonicalFileName: (f) => f,
-    getCurrentDirectory: () => path.resolve(FIXTURES_DIR, ".."),
-    getNewLine: () => "\n",
-  });
-  expect(printed).toBe("");
+  const program = programOver(fixtureNames().map((name) => `${name}.ts`), "__typecheck_sources__.ts");
+  expect(printed(ts.getPreEmitDiagnostics(program))).toBe("");
 });
