@@ -3,8 +3,9 @@
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { compileSource } from "../compiler";
 import { centralDifference, checkGrad } from "../runtime/check";
-import type { Module } from "./support/load";
+import { loadSource, type Module } from "./support/load";
 import { Program, programArb, renderModule, samplePoints, type Check, type RenderedFunctions } from "./support/program-gen";
 
 /** Fixed seed: every run checks the same programs at the same points. */
@@ -169,9 +170,7 @@ describe("generated programs", () => {
 });
 
 describe("adc gradients of random programs", () => {
-  it(`match central differences (${MIN_PROGRAMS}+ programs × ${POINTS} points)`, { timeout: 300_000 }, async () => {
-    // Imported here so the generator's own test runs whatever state the compiler is in.
-    const { loadSource } = await import("./support/load");
+  it(`match central differences (${MIN_PROGRAMS}+ programs × ${POINTS} points)`, { timeout: 300_000 }, () => {
     const tally: Tally = { points: 0, skipped: 0, programs: 0, nonzero: 0 };
     fc.assert(
       fc.property(programs, pointSeed, (ps: Program[], seed: number) => {
@@ -188,8 +187,7 @@ describe("adc gradients of random programs", () => {
     expect(tally.nonzero / (tally.points - tally.skipped)).toBeGreaterThan(0.6);
   });
 
-  it("are deterministic: the same text compiles to the same code", { timeout: 120_000 }, async () => {
-    const { compileSource } = await import("../compiler");
+  it("are deterministic: the same text compiles to the same code", { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(programArb(), (p) => {
         const first = compileSource(p.source);

@@ -149,6 +149,10 @@ export interface RawProgram {
   readonly operator: RawOperator;
   /** f is a static method of a class, marked with `@grad`. */
   readonly decorator: boolean;
+  /** Index into PARAM_NAMES. */
+  readonly paramNames: number;
+  /** Helpers named f_grad, f_pullback rather than h, r. */
+  readonly generatedLikeNames: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +252,7 @@ export interface GenOptions {
 function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: number): fc.Arbitrary<FunctionBody> {
   const simple: fc.Arbitrary<Stmt> = fc.oneof(
     {
-      arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), nm: fc.nat(19), e: expr }),
+      arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), nm: fc.nat(NAMES.length * 3), e: expr }),
       weight: 4,
     },
     {
@@ -380,6 +384,8 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
       reversed: fc.boolean(),
     }),
     decorator: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
+    paramNames: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.constantFrom(1, 2), weight: 1 }),
+    generatedLikeNames: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
   });
 }
 
@@ -463,7 +469,10 @@ class Scope {
 }
 
 /** Names a declaration may take instead of `v…`: close to what the backend generates. */
-export const NAMES = ["t1", "x_bar", "t2", "y_bar", "x_2", "f", "g", "grad", "t", "v_bar"];
+export const NAMES = [
+  "t1", "x_bar", "t2", "y_bar", "x_2", "f", "g", "grad", "t", "v_bar",
+  "seed", "value", "residuals", "f_grad", "h_pullback", "f_forward", "t3", "x_bar_2",
+];
 
 function paren(o: Out, min: number): string {
   return o.prec >= min ? o.text : `(${o.text})`;
@@ -957,7 +966,12 @@ function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
   return bound;
 }
 
-export const PARAM_NAMES = ["x", "y", "z", "w"];
+/** Parameter names of f: plain ones mostly, else ones close to what the backend generates. */
+export const PARAM_NAMES = [
+  ["x", "y", "z", "w"],
+  ["seed", "value", "t1", "x_bar"],
+  ["residuals", "a", "n", "f_adjoint"],
+];
 
 /** One derivative the module exports, to be checked against central differences. */
 export interface Check {
@@ -1039,7 +1053,10 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
   const checks: Check[] = [];
   const exports: string[] = [];
   p.helpers.forEach((h, i) => {
-    const name = `${h.k === "rec" ? "r" : "h"}${suffix}${i === 0 ? "" : `_${i}`}`;
+    // Named h, r, … or like the functions the backend generates for f.
+    const name = p.generatedLikeNames
+      ? `f${suffix}_${i === 0 ? "grad" : "pullback"}`
+      : `${h.k === "rec" ? "r" : "h"}${suffix}${i === 0 ? "" : `_${i}`}`;
     // A helper may call the helpers before it.
     const ctx: FnContext = { callees: [...callees], prefix: "t", next: 0, used: new Set([name]), consts, refs: 0 };
     const { lines, bound } = renderHelper(h, name, ctx);
@@ -1057,7 +1074,7 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
     }
   });
   const f = `f${suffix}`;
-  const params = PARAM_NAMES.slice(0, p.arity);
+  const params = PARAM_NAMES[p.paramNames].slice(0, p.arity);
   const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts, refs: 0 };
   const s = new Scope(null, ctx);
   for (const name of params) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
