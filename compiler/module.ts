@@ -74,6 +74,10 @@ class ModuleGenerator {
   /** How generated code refers to each function's primal. */
   private readonly primalRefs = new Map<string, t.Expression>();
   private readonly sourceLines = new Map<string, string[]>();
+  /** The local name of the runtime's checkGradient, once a checkGrad marker needs it. */
+  private checkGradient: string | undefined;
+  /** The names generated functions take; locals never do. */
+  private readonly derivativeNames: RegExp;
   /** Names declared at the module's top level, plus those our own imports add. */
   private readonly moduleNames: Set<string>;
 
@@ -85,6 +89,10 @@ class ModuleGenerator {
   ) {
     this.moduleNames = moduleScopeNames(sourceFile);
     this.naming = new Naming(this.moduleNames);
+    // Generated functions are named as they are needed, after some locals: keep locals off the
+    // whole family of names (`f_grad…`, `g_pullback…`).
+    const keys = [...lowered.keys()].map((k) => k.replace(/[$]/g, "\\$&")).join("|");
+    this.derivativeNames = new RegExp(`^(${keys})_(grad|valueAndGrad|vjp|forward|adjoint|Residuals|pullback)(_|$)`);
     // Callees from other modules may be imported under their own names later: keep locals off them.
     for (const fn of lowered.values()) {
       const owner = ts.isMethodDeclaration(fn.decl) ? (fn.decl.parent as ts.ClassLikeDeclaration) : fn.decl;
@@ -99,6 +107,15 @@ class ModuleGenerator {
         const name = this.request(fn, { kind: "valueAndGrad", wrt: fn.func.params.map((_, i) => i), bare: false });
         this.edits.push({ start: m.node.getFullStart(), end: m.node.getEnd(), text: "" });
         this.registerAfterClass(fn, name);
+        continue;
+      }
+      if (m.operator === "checkGrad") {
+        // checkGrad(f, args, options) → checkGradient(f, f_grad, args, options)
+        const name = this.request(fn, { kind: "grad", wrt: m.wrt, bare: false });
+        const [target, ...rest] = m.node.arguments.map((a) => a.getText(this.sourceFile));
+        this.checkGradient ??= this.runtimeImport("checkGradient");
+        const text = `${this.checkGradient}(${[target, name, ...rest].join(", ")})`;
+        this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text });
         continue;
       }
       const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare });
@@ -139,7 +156,7 @@ class ModuleGenerator {
 
   private generate(fn: LoweredFunction, request: DerivativeRequest, name: string): string {
     const what = `${fn.key} (${this.locText(fn.func.loc!)})`;
-    const naming = this.naming.child();
+    const naming = this.naming.child(this.derivativeNames);
     fn.func.params.forEach((p) => naming.bind(p.value, p.name));
     const names = {
       seed: naming.fresh("seed"),
@@ -171,14 +188,17 @@ class ModuleGenerator {
   }
 
   private vjpWrapper(fn: LoweredFunction, name: string, forward: string, adjoint: string): string {
+    const locals = this.naming.child();
+    fn.func.params.forEach((p) => locals.bind(p.value, p.name));
+    const [value, residuals, seed] = ["value", "residuals", "seed"].map((n) => locals.fresh(n));
     const params = fn.func.params.map((p) => `${p.name}: number`).join(", ");
     const args = fn.func.params.map((p) => p.name).join(", ");
     const grads = fn.func.params.length === 1 ? "number" : `[${fn.func.params.map(() => "number").join(", ")}]`;
     return [
       `/** vjp(${fn.key}): its value and a pullback mapping a seed to seed × the gradient. */`,
-      `function ${name}(${params}): [number, (seed: number) => ${grads}] {`,
-      `  const [value, residuals] = ${forward}(${args});`,
-      `  return [value, (seed: number) => ${adjoint}(residuals, seed)];`,
+      `function ${name}(${params}): [number, (${seed}: number) => ${grads}] {`,
+      `  const [${value}, ${residuals}] = ${forward}(${args});`,
+      `  return [${value}, (${seed}: number) => ${adjoint}(${residuals}, ${seed})];`,
       `}`,
     ].join("\n");
   }

@@ -1,4 +1,4 @@
-// checkGrad: compares a gradient with central finite differences, for users and for our tests.
+// checkGradient: compares a gradient with central finite differences, for users and for our tests.
 
 export interface CheckGradOptions {
   /** Relative step: h = step · max(1, |x|). Default 1e-6. */
@@ -31,19 +31,22 @@ export function centralDifference(
 }
 
 /**
- * Checks `gradient` (bare number for one parameter, else one entry per parameter) of the scalar
- * function `f` at `args` against central differences. The error is relative where the gradient
- * is large and absolute where it is small, so zero derivatives are checked too.
+ * Checks `gradient` of the scalar function `f` at `args` against central differences. The
+ * gradient is a bare number for one parameter, else one entry per parameter, or a function
+ * computing it from the arguments (a generated `f_grad`, a hand-written one). The error is
+ * relative where the gradient is large and absolute where it is small, so zero derivatives are
+ * checked too.
  */
-export function checkGrad(
+export function checkGradient(
   f: (...xs: number[]) => number,
-  gradient: number | readonly number[],
+  gradient: number | readonly number[] | ((...xs: number[]) => number | readonly number[]),
   args: readonly number[],
   options: CheckGradOptions = {},
 ): CheckGradResult {
-  const analytic = typeof gradient === "number" ? [gradient] : [...gradient];
+  const value = typeof gradient === "function" ? gradient(...args) : gradient;
+  const analytic = typeof value === "number" ? [value] : [...value];
   if (analytic.length !== args.length) {
-    throw new Error(`checkGrad: ${analytic.length} gradient entries for ${args.length} arguments`);
+    throw new Error(`checkGradient: ${analytic.length} gradient entries for ${args.length} arguments`);
   }
   const numeric = args.map((_, i) => centralDifference(f, args, i, options.step));
   let maxError = 0;

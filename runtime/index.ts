@@ -1,7 +1,7 @@
 // The `adc` package as users import it.
-export { grad, valueAndGrad, vjp, registerDerivatives } from "./operators";
+export { checkGrad, grad, valueAndGrad, vjp, registerDerivatives } from "./operators";
 export type { RegisteredDerivatives } from "./operators";
-export { checkGrad, centralDifference } from "./check";
+export { checkGradient, centralDifference } from "./check";
 export type { CheckGradOptions, CheckGradResult } from "./check";
 export type {
   Cotangent,

@@ -2,6 +2,7 @@
 // resolve with the generated derivative functions, so at run time these bodies only run when
 // the transformer did not (they explain how to enable it), or for methods marked with `@grad`
 // whose derivatives were registered by the generated code.
+import { checkGradient, type CheckGradOptions, type CheckGradResult } from "./check";
 import type { GradFn, GradOptions, ValueAndGradFn, VjpFn, Wrt } from "./types";
 
 type AnyFn = (...args: any[]) => number;
@@ -105,4 +106,13 @@ export function vjp<F extends AnyFn>(f: F): VjpFn<F> {
 
 function scaleBy(g: unknown, s: number): unknown {
   return typeof g === "number" ? g * s : (g as unknown[]).map((x) => scaleBy(x, s));
+}
+
+/**
+ * Checks adc's gradient of `f` at `args` against central differences (see checkGradient): the
+ * compiler replaces the call with one that passes the generated gradient.
+ */
+export function checkGrad<F extends AnyFn>(f: F, args: Parameters<F>, options?: CheckGradOptions): CheckGradResult {
+  const d = lookup("checkGrad", f, undefined);
+  return checkGradient(f, (...xs: number[]) => d.valueAndGrad(...xs)[1] as number[], args, options);
 }

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { compileSource } from "../compiler";
-import { centralDifference, checkGrad } from "../runtime/check";
+import { centralDifference, checkGradient } from "../runtime/check";
 import { loadSource, type Module } from "./support/load";
 import { Program, programArb, renderModule, samplePoints, type Check, type RenderedFunctions } from "./support/program-gen";
 
@@ -102,7 +102,7 @@ function checkModule(module: Module, functions: RenderedFunctions[], seed: numbe
           tally.skipped++;
           continue;
         }
-        const result = checkGrad(fw, gradient as number | number[], at, { tolerance: TOLERANCE });
+        const result = checkGradient(fw, gradient as number | number[], at, { tolerance: TOLERANCE });
         if (result.numeric.some((d) => d !== 0)) tally.nonzero++;
         if (!result.ok) {
           fail(

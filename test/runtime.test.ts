@@ -2,8 +2,8 @@
 // `@grad` fills, and checkGrad.
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { checkGrad, grad, registerDerivatives, valueAndGrad, vjp } from "../runtime";
-import { loadCompiled } from "./support/load";
+import { checkGrad, checkGradient, grad, registerDerivatives, valueAndGrad, vjp } from "../runtime";
+import { loadCompiled, loadSource } from "./support/load";
 
 const seed = (x1: number, x2: number) => x1 * Math.exp(-0.5 * (x1 * x1 + x2 * x2));
 // Hand-derived: ∂f/∂x1 = e(1 − x1²), ∂f/∂x2 = −x1·x2·e with e = exp(−½(x1² + x2²)).
@@ -49,26 +49,48 @@ describe("registered derivatives (what @grad generates)", () => {
   test("a compiled @grad method is found by the runtime grad", () => {
     const { Model } = loadCompiled(path.resolve(__dirname, "../fixtures/decorator.ts"));
     const [w, b] = [0.7, -0.2];
-    const result = checkGrad(Model.loss, grad(Model.loss)(w, b), [w, b]);
+    const result = checkGradient(Model.loss, grad(Model.loss)(w, b), [w, b]);
     expect(result.ok).toBe(true);
   });
 });
 
-describe("checkGrad", () => {
+describe("checkGrad and checkGradient", () => {
+  test("checkGrad(f, args) as users write it checks adc's own gradient", () => {
+    const { report, f } = loadSource(
+      `import { checkGrad } from "adc";\n` +
+        `export function f(x: number, y: number): number { return Math.sin(x) * y + x * x; }\n` +
+        `export const report = checkGrad(f, [0.7, -1.2]);\n`,
+    );
+    expect(report.ok).toBe(true);
+    expect(report.maxError).toBeLessThan(1e-8);
+    // Hand-derived: ∂f/∂x = cos(x)·y + 2x, ∂f/∂y = sin(x).
+    const expected = [Math.cos(0.7) * -1.2 + 2 * 0.7, Math.sin(0.7)];
+    report.analytic.forEach((g: number, i: number) => expect(Math.abs(g - expected[i])).toBeLessThan(1e-15));
+    expect(f(0.7, -1.2)).toBe(Math.sin(0.7) * -1.2 + 0.7 * 0.7);
+  });
+
+  test("checkGrad without the transformer throws the not-compiled error", () => {
+    expect(() => checkGrad(seed, [2, 0.5])).toThrow("adc: checkGrad(seed) was not compiled");
+  });
+
   test("accepts the exact gradient and reports a tiny error", () => {
-    const r = checkGrad(seed, seedGradient(2, 0.5), [2, 0.5]);
+    const r = checkGradient(seed, seedGradient(2, 0.5), [2, 0.5]);
     expect(r.ok).toBe(true);
     expect(r.maxError).toBeLessThan(1e-8);
   });
 
   test("rejects a wrong gradient", () => {
     const [a, b] = seedGradient(2, 0.5);
-    const r = checkGrad(seed, [a, b * 1.001], [2, 0.5]);
+    const r = checkGradient(seed, [a, b * 1.001], [2, 0.5]);
     expect(r.ok).toBe(false);
     expect(r.maxError).toBeGreaterThan(1e-5);
   });
 
   test("a NaN gradient is an infinite error", () => {
-    expect(checkGrad(seed, [NaN, 0], [2, 0.5]).maxError).toBe(Infinity);
+    expect(checkGradient(seed, [NaN, 0], [2, 0.5]).maxError).toBe(Infinity);
+  });
+
+  test("a gradient function is called at the arguments", () => {
+    expect(checkGradient(seed, seedGradient, [2, 0.5]).ok).toBe(true);
   });
 });

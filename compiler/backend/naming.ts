@@ -14,20 +14,33 @@ export class Naming {
   private readonly names = new Map<Value, string>();
   private temps = 0;
 
-  constructor(taken: Iterable<string>) {
+  /** `forbidden`: names this naming never gives out, though nothing has taken them yet. */
+  constructor(
+    taken: Iterable<string>,
+    private readonly forbidden: RegExp | undefined = undefined,
+  ) {
     this.taken = new Set([...reserved, ...taken]);
   }
 
-  /** A naming for a function's locals: it avoids every name taken here so far. */
-  child(): Naming {
-    return new Naming(this.taken);
+  /**
+   * A naming for a function's locals: it avoids every name taken here so far and every name in
+   * `functionNames` — names of generated functions that may only be chosen later.
+   */
+  child(functionNames?: RegExp): Naming {
+    return new Naming(this.taken, functionNames);
+  }
+
+  private isTaken(name: string): boolean {
+    return this.taken.has(name) || (this.forbidden?.test(name) ?? false);
   }
 
   /** A fresh identifier based on `base`. */
   fresh(base: string): string {
-    const clean = /^[A-Za-z_$][\w$]*$/.test(base) ? base : "t";
+    let clean = /^[A-Za-z_$][\w$]*$/.test(base) ? base : "t";
+    // A name of the generated-function family stays one with any `_N` suffix: step out of it.
+    if (this.forbidden?.test(clean)) clean = `${clean}Local`;
     let name = clean;
-    for (let i = 2; this.taken.has(name); i++) name = `${clean}_${i}`;
+    for (let i = 2; this.isTaken(name); i++) name = `${clean}_${i}`;
     this.taken.add(name);
     return name;
   }
@@ -54,7 +67,7 @@ export class Naming {
       else if (v.adjointOf !== undefined) name = this.fresh(`${this.of(v.adjointOf)}_bar`);
       else {
         do name = `t${++this.temps}`;
-        while (this.taken.has(name));
+        while (this.isTaken(name));
         this.taken.add(name);
       }
       this.names.set(v, name);

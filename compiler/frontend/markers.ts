@@ -48,12 +48,14 @@ function callMarker(
 ): Marker | undefined {
   const [target, options, ...extra] = call.arguments;
   const decl = target && resolveFunction(checker, target);
-  if (!decl || extra.length > 0) {
+  if (!decl || (extra.length > 0 && operator !== "checkGrad")) {
     diagnostics.push(diagnosticAt(Codes.NotAFunction, `${operator}(…) needs a function declaration or static method it can resolve at compile time`, target ?? call));
     return undefined;
   }
   const params = decl.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ""));
   const all = params.map((_, i) => i);
+  // checkGrad(f, args, options?): its further arguments are run-time values, not operator options.
+  if (operator === "checkGrad") return { kind: "call", node: call, operator, decl, wrt: all, bare: false };
   if (!options) return { kind: "call", node: call, operator, decl, wrt: all, bare: params.length === 1 };
   if (operator === "vjp") {
     diagnostics.push(diagnosticAt(Codes.BadOptions, "vjp takes no options: its pullback returns every parameter's adjoint", options));

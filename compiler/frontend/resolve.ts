@@ -53,7 +53,7 @@ function packageNameOf(file: string): string | undefined {
   return name;
 }
 
-export const operatorNames = ["grad", "valueAndGrad", "vjp"] as const;
+export const operatorNames = ["grad", "valueAndGrad", "vjp", "checkGrad"] as const;
 export type OperatorName = (typeof operatorNames)[number];
 
 /** Which adc operator a call's callee is, if any. */

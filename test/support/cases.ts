@@ -2,7 +2,7 @@
 // have, and how it compares with central differences of the primal.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkGrad, type CheckGradResult } from "../../runtime/check";
+import { checkGradient, type CheckGradResult } from "../../runtime/check";
 
 export const FIXTURES_DIR = path.resolve(__dirname, "../../fixtures");
 
@@ -109,7 +109,7 @@ export function checkAgainstDifferences(c: Case, x: readonly number[], gradient:
     indices.forEach((i, k) => (full[i] = ys[k]));
     return c.fn(...full);
   };
-  return checkGrad(restricted, analytic, indices.map((i) => x[i]), { tolerance: c.tolerance ?? 1e-6 });
+  return checkGradient(restricted, analytic, indices.map((i) => x[i]), { tolerance: c.tolerance ?? 1e-6 });
 }
 
 /** Largest relative difference between pullback(seed) and seed × pullback(1). */

@@ -40,6 +40,7 @@ let loss = 0;
 for (const [x, y] of points) loss += lossValueAndGrad(w, b, x, y)[0];
 console.log(`fit: y = ${w.toFixed(4)}·x + ${b.toFixed(4)}, loss ${loss.toFixed(6)}`);
 
-// The generated gradient agrees with central differences (a check for your own tests too).
-const check = checkGrad((w, b) => pointLoss(w, b, 2, 5.2), lossGrad(w, b, 2, 5.2), [w, b]);
+// The generated gradient agrees with central differences (a check for your own tests too):
+// checkGrad(f, args) compares adc's gradient of f at args with central differences.
+const check = checkGrad(pointLoss, [w, b, 2, 5.2]);
 console.log(`gradient check: ${check.ok ? "ok" : "FAILED"} (max error ${check.maxError.toExponential(2)})`);
