@@ -12,7 +12,7 @@ import { applyEdits, pruneOperatorImports, type Edit } from "./edits";
 import { lowerFunction, type LoweredFunction } from "./frontend/lower";
 import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, resolveSymbol, type FunctionLike } from "./frontend/resolve";
-import type { Loc, Op, Region } from "./ir/types";
+import type { Attrs, Loc, Op, Region } from "./ir/types";
 import { walkOps } from "./ir/walk";
 import { optimize } from "./opt";
 
@@ -170,7 +170,7 @@ class ModuleGenerator {
     specs.forEach((s) => this.requestPullbacks(s.body));
     const ctx = {
       naming,
-      callee: (key: string, variant: "pullback" | undefined) => this.calleeRef(key, variant),
+      callee: (attrs: Attrs) => this.calleeRef(attrs),
       sourceLine: (loc: Loc) => this.sourceLine(loc),
     };
     const printed = specs.map((spec) => generate(emitFunction(spec, ctx)).code);
@@ -205,18 +205,14 @@ class ModuleGenerator {
 
   private requestPullbacks(body: Region): void {
     walkOps(body, (op: Op) => {
-      if (op.prim !== "call" || op.attrs.variant !== "pullback") return;
-      const callee = this.lowered.get(op.attrs.callee!)!;
-      this.request(callee, { kind: "pullback", wrt: callee.func.params.map((_, i) => i), bare: true });
+      if (op.prim === "call" && op.attrs.variant === "pullback") this.calleeRef(op.attrs);
     });
   }
 
-  private calleeRef(key: string, variant: "pullback" | undefined): t.Expression {
+  private calleeRef(attrs: Attrs): t.Expression {
+    const key = attrs.callee!;
     const fn = this.lowered.get(key)!;
-    if (variant === "pullback") {
-      const name = this.request(fn, { kind: "pullback", wrt: fn.func.params.map((_, i) => i), bare: true });
-      return t.identifier(name);
-    }
+    if (attrs.variant === "pullback") return t.identifier(this.request(fn, { kind: "pullback", wrt: attrs.wrt!, bare: true }));
     let ref = this.primalRefs.get(key);
     if (!ref) {
       ref = this.primalRef(fn);

@@ -87,13 +87,19 @@ class ReverseTransform {
     op.args.forEach((x, i) => this.accumulate(adjoints, x, contributions[i]));
   }
 
-  /** A call reverses into a call of the callee's pullback, which returns one adjoint per parameter. */
+  /**
+   * A call reverses into a call of the callee's pullback, specialised to the arguments that vary
+   * here (`p(x, n - 1)` needs no adjoint for n): one result per such argument.
+   */
   private reverseCall(op: Op, g: Value, adjoints: Adjoints): void {
-    const pullback = this.b.emit("call", [...op.args, g], op.args.map(() => f64), {
+    const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && isDifferentiable(x.type) ? [i] : []));
+    if (wrt.length === 0) return;
+    const pullback = this.b.emit("call", [...op.args, g], wrt.map(() => f64), {
       callee: op.attrs.callee,
       variant: "pullback",
+      wrt,
     });
-    op.args.forEach((x, i) => this.accumulate(adjoints, x, pullback.results[i]));
+    wrt.forEach((i, k) => this.accumulate(adjoints, op.args[i], pullback.results[k]));
   }
 
   private reverseIf(op: Op, gs: (Value | undefined)[], adjoints: Adjoints): void {

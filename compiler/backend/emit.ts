@@ -4,7 +4,7 @@
 // carries a comment pointing at it.
 import * as t from "@babel/types";
 import { primitives } from "../ir/primitives";
-import type { Loc, Op, Region, Type, Value } from "../ir/types";
+import type { Attrs, Loc, Op, Region, Type, Value } from "../ir/types";
 import { useCounts } from "../ir/walk";
 import type { Naming } from "./naming";
 
@@ -33,8 +33,8 @@ export interface FunctionSpec {
 
 export interface EmitContext {
   readonly naming: Naming;
-  /** The expression that calls a function of the module (its primal, or a derivative variant). */
-  readonly callee: (key: string, variant: "pullback" | undefined) => t.Expression;
+  /** The expression that calls a function of the module: its primal, or a pullback (by the call's attrs). */
+  readonly callee: (attrs: Attrs) => t.Expression;
   /** Source text by file, for the line comments. */
   readonly sourceLine: (loc: Loc) => string;
 }
@@ -119,7 +119,7 @@ class FunctionEmitter {
           this.mutable.add(previous);
         }
         const anonymous = (v.hint === undefined && v.adjointOf === undefined) || (yieldedOnce.has(v) && region !== this.spec.body);
-        if (op.prim === "const" || (anonymous && counts.get(v) === 1 && op.prim !== "if" && op.prim !== "call" && !pinned.has(v))) {
+        if (op.prim === "const" || (anonymous && counts.get(v) === 1 && op.prim !== "if" && (op.prim !== "call" || yieldedOnce.has(v)) && !pinned.has(v))) {
           this.inline.add(v);
         }
       }
@@ -188,7 +188,7 @@ class FunctionEmitter {
   /** The expression an op computes. */
   private compute(op: Op): t.Expression {
     if (op.prim === "const") return literal(op.attrs.value!);
-    if (op.prim === "call") return t.callExpression(this.ctx.callee(op.attrs.callee!, op.attrs.variant), op.args.map((a) => this.expr(a)));
+    if (op.prim === "call") return t.callExpression(this.ctx.callee(op.attrs), op.args.map((a) => this.expr(a)));
     const p = primitives.get(op.prim);
     if (!p) throw new Error(`adc internal error: cannot print '${op.prim}'`);
     const args = op.args.map((a) => this.expr(a));

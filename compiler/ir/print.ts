@@ -46,7 +46,8 @@ export function printFunction(func: Pick<Func, "name" | "params" | "body">): str
 function opLine(op: Op, name: (v: Value) => string): string {
   const results = op.results.map(name).join(", ");
   const args = op.args.map(name).join(", ");
-  const callee = op.attrs.callee ? ` @${op.attrs.callee}${op.attrs.variant ? `.${op.attrs.variant}` : ""}` : "";
+  const wrt = op.attrs.wrt ? `[${op.attrs.wrt.join(",")}]` : "";
+  const callee = op.attrs.callee ? ` @${op.attrs.callee}${op.attrs.variant ? `.${op.attrs.variant}${wrt}` : ""}` : "";
   const hints = op.results.map((r) => r.hint ?? (r.adjointOf ? `${r.adjointOf.hint ?? name(r.adjointOf)}̄` : "")).filter(Boolean);
   const where = op.loc ? `${path.basename(op.loc.file)}:${op.loc.line}` : "";
   const comment = [hints.join(", "), where].filter(Boolean).join("  ");

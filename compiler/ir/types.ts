@@ -55,6 +55,8 @@ export interface Attrs {
   readonly callee?: string;
   /** For "call": which derivative of the callee (undefined: the primal). */
   readonly variant?: "pullback";
+  /** For a pullback call: the parameters whose adjoints it returns, one result each. */
+  readonly wrt?: readonly number[];
 }
 
 export interface Region {
