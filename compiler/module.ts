@@ -1,19 +1,21 @@
 // One module through the pipeline: find what it marks, lower those functions and everything they
 // call, generate the derivatives, and splice them into the module's text next to their sources.
 import generate from "@babel/generator";
+import * as t from "@babel/types";
 import * as path from "node:path";
 import ts from "typescript";
 import { derivativeFunctions, type DerivativeRequest, type Kind } from "./ad/derivatives";
-import { emitFunction, type FunctionSpec } from "./backend/emit";
+import { emitFunction } from "./backend/emit";
 import { Naming } from "./backend/naming";
-import * as t from "@babel/types";
+import { residualType, vjpWrapper } from "./backend/vjp";
 import { Codes, Refusal, diagnosticAt, type AdcDiagnostic } from "./diagnostics";
 import { applyEdits, pruneOperatorImports, type Edit } from "./edits";
 import { lowerFunction, type LoweredFunction } from "./frontend/lower";
 import { findMarkers, type Marker } from "./frontend/markers";
-import { functionKey, resolveSymbol, type FunctionLike } from "./frontend/resolve";
+import { functionKey, type FunctionLike } from "./frontend/resolve";
 import type { Attrs, Loc, Op, Region } from "./ir/types";
 import { walkOps } from "./ir/walk";
+import { ModuleImports, moduleScopeNames } from "./module-imports";
 import { optimize } from "./opt";
 
 export interface ModuleResult {
@@ -68,18 +70,12 @@ const kindOrder: Kind[] = ["grad", "valueAndGrad", "vjp", "pullback"];
 class ModuleGenerator {
   private readonly naming: Naming;
   private readonly edits: Edit[] = [];
-  private readonly imports: string[] = [];
+  private readonly imports: ModuleImports;
   /** Generated function name per request key `fnKey|kind|wrt|bare`. */
   private readonly generated = new Map<string, { fn: LoweredFunction; request: DerivativeRequest; name: string }>();
-  /** How generated code refers to each function's primal. */
-  private readonly primalRefs = new Map<string, t.Expression>();
   private readonly sourceLines = new Map<string, string[]>();
-  /** The local name of the runtime's checkGradient, once a checkGrad marker needs it. */
-  private checkGradient: string | undefined;
   /** The names generated functions take; locals never do. */
   private readonly derivativeNames: RegExp;
-  /** Names declared at the module's top level, plus those our own imports add. */
-  private readonly moduleNames: Set<string>;
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -87,8 +83,9 @@ class ModuleGenerator {
     private readonly lowered: Map<string, LoweredFunction>,
     private readonly markers: readonly Marker[],
   ) {
-    this.moduleNames = moduleScopeNames(sourceFile);
-    this.naming = new Naming(this.moduleNames);
+    const moduleNames = moduleScopeNames(sourceFile);
+    this.naming = new Naming(moduleNames);
+    this.imports = new ModuleImports(checker, sourceFile, this.naming, moduleNames);
     // Generated functions are named as they are needed, after some locals: keep locals off the
     // whole family of names (`f_grad…`, `g_pullback…`).
     const keys = [...lowered.keys()].map((k) => k.replace(/[$]/g, "\\$&")).join("|");
@@ -113,8 +110,7 @@ class ModuleGenerator {
         // checkGrad(f, args, options) → checkGradient(f, f_grad, args, options)
         const name = this.request(fn, { kind: "grad", wrt: m.wrt, bare: false });
         const [target, ...rest] = m.node.arguments.map((a) => a.getText(this.sourceFile));
-        this.checkGradient ??= this.runtimeImport("checkGradient");
-        const text = `${this.checkGradient}(${[target, name, ...rest].join(", ")})`;
+        const text = `${this.imports.runtimeName("checkGradient")}(${[target, name, ...rest].join(", ")})`;
         this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text });
         continue;
       }
@@ -175,32 +171,17 @@ class ModuleGenerator {
     };
     const printed = specs.map((spec) => generate(emitFunction(spec, ctx)).code);
     if (request.kind !== "vjp") return printed.join("\n\n");
-    const adjoint = specs[1];
-    const residualType = this.residualType(names.residuals!, adjoint);
-    return [residualType, ...printed, this.vjpWrapper(fn, name, names.forward!, names.adjoint!)].join("\n\n");
-  }
-
-  private residualType(typeName: string, adjoint: FunctionSpec): string {
-    const struct = adjoint.params[0];
-    if (struct.kind !== "struct") throw new Error("adc internal error: adjoint without residuals");
-    const fields = struct.fields.map((f) => `  readonly ${f.name}: ${f.value.type.kind === "bool" ? "boolean" : "number"};`);
-    return `/** What ${adjoint.name} needs from the forward sweep. */\ninterface ${typeName} {\n${fields.join("\n")}\n}`;
-  }
-
-  private vjpWrapper(fn: LoweredFunction, name: string, forward: string, adjoint: string): string {
     const locals = this.naming.child();
     fn.func.params.forEach((p) => locals.bind(p.value, p.name));
-    const [value, residuals, seed] = ["value", "residuals", "seed"].map((n) => locals.fresh(n));
-    const params = fn.func.params.map((p) => `${p.name}: number`).join(", ");
-    const args = fn.func.params.map((p) => p.name).join(", ");
-    const grads = fn.func.params.length === 1 ? "number" : `[${fn.func.params.map(() => "number").join(", ")}]`;
-    return [
-      `/** vjp(${fn.key}): its value and a pullback mapping a seed to seed × the gradient. */`,
-      `function ${name}(${params}): [number, (${seed}: number) => ${grads}] {`,
-      `  const [${value}, ${residuals}] = ${forward}(${args});`,
-      `  return [${value}, (${seed}: number) => ${adjoint}(${residuals}, ${seed})];`,
-      `}`,
-    ].join("\n");
+    const wrapper = vjpWrapper(fn.key, fn.func.params.map((p) => p.name), {
+      fn: name,
+      forward: names.forward!,
+      adjoint: names.adjoint!,
+      value: locals.fresh("value"),
+      residuals: locals.fresh("residuals"),
+      seed: locals.fresh("seed"),
+    });
+    return [residualType(names.residuals!, specs[1]), ...printed, wrapper].join("\n\n");
   }
 
   private requestPullbacks(body: Region): void {
@@ -213,60 +194,13 @@ class ModuleGenerator {
     const key = attrs.callee!;
     const fn = this.lowered.get(key)!;
     if (attrs.variant === "pullback") return t.identifier(this.request(fn, { kind: "pullback", wrt: attrs.wrt!, bare: true }));
-    let ref = this.primalRefs.get(key);
-    if (!ref) {
-      ref = this.primalRef(fn);
-      this.primalRefs.set(key, ref);
-    }
-    return t.cloneNode(ref);
-  }
-
-  /** An expression naming the primal in this module: local, imported, or imported now. */
-  private primalRef(fn: LoweredFunction): t.Expression {
-    const decl = fn.decl;
-    const isMethod = ts.isMethodDeclaration(decl);
-    const owner = isMethod ? (decl.parent as ts.ClassLikeDeclaration) : decl;
-    const ownName = owner.name?.text;
-    if (!ownName) throw new Refusal(Codes.NotAFunction, "anonymous functions and classes cannot be differentiated", decl);
-    let local: string | undefined;
-    if (owner.getSourceFile() === this.sourceFile) local = ownName;
-    else {
-      local = this.importedName(owner);
-      if (!local) {
-        const exported = ts.getCombinedModifierFlags(owner) & ts.ModifierFlags.Export;
-        if (!exported) {
-          throw new Refusal(Codes.NotExported, `'${ownName}' is called by differentiated code but not exported from ${path.basename(owner.getSourceFile().fileName)}`, owner.name ?? owner);
-        }
-        local = this.moduleNames.has(ownName) ? this.naming.fresh(ownName) : ownName;
-        this.moduleNames.add(local);
-        const spec = relativeModule(this.sourceFile.fileName, owner.getSourceFile().fileName);
-        this.imports.push(`import { ${local === ownName ? ownName : `${ownName} as ${local}`} } from "${spec}";`);
-      }
-    }
-    if (!isMethod) return t.identifier(local);
-    const cls = t.identifier(local);
-    const name = t.identifier((decl.name as ts.Identifier).text);
-    return t.memberExpression(cls, name);
-  }
-
-  /** The local name of an existing import of `decl` in this module, if there is one. */
-  private importedName(decl: ts.Declaration): string | undefined {
-    for (const statement of this.sourceFile.statements) {
-      if (!ts.isImportDeclaration(statement)) continue;
-      const bindings = statement.importClause?.namedBindings;
-      if (!bindings || !ts.isNamedImports(bindings)) continue;
-      for (const element of bindings.elements) {
-        const symbol = resolveSymbol(this.checker, element.name);
-        if (symbol?.declarations?.includes(decl)) return element.name.text;
-      }
-    }
-    return undefined;
+    return this.imports.primal(fn.decl);
   }
 
   private registerAfterClass(fn: LoweredFunction, valueAndGrad: string): void {
     const cls = fn.decl.parent as ts.ClassDeclaration;
     const isStatic = fn.decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-    const register = this.runtimeImport("registerDerivatives");
+    const register = this.imports.runtimeName("registerDerivatives");
     const target = `${cls.name!.text}${isStatic ? "" : ".prototype"}.${(fn.decl.name as ts.Identifier).text}`;
     const params = fn.func.params.map((p) => JSON.stringify(p.name)).join(", ");
     const statement = topLevelStatement(cls);
@@ -275,12 +209,6 @@ class ModuleGenerator {
       end: statement.getEnd(),
       text: `\n${register}(${target}, { params: [${params}], valueAndGrad: ${valueAndGrad} });`,
     });
-  }
-
-  private runtimeImport(name: string): string {
-    const local = this.naming.fresh(`adc_${name}`);
-    this.imports.push(`import { ${name} as ${local} } from "adc";`);
-    return local;
   }
 
   /** Each function's derivatives go right after it when it is in this module, else at the end. */
@@ -297,11 +225,8 @@ class ModuleGenerator {
 
   private applyEdits(): string {
     const edits = [...this.edits, ...pruneOperatorImports(this.checker, this.sourceFile, this.edits)];
-    if (this.imports.length > 0) {
-      const lastImport = [...this.sourceFile.statements].reverse().find(ts.isImportDeclaration);
-      const at = lastImport ? lastImport.getEnd() : 0;
-      edits.push({ start: at, end: at, text: (lastImport ? "\n" : "") + this.imports.join("\n") + (lastImport ? "" : "\n") });
-    }
+    const imports = this.imports.insertion();
+    if (imports) edits.push(imports);
     return applyEdits(this.sourceFile.text, edits);
   }
 
@@ -329,30 +254,4 @@ function declOrder(decl: ts.Node): number {
 function topLevelStatement(node: ts.Node): ts.Node {
   while (node.parent && !ts.isSourceFile(node.parent)) node = node.parent;
   return node;
-}
-
-/**
- * Names generated code must not take: everything declared at the module's top level (functions,
- * classes, imports, …). Locals of the user's functions live in their own scopes and may be reused.
- */
-function moduleScopeNames(sf: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  const bind = (n: ts.Node) => {
-    if (ts.isIdentifier(n)) names.add(n.text);
-    else ts.forEachChild(n, bind);
-  };
-  for (const s of sf.statements) {
-    if (ts.isVariableStatement(s)) s.declarationList.declarations.forEach((d) => bind(d.name));
-    else if (ts.isImportDeclaration(s) && s.importClause) bind(s.importClause);
-    else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s) ||
-      ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isModuleDeclaration(s)) && s.name) bind(s.name);
-    else if (ts.isImportEqualsDeclaration(s)) bind(s.name);
-  }
-  return names;
-}
-
-function relativeModule(from: string, to: string): string {
-  let spec = path.relative(path.dirname(from), to).replace(/\\/g, "/").replace(/\.(d\.)?[cm]?tsx?$/, "");
-  if (!spec.startsWith(".")) spec = `./${spec}`;
-  return spec;
 }
