@@ -7,6 +7,7 @@ import { binaryOperators, mathFunctions, numericConstants, primitives } from "..
 import type { Func, Loc, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
 import { functionKey, resolveFunction, resolveSymbol, type FunctionLike } from "./resolve";
+import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
 
 /** Variables in scope: symbol → current SSA value (undefined: declared, not yet assigned). */
@@ -289,7 +290,7 @@ class FunctionLowering {
     if (env.has(symbol)) {
       return this.read(symbol, e, env);
     }
-    const constant = this.moduleConstant(resolveSymbol(this.checker, e) ?? symbol);
+    const constant = moduleConstant(this.checker, resolveSymbol(this.checker, e) ?? symbol);
     if (constant !== undefined) return this.b.const(constant);
     const kind = resolveFunction(this.checker, e) ? "a function used as a value" : "a free variable";
     throw new Refusal(
@@ -303,40 +304,6 @@ class FunctionLowering {
     const v = env.get(symbol);
     if (!v) throw new Refusal(Codes.UnsupportedSyntax, `'${symbol.name}' may be read before it is assigned`, node);
     return v;
-  }
-
-  /** The value of a module-level `const K = <numeric expression>`, folded at compile time. */
-  private moduleConstant(symbol: ts.Symbol, seen = new Set<ts.Symbol>()): number | undefined {
-    const decl = symbol.valueDeclaration;
-    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || seen.has(symbol)) return undefined;
-    const list = decl.parent;
-    if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
-    if (!ts.isVariableStatement(list.parent) || !ts.isSourceFile(list.parent.parent)) return undefined;
-    seen.add(symbol);
-    return this.evaluateConstant(decl.initializer, seen);
-  }
-
-  private evaluateConstant(e: ts.Expression, seen: Set<ts.Symbol>): number | undefined {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) return this.evaluateConstant(e.expression, seen);
-    if (ts.isNumericLiteral(e)) return Number(e.text);
-    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
-      const x = this.evaluateConstant(e.operand, seen);
-      return x === undefined ? undefined : -x;
-    }
-    if (ts.isPropertyAccessExpression(e)) return numericConstants.get(e.getText().replace(/\s+/g, ""));
-    if (ts.isIdentifier(e)) {
-      const symbol = resolveSymbol(this.checker, e);
-      return symbol ? this.moduleConstant(symbol, seen) : undefined;
-    }
-    if (ts.isBinaryExpression(e)) {
-      const prim = binaryOperators.get(e.operatorToken.getText());
-      const p = prim ? primitives.get(prim) : undefined;
-      const l = this.evaluateConstant(e.left, seen);
-      const r = this.evaluateConstant(e.right, seen);
-      if (!p || p.result.kind !== "f64" || l === undefined || r === undefined) return undefined;
-      return p.evaluate(l, r) as number;
-    }
-    return undefined;
   }
 
   private call(e: ts.CallExpression, env: Env): Value {
