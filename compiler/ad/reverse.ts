@@ -7,7 +7,7 @@
 import { Builder } from "../ir/builder";
 import type { Func, Op, Region, Value } from "../ir/types";
 import { f64, isDifferentiable } from "../ir/types";
-import { cloneRegion, definedIn, freeValues, substitute } from "../ir/walk";
+import { cloneRegion, definedIn, freeValues, substitute, walkOps } from "../ir/walk";
 import { variedValues } from "./activity";
 import { ruleFor } from "./rules";
 
@@ -128,11 +128,21 @@ class ReverseTransform {
       adjoints.set(v, reversed.results[i]);
     });
 
-    // Values a reverse branch reads from inside its forward branch leave the forward `if` as extra results.
+    // Values a reverse branch reads from inside its forward branch leave the forward `if` as extra
+    // results; constants are simply made again.
     branches.forEach(({ primalBranch, region, inside }, k) => {
       const needed = freeValues(region).filter((v) => inside.has(v));
+      const constants = new Map<Value, Op>();
+      walkOps(primalBranch, (def) => def.prim === "const" && constants.set(def.results[0], def));
       const lifted = new Map<Value, Value>();
       for (const v of needed) {
+        const constant = constants.get(v);
+        if (constant) {
+          const again = b.value(v.type);
+          region.ops.unshift({ ...constant, results: [again], regions: [] });
+          lifted.set(v, again);
+          continue;
+        }
         const result = b.value(v.type, v.hint);
         result.adjointOf = v.adjointOf;
         op.results.push(result);
