@@ -242,7 +242,9 @@ class ModuleGenerator {
       this.sourceLines.set(loc.file, lines);
     }
     const text = lines[loc.line - 1]?.trim() ?? "";
-    const short = text.length > 72 ? `${text.slice(0, 69)}...` : text;
+    // A statement that goes on over the next lines (`return (`) is marked as continuing.
+    const continues = /[([,=+\-*/&|?:]$/.test(text) ? " ..." : "";
+    const short = text.length > 72 ? `${text.slice(0, 69)}...` : `${text}${continues}`;
     return `${this.locText(loc)}  ${short}`;
   }
 }
