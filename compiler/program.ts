@@ -21,11 +21,11 @@ function ownRuntime(): string {
   return fs.existsSync(source) ? source : path.join(root, "dist", "runtime", "index.d.ts");
 }
 
-/** A program over `fileName` (and what it imports); `text` overrides the file's contents. */
 // Declaration files (the standard library above all) are parsed once per process: parsing lib.d.ts
 // dominates the cost of a small program, and the CLI and tests build many.
 const declarationFiles = new Map<string, ts.SourceFile>();
 
+/** A program over `fileName` (and what it imports); `text` overrides the file's contents. */
 export function createProgram(fileName: string, text?: string, extraOptions: ts.CompilerOptions = {}): ts.Program {
   const options = { ...compilerOptions, ...extraOptions };
   const host = ts.createCompilerHost(options, true);
