@@ -7,6 +7,7 @@
 import { Builder } from "../ir/builder";
 import type { Func, Op, Region, Value } from "../ir/types";
 import { f64, isDifferentiable } from "../ir/types";
+import { ScopedMap } from "../ir/scoped-map";
 import { cloneRegion, definedIn, freeValues, substitute, walkOps } from "../ir/walk";
 import { variedValues } from "./activity";
 import { ruleFor } from "./rules";
@@ -35,7 +36,7 @@ export function reverseSweep(primal: Func, request: ReverseRequest): ReverseSwee
   return new ReverseTransform(primal, request).run();
 }
 
-type Adjoints = Map<Value, Value>;
+type Adjoints = ScopedMap<Value, Value>;
 
 class ReverseTransform {
   private readonly b: Builder;
@@ -58,7 +59,7 @@ class ReverseTransform {
     const { region: reverse } = b.inRegion(() => {
       b.loc = primal.loc;
       seed = this.request.seed === "param" ? b.value(f64, "seed") : b.const(1);
-      const adjoints: Adjoints = new Map();
+      const adjoints: Adjoints = new ScopedMap();
       if (this.varied.has(value)) adjoints.set(value, seed);
       this.region(forward, adjoints);
       b.loc = primal.loc;
@@ -105,7 +106,7 @@ class ReverseTransform {
   private reverseIf(op: Op, gs: (Value | undefined)[], adjoints: Adjoints): void {
     const b = this.b;
     const branches = op.regions.map((primalBranch) => {
-      const local: Adjoints = new Map(adjoints);
+      const local: Adjoints = adjoints.child();
       const { region } = b.inRegion(() => {
         primalBranch.yields.forEach((y, i) => this.accumulate(local, y, gs[i]));
         this.region(primalBranch, local);
@@ -116,7 +117,7 @@ class ReverseTransform {
     // The outer adjoints either branch changed become the results of the reverse `if`.
     const changed = new Set<Value>();
     for (const { local, inside } of branches) {
-      for (const [v, adj] of local) if (adjoints.get(v) !== adj && !inside.has(v)) changed.add(v);
+      for (const [v, adj] of local.ownEntries()) if (adjoints.get(v) !== adj && !inside.has(v)) changed.add(v);
     }
     const outer = [...changed].sort((x, y) => x.id - y.id);
     for (const { region, local } of branches) {

@@ -2,11 +2,12 @@
 // dominates it (same primitive, operands and attributes) reuses that op's results. Every op in
 // this language is pure, calls included.
 import type { Op, Region, Value } from "../ir/types";
+import { ScopedMap } from "../ir/scoped-map";
 import { substitute } from "../ir/walk";
 
 export function cse(body: Region): void {
   const replace = new Map<Value, Value>();
-  cseRegion(body, new Map(), replace);
+  cseRegion(body, new ScopedMap(), replace);
   substitute(body, replace);
 }
 
@@ -21,11 +22,11 @@ function keyOf(op: Op, sub: (v: Value) => Value): string | undefined {
   return `${op.prim}(${ids.join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}|${op.attrs.wrt?.join(",") ?? ""}`;
 }
 
-function cseRegion(region: Region, seen: Map<string, Op>, replace: Map<Value, Value>): void {
+function cseRegion(region: Region, seen: ScopedMap<string, Op>, replace: Map<Value, Value>): void {
   const sub = (v: Value) => replace.get(v) ?? v;
   const kept: Op[] = [];
   for (const op of region.ops) {
-    op.regions.forEach((r) => cseRegion(r, new Map(seen), replace));
+    op.regions.forEach((r) => cseRegion(r, seen.child(), replace));
     const key = keyOf(op, sub);
     const earlier = key === undefined ? undefined : seen.get(key);
     if (earlier) {

@@ -27,7 +27,8 @@ function foldRegion(
       continue;
     }
     if (op.prim === "if") {
-      op.regions.forEach((r) => foldRegion(r, new Map(consts), replace, b, new Map(negated)));
+      // Values are SSA: one defined in a branch is only ever used there, so facts need no scoping.
+      op.regions.forEach((r) => foldRegion(r, consts, replace, b, negated));
       const cond = consts.get(op.args[0]);
       if (cond !== undefined) {
         const taken = op.regions[cond ? 0 : 1];
