@@ -5,6 +5,7 @@ import ts from "typescript";
 
 /** The diagnostic codes: ADC1xxx are refusals of user code, ADC2xxx misuse of the operators. */
 export const Codes = {
+  Syntax: 1000,
   UnsupportedSyntax: 1001,
   UnsupportedType: 1002,
   UnknownCall: 1003,
@@ -26,6 +27,7 @@ export type Code = (typeof Codes)[keyof typeof Codes];
 
 /** One line per code, for `adc --help` and the README. */
 export const CodeDescriptions: Record<Code, string> = {
+  1000: "a syntax error in the file (nothing is generated for a file TypeScript cannot parse)",
   1001: "a syntax construct adc cannot differentiate",
   1002: "a parameter, variable or result whose type is not number",
   1003: "a call to a function adc cannot see and that has no derivative rule",

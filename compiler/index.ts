@@ -2,7 +2,7 @@
 // frontend (TS → IR) → ad (reverse mode) → opt → backend (IR → TypeScript).
 import * as path from "node:path";
 import ts from "typescript";
-import type { AdcDiagnostic } from "./diagnostics";
+import { Codes, type AdcDiagnostic } from "./diagnostics";
 import { createProgram } from "./program";
 import { transformModule } from "./module";
 import { printFunctionsIr } from "./ir-dump";
@@ -21,6 +21,8 @@ export interface CompileResult {
 export function compileProgramFile(program: ts.Program, fileName: string): CompileResult {
   const sourceFile = program.getSourceFile(path.resolve(fileName)) ?? program.getSourceFile(fileName);
   if (!sourceFile) throw new Error(`adc: ${fileName} is not part of the program`);
+  const syntax = program.getSyntacticDiagnostics(sourceFile).map((d) => syntaxDiagnostic(d, sourceFile));
+  if (syntax.length > 0) return { fileName: sourceFile.fileName, code: undefined, diagnostics: syntax };
   const { code, diagnostics } = transformModule(program, sourceFile);
   return { fileName: sourceFile.fileName, code: diagnostics.length > 0 ? undefined : code, diagnostics };
 }
@@ -40,4 +42,18 @@ export function irOfFile(fileName: string): { text: string; diagnostics: readonl
   const program = createProgram(fileName);
   const sourceFile = program.getSourceFile(path.resolve(fileName))!;
   return printFunctionsIr(program, sourceFile);
+}
+
+function syntaxDiagnostic(d: ts.DiagnosticWithLocation, sourceFile: ts.SourceFile): AdcDiagnostic {
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(d.start);
+  return {
+    code: Codes.Syntax,
+    message: `syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+    fileName: sourceFile.fileName,
+    line: line + 1,
+    column: character + 1,
+    start: d.start,
+    length: d.length,
+    sourceText: sourceFile.text,
+  };
 }

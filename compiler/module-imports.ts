@@ -84,7 +84,8 @@ export class ModuleImports {
         owner.name ?? owner,
       );
     }
-    const local = this.moduleNames.has(ownName) ? this.naming.fresh(ownName) : ownName;
+    let local = ownName;
+    while (this.moduleNames.has(local)) local = this.naming.fresh(ownName);
     this.moduleNames.add(local);
     const binding = local === ownName ? ownName : `${ownName} as ${local}`;
     this.added.push(`import { ${binding} } from "${relativeModule(this.sourceFile.fileName, file)}";`);

@@ -57,6 +57,18 @@ const cases: [string, string, string][] = [
     "input.ts(3,10): error ADC1002: conditions must be comparisons or booleans (number truthiness is not supported)"],
   ["callee not exported", "import { visible } from \"./hidden\";\nfunction f(x: number): number {\n  return visible(x);\n}",
     "hidden.ts(2,10): error ADC1012: 'hidden' is called by differentiated code but not exported from hidden.ts"],
+  ["function inside a namespace", "namespace N {\n  export function g(x: number): number {\n    return x * x;\n  }\n}\nfunction f(x: number): number {\n  return N.g(x);\n}",
+    "input.ts(3,19): error ADC1001: 'g' is inside a namespace or block; differentiated functions must be declared at the top level of a module"],
+  ["private static method", "class K {\n  private static g(x: number): number {\n    return x * x;\n  }\n  static h(x: number): number {\n    return K.g(x);\n  }\n}\nfunction f(x: number): number {\n  return K.h(x);\n}",
+    "input.ts(3,18): error ADC1012: 'K_g' is private to its class, so generated code cannot call it"],
+  ["a local object called Math", "const Math = { sin: (x: number) => x };\nfunction f(x: number): number {\n  return Math.sin(x);\n}",
+    "input.ts(4,10): error ADC1003: cannot differentiate through 'Math.sin': adc cannot see its body and has no derivative rule for it"],
+  ["bitwise not", "function f(x: number): number {\n  return ~x;\n}",
+    "input.ts(3,10): error ADC1001: bitwise operators are not supported"],
+  ["debugger", "function f(x: number): number {\n  debugger;\n  return x;\n}",
+    "input.ts(3,3): error ADC1001: 'debugger' statements are not supported in a differentiated function"],
+  ["syntax error", "function f(x: number): number {\n  return (1 + ;\n}",
+    "input.ts(3,15): error ADC1000: syntax error: Expression expected."],
 ];
 
 describe("refused constructs", () => {
@@ -81,6 +93,24 @@ describe("operator misuse", () => {
   test("wrt that is not a literal", () => {
     const r = compileSource(`import { grad } from "adc";\nfunction f(x: number): number { return x; }\nconst w = 0;\nexport const df = grad(f, { wrt: w });\n`, file);
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([[2002, "wrt entries must be literal parameter names or indices"]]);
+  });
+});
+
+describe("decorators", () => {
+  test("@grad on a method of an anonymous class", () => {
+    const r = compileSource(`import { grad } from "adc";\nexport default class {\n  @grad static loss(w: number): number { return w * w; }\n}\n`, file);
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([[2001, "methods of anonymous classes cannot be differentiated; name the class", 3]]);
+  });
+
+  test("@grad twice, and an operator that is not a decorator", () => {
+    const r = compileSource(
+      `import { grad, valueAndGrad } from "adc";\nexport class M {\n  @grad @grad static a(w: number): number { return w; }\n  @valueAndGrad static b(w: number): number { return w; }\n}\n`,
+      file,
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([
+      [2002, "@grad is given twice", 3, 9],
+      [2001, "@valueAndGrad is not a decorator; mark the method with @grad", 4, 3],
+    ]);
   });
 });
 

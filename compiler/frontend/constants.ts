@@ -1,8 +1,8 @@
 // Numeric module constants (`const K = 2.5`, `const TAU = 2 * Math.PI`), folded at compile time so
 // differentiated code may read them, from its own module or imported.
 import ts from "typescript";
-import { binaryOperators, numericConstants, primitives } from "../ir/primitives";
-import { resolveSymbol } from "./resolve";
+import { binaryOperators, primitives } from "../ir/primitives";
+import { builtinConstant, resolveSymbol } from "./resolve";
 
 /** The value of a module-level `const K = <numeric expression>`, folded at compile time. */
 export function moduleConstant(checker: ts.TypeChecker, symbol: ts.Symbol, seen = new Set<ts.Symbol>()): number | undefined {
@@ -22,7 +22,7 @@ function evaluateConstant(checker: ts.TypeChecker, e: ts.Expression, seen: Set<t
     const x = evaluateConstant(checker, e.operand, seen);
     return x === undefined ? undefined : -x;
   }
-  if (ts.isPropertyAccessExpression(e)) return numericConstants.get(e.getText().replace(/\s+/g, ""));
+  if (ts.isPropertyAccessExpression(e)) return builtinConstant(checker, e);
   if (ts.isIdentifier(e)) {
     const symbol = resolveSymbol(checker, e);
     return symbol ? moduleConstant(checker, symbol, seen) : undefined;
@@ -30,8 +30,9 @@ function evaluateConstant(checker: ts.TypeChecker, e: ts.Expression, seen: Set<t
   if (ts.isBinaryExpression(e)) {
     const prim = binaryOperators.get(e.operatorToken.getText());
     const p = prim ? primitives.get(prim) : undefined;
-    const l = evaluateConstant(checker, e.left, seen);
-    const r = evaluateConstant(checker, e.right, seen);
+    // Each operand follows its own path: a constant used on both sides is not a cycle.
+    const l = evaluateConstant(checker, e.left, new Set(seen));
+    const r = evaluateConstant(checker, e.right, new Set(seen));
     if (!p || p.result.kind !== "f64" || l === undefined || r === undefined) return undefined;
     return p.evaluate(l, r) as number;
   }

@@ -3,10 +3,10 @@
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import { Builder } from "../ir/builder";
-import { binaryOperators, mathFunctions, numericConstants, primitives } from "../ir/primitives";
+import { binaryOperators, mathFunctions, primitives } from "../ir/primitives";
 import type { Func, Loc, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
-import { functionKey, resolveFunction, resolveSymbol, type FunctionLike } from "./resolve";
+import { builtinConstant, functionKey, isGlobalBuiltin, resolveFunction, resolveSymbol, type FunctionLike } from "./resolve";
 import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
 
@@ -46,6 +46,7 @@ class FunctionLowering {
     const asyncModifier = decl.modifiers?.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
     if (asyncModifier) throw new Refusal(Codes.Async, `async function '${key}' cannot be differentiated`, asyncModifier);
     if (!decl.body) throw new Refusal(Codes.NotAFunction, `'${key}' has no body to differentiate`, decl);
+    this.checkReachable(decl, key);
     this.expectNumber(this.checker.getReturnTypeOfSignature(this.checker.getSignatureFromDeclaration(decl)!), decl.type ?? decl.name ?? decl, "the result");
 
     const env: Env = new Map();
@@ -67,6 +68,22 @@ class FunctionLowering {
     this.b.region.yields.push(outcome.returned);
     const func: Func = { name: key, params, body: this.b.region, loc: this.locOf(decl) };
     return { key, decl, func, callees: [...this.callees] };
+  }
+
+  /** Generated code lives at the module's top level: it must be able to call the function by name. */
+  private checkReachable(decl: FunctionLike, key: string): void {
+    const owner = ts.isMethodDeclaration(decl) ? decl.parent : decl;
+    const at = decl.name ?? decl;
+    if (!ts.isSourceFile(owner.parent)) {
+      throw new Refusal(Codes.UnsupportedSyntax, `'${key}' is inside a namespace or block; differentiated functions must be declared at the top level of a module`, at);
+    }
+    if (ts.isMethodDeclaration(decl) && (!ts.isClassDeclaration(owner) || !owner.name)) {
+      throw new Refusal(Codes.NotAFunction, "methods of anonymous classes cannot be differentiated; name the class", at);
+    }
+    const hidden = decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword);
+    if (hidden || (decl.name && ts.isPrivateIdentifier(decl.name))) {
+      throw new Refusal(Codes.NotExported, `'${key}' is private to its class, so generated code cannot call it`, at);
+    }
   }
 
   // ---- statements ----
@@ -219,7 +236,7 @@ class FunctionLowering {
     if (e.kind === ts.SyntaxKind.FalseKeyword) return b.bool(false);
     if (ts.isIdentifier(e)) return this.identifier(e, env);
     if (ts.isPropertyAccessExpression(e)) {
-      const constant = numericConstants.get(e.getText().replace(/\s+/g, ""));
+      const constant = builtinConstant(this.checker, e);
       if (constant !== undefined) return b.const(constant);
       this.value(e.expression, env); // refuses the base first when it is the problem (`this`, a free variable)
       throw new Refusal(Codes.UnsupportedSyntax, `property access '${e.getText()}' is not supported`, e);
@@ -232,7 +249,10 @@ class FunctionLowering {
       }
       if (e.operator === ts.SyntaxKind.PlusToken) return this.number(e.operand, env);
       if (e.operator === ts.SyntaxKind.ExclamationToken) return b.op("not", [this.condition(e.operand, env)], bool);
-      throw new Refusal(Codes.UnsupportedSyntax, "increment and decrement are only supported as statements", e);
+      const message = e.operator === ts.SyntaxKind.TildeToken
+        ? "bitwise operators are not supported"
+        : "increment and decrement are only supported as statements";
+      throw new Refusal(Codes.UnsupportedSyntax, message, e);
     }
     if (ts.isBinaryExpression(e)) return this.binary(e, env);
     if (ts.isConditionalExpression(e)) {
@@ -308,7 +328,8 @@ class FunctionLowering {
 
   private call(e: ts.CallExpression, env: Env): Value {
     const callee = e.expression;
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "Math") {
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) &&
+        callee.expression.text === "Math" && isGlobalBuiltin(this.checker, callee.expression)) {
       return this.mathCall(e, callee.name.text, env);
     }
     const decl = resolveFunction(this.checker, callee);
@@ -339,8 +360,9 @@ class FunctionLowering {
       if (args.length === 0) return this.b.const(0);
       return this.b.op(prim.name, args);
     }
-    if ((member === "min" || member === "max") && args.length >= 1) {
-      // Math.min(a, b, c) = min(min(a, b), c)
+    if (member === "min" || member === "max") {
+      // Math.min(a, b, c) = min(min(a, b), c); Math.min() = +∞, Math.max() = −∞.
+      if (args.length === 0) return this.b.const(member === "min" ? Infinity : -Infinity);
       return args.reduce((acc, x) => this.b.op(prim.name, [acc, x]));
     }
     if (args.length !== prim.arity) {

@@ -21,8 +21,17 @@ export function findMarkers(checker: ts.TypeChecker, sourceFile: ts.SourceFile) 
   const diagnostics: AdcDiagnostic[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isDecorator(node) && ts.isMethodDeclaration(node.parent)) {
-      if (resolveOperator(checker, node.expression) === "grad") {
-        markers.push({ kind: "decorator", node, decl: node.parent });
+      const operator = resolveOperator(checker, node.expression);
+      if (operator === "grad") {
+        if (markers.some((m) => m.kind === "decorator" && m.decl === node.parent)) {
+          diagnostics.push(diagnosticAt(Codes.BadOptions, "@grad is given twice", node));
+        } else {
+          markers.push({ kind: "decorator", node, decl: node.parent });
+        }
+        return;
+      }
+      if (operator) {
+        diagnostics.push(diagnosticAt(Codes.NotAFunction, `@${operator} is not a decorator; mark the method with @grad`, node));
         return;
       }
     }

@@ -16,7 +16,8 @@ export function refuseStatement(s: ts.Statement): never {
   for (const [test, code, message] of statementRefusals) {
     if (test(s)) throw new Refusal(code, message, s);
   }
-  throw new Refusal(Codes.UnsupportedSyntax, `${ts.SyntaxKind[s.kind]} is not supported in a differentiated function`, s);
+  const keyword = s.getText().split(/[\s(;{]/)[0];
+  throw new Refusal(Codes.UnsupportedSyntax, `'${keyword}' statements are not supported in a differentiated function`, s);
 }
 
 const expressionRefusals: [(e: ts.Expression) => boolean, Code, string][] = [

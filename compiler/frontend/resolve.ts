@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { numericConstants } from "../ir/primitives";
 
 export type FunctionLike = ts.FunctionDeclaration | ts.MethodDeclaration;
 
@@ -51,6 +52,19 @@ function packageNameOf(file: string): string | undefined {
   else if (path.dirname(dir) !== dir) name = packageNameOf(dir);
   packageNames.set(dir, name);
   return name;
+}
+
+/** True when `name` at this identifier is the standard library's global (not a user's `Math`). */
+export function isGlobalBuiltin(checker: ts.TypeChecker, node: ts.Identifier): boolean {
+  const symbol = checker.getSymbolAtLocation(node);
+  const decls = symbol?.declarations ?? [];
+  return decls.length > 0 && decls.every((d) => /[\\/]lib\.[\w.]*d\.ts$/.test(d.getSourceFile().fileName));
+}
+
+/** The value of `Math.PI`, `Number.EPSILON`, … when the object is the global one. */
+export function builtinConstant(checker: ts.TypeChecker, e: ts.PropertyAccessExpression): number | undefined {
+  if (!ts.isIdentifier(e.expression) || !isGlobalBuiltin(checker, e.expression)) return undefined;
+  return numericConstants.get(`${e.expression.text}.${e.name.text}`);
 }
 
 export const operatorNames = ["grad", "valueAndGrad", "vjp", "checkGrad"] as const;
