@@ -5,8 +5,8 @@
 //   forward / adjoint  the split used by vjp: the forward sweep returns the value and the residuals
 //                 the adjoint reads; the adjoint runs the reverse sweep from the residuals and a seed.
 import type { FunctionSpec, ResultSpec } from "../backend/emit";
-import type { Func, Op, Region, Value } from "../ir/types";
-import { freeValues, walkOps } from "../ir/walk";
+import type { Func, Region, Value } from "../ir/types";
+import { constantDefs, freeValues } from "../ir/walk";
 import { optimize } from "../opt";
 import { reverseSweep } from "./reverse";
 
@@ -94,8 +94,7 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
   const adjointBody = sweep.reverse;
   optimize(adjointBody);
   // Constants are recomputed by the adjoint rather than stored.
-  const constants = new Map<Value, Op>();
-  walkOps(sweep.forward, (op) => op.prim === "const" && constants.set(op.results[0], op));
+  const constants = constantDefs(sweep.forward);
   const free = freeValues(adjointBody).filter((v) => v !== sweep.seed);
   adjointBody.ops.unshift(...free.filter((v) => constants.has(v)).map((v) => ({ ...constants.get(v)!, regions: [] })));
   const residuals = free.filter((v) => !constants.has(v));

@@ -8,7 +8,7 @@ import { Builder } from "../ir/builder";
 import type { Func, Op, Region, Value } from "../ir/types";
 import { f64, isDifferentiable } from "../ir/types";
 import { ScopedMap } from "../ir/scoped-map";
-import { cloneRegion, definedIn, freeValues, substitute, walkOps } from "../ir/walk";
+import { cloneRegion, constantDefs, definedIn, freeValues, substitute } from "../ir/walk";
 import { variedValues } from "./activity";
 import { ruleFor } from "./rules";
 
@@ -133,8 +133,7 @@ class ReverseTransform {
     // results; constants are simply made again.
     branches.forEach(({ primalBranch, region, inside }, k) => {
       const needed = freeValues(region).filter((v) => inside.has(v));
-      const constants = new Map<Value, Op>();
-      walkOps(primalBranch, (def) => def.prim === "const" && constants.set(def.results[0], def));
+      const constants = constantDefs(primalBranch);
       const lifted = new Map<Value, Value>();
       for (const v of needed) {
         const constant = constants.get(v);

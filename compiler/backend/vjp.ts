@@ -1,11 +1,12 @@
 // The two small fixed pieces of a vjp that are not IR: the residual record's type and the
 // wrapper that pairs the forward sweep's value with a pullback closure over its residuals.
-import type { FunctionSpec } from "./emit";
+import generate from "@babel/generator";
+import { typeAnnotation, type FunctionSpec } from "./emit";
 
 export function residualType(typeName: string, adjoint: FunctionSpec): string {
   const struct = adjoint.params[0];
   if (struct.kind !== "struct") throw new Error("adc internal error: adjoint without residuals");
-  const fields = struct.fields.map((f) => `  readonly ${f.name}: ${f.value.type.kind === "bool" ? "boolean" : "number"};`);
+  const fields = struct.fields.map((f) => `  readonly ${f.name}: ${generate(typeAnnotation(f.value.type)).code};`);
   return `/** What ${adjoint.name} needs from the forward sweep. */\ninterface ${typeName} {\n${fields.join("\n")}\n}`;
 }
 

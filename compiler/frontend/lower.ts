@@ -6,7 +6,7 @@ import { Builder } from "../ir/builder";
 import { binaryOperators, mathFunctions, primitives } from "../ir/primitives";
 import type { Func, Loc, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
-import { builtinConstant, functionKey, isGlobalBuiltin, resolveFunction, resolveSymbol, type FunctionLike } from "./resolve";
+import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, type FunctionLike } from "./resolve";
 import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
 
@@ -284,7 +284,7 @@ class FunctionLowering {
     if (kind === ts.SyntaxKind.AmpersandAmpersandToken || kind === ts.SyntaxKind.BarBarToken) {
       const prim = kind === ts.SyntaxKind.AmpersandAmpersandToken ? "and" : "or";
       const left = this.condition(e.left, env);
-      if (!containsCall(e.right)) return this.b.op(prim, [left, this.condition(e.right, env)], bool);
+      if (!this.containsCall(e.right)) return this.b.op(prim, [left, this.condition(e.right, env)], bool);
       const right = () => this.condition(e.right, env);
       const constant = () => this.b.bool(prim === "or");
       return prim === "and" ? this.lazyIf(left, right, constant, bool) : this.lazyIf(left, constant, right, bool);
@@ -328,10 +328,8 @@ class FunctionLowering {
 
   private call(e: ts.CallExpression, env: Env): Value {
     const callee = e.expression;
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) &&
-        callee.expression.text === "Math" && isGlobalBuiltin(this.checker, callee.expression)) {
-      return this.mathCall(e, callee.name.text, env);
-    }
+    const member = builtinMathMember(this.checker, e);
+    if (member !== undefined) return this.mathCall(e, member, env);
     const decl = resolveFunction(this.checker, callee);
     if (!decl) {
       throw new Refusal(Codes.UnknownCall, `cannot differentiate through '${callee.getText()}': adc cannot see its body and has no derivative rule for it`, e);
@@ -377,6 +375,12 @@ class FunctionLowering {
   private named(v: Value, name: string): Value {
     if (v.hint === undefined && /^[A-Za-z_$][\w$]*$/.test(name)) v.hint = name;
     return v;
+  }
+
+  /** Whether an expression calls a user function (which must then be evaluated lazily). */
+  private containsCall(node: ts.Node): boolean {
+    if (ts.isCallExpression(node) && builtinMathMember(this.checker, node) === undefined) return true;
+    return ts.forEachChild(node, (c) => (this.containsCall(c) ? true : undefined)) ?? false;
   }
 
   private symbolOf(node: ts.Identifier): ts.Symbol {
@@ -426,11 +430,4 @@ function alwaysReturns(s: ts.Statement | undefined): boolean {
   return false;
 }
 
-function containsCall(node: ts.Node): boolean {
-  if (ts.isCallExpression(node)) {
-    const c = node.expression;
-    const isMath = ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === "Math";
-    if (!isMath) return true;
-  }
-  return ts.forEachChild(node, (c) => (containsCall(c) ? true : undefined)) ?? false;
-}
+

@@ -61,6 +61,14 @@ export function isGlobalBuiltin(checker: ts.TypeChecker, node: ts.Identifier): b
   return decls.length > 0 && decls.every((d) => /[\\/]lib\.[\w.]*d\.ts$/.test(d.getSourceFile().fileName));
 }
 
+/** `Math.<member>(…)` with the global Math: the member's name, else undefined. */
+export function builtinMathMember(checker: ts.TypeChecker, call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+  if (callee.expression.text !== "Math" || !isGlobalBuiltin(checker, callee.expression)) return undefined;
+  return callee.name.text;
+}
+
 /** The value of `Math.PI`, `Number.EPSILON`, … when the object is the global one. */
 export function builtinConstant(checker: ts.TypeChecker, e: ts.PropertyAccessExpression): number | undefined {
   if (!ts.isIdentifier(e.expression) || !isGlobalBuiltin(checker, e.expression)) return undefined;

@@ -10,10 +10,6 @@ export class ScopedMap<K, V> {
     return this.own.has(key) ? this.own.get(key) : this.parent?.get(key);
   }
 
-  has(key: K): boolean {
-    return this.own.has(key) || (this.parent?.has(key) ?? false);
-  }
-
   set(key: K, value: V): this {
     this.own.set(key, value);
     return this;

@@ -16,6 +16,13 @@ export function definedIn(region: Region): Set<Value> {
   return defined;
 }
 
+/** The `const` ops a region defines (at any depth), by their value: cheaper to make again than to carry. */
+export function constantDefs(region: Region): Map<Value, Op> {
+  const defs = new Map<Value, Op>();
+  walkOps(region, (op) => op.prim === "const" && defs.set(op.results[0], op));
+  return defs;
+}
+
 /** Values a region uses but does not define (its free variables), in first-use order. */
 export function freeValues(region: Region): Value[] {
   const defined = definedIn(region);
