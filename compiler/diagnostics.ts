@@ -19,6 +19,8 @@ export const Codes = {
   MissingReturn: 1011,
   NotExported: 1012,
   Closure: 1013,
+  Aliasing: 1014,
+  ArrayMethod: 1015,
   NotAFunction: 2001,
   BadOptions: 2002,
 } as const;
@@ -36,11 +38,13 @@ export const CodeDescriptions: Record<Code, string> = {
   1006: "a generator function",
   1007: "an async function or await",
   1008: "`this` inside a differentiated function",
-  1009: "a loop (loops arrive with the tape; see the README)",
+  1009: "a loop form adc does not support (for…in, for await)",
   1010: "a Math member without a derivative (e.g. Math.random)",
   1011: "a function that can end without returning a number",
   1012: "a function from another file that is not exported, so generated code cannot call it",
   1013: "a closure or nested function inside a differentiated function",
+  1014: "an array or object variable that may refer to different memory (reassigned in a branch or loop)",
+  1015: "an array constructor or method adc does not support",
   2001: "an operator argument that is not a function declaration adc can resolve",
   2002: "operator options that are not a literal `{ wrt }` naming existing parameters",
 };

@@ -13,7 +13,7 @@ import { applyEdits, pruneOperatorImports, type Edit } from "./edits";
 import { lowerFunction, type LoweredFunction } from "./frontend/lower";
 import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, type FunctionLike } from "./frontend/resolve";
-import type { Attrs, Loc, Op, Region } from "./ir/types";
+import type { Attrs, Func, Loc, Op, Region } from "./ir/types";
 import { walkOps } from "./ir/walk";
 import { ModuleImports, moduleScopeNames } from "./module-imports";
 import { optimize } from "./opt";
@@ -118,6 +118,9 @@ class ModuleGenerator {
         this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text });
         continue;
       }
+      if (m.operator === "vjp" && !splittable(fn.func)) {
+        throw new Refusal(Codes.UnsupportedSyntax, "vjp of a function with loops, arrays or objects is not supported yet (its forward and reverse sweeps share the tape); use grad or valueAndGrad", m.node);
+      }
       const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare });
       this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text: name });
     }
@@ -178,6 +181,7 @@ class ModuleGenerator {
     const ctx = {
       naming,
       callee: (attrs: Attrs) => this.calleeRef(attrs),
+      runtime: (name: string) => this.imports.runtimeName(name),
       sourceLine: (loc: Loc) => this.sourceLine(loc),
     };
     const printed = specs.map((spec) => generate(emitFunction(spec, ctx)).code);
@@ -270,4 +274,11 @@ function declOrder(decl: ts.Node): number {
 function topLevelStatement(node: ts.Node): ts.Node {
   while (node.parent && !ts.isSourceFile(node.parent)) node = node.parent;
   return node;
+}
+
+/** Whether vjp's split into separate forward and adjoint functions applies: scalar code without loops. */
+function splittable(func: Func): boolean {
+  let loops = false;
+  walkOps(func.body, (op) => (loops ||= op.prim === "while"));
+  return !loops && func.params.every((p) => p.value.type.kind === "f64");
 }

@@ -2,6 +2,9 @@
 export { checkGrad, grad, valueAndGrad, vjp, registerDerivatives } from "./operators";
 export type { RegisteredDerivatives } from "./operators";
 export { checkGradient, centralDifference } from "./check";
+export { zerosLike, drain, addSlice } from "./memory";
+export type { Writable } from "./memory";
+export { Tape, tape } from "./tape";
 export type { CheckGradOptions, CheckGradResult } from "./check";
 export type {
   Cotangent,

@@ -8,17 +8,33 @@ const file = path.resolve(__dirname, "diagnostic-fixtures/input.ts");
 
 /** Compiles `body` as a module that marks `f`, returning `input.ts(line,col): error ADCxxxx: message` lines. */
 function refusals(source: string): string[] {
-  const result = compileSource(`import { grad } from "adc";\n${source}\nexport const df = grad(f);\n`, file);
+  const result = compileSource(`import { grad, vjp } from "adc";\n${source}\nexport const df = grad(f);\n`, file);
   expect(result.code).toBeUndefined();
   return result.diagnostics.map((d) => formatDiagnostic(d, { cwd: path.dirname(file) }).split("\n")[0]);
 }
 
 // Each entry: the source (line 2 onwards of the module) and the first line of its diagnostic.
 const cases: [string, string, string][] = [
-  ["for loop", "function f(x: number): number {\n  for (let i = 0; i < 3; i++) x = x * 2;\n  return x;\n}",
-    "input.ts(3,3): error ADC1009: loops are not supported yet"],
-  ["while loop", "function f(x: number): number {\n  while (x > 1) x = x / 2;\n  return x;\n}",
-    "input.ts(3,3): error ADC1009: loops are not supported yet"],
+  ["for…in loop", "function f(x: number[]): number {\n  let s = 0;\n  for (const k in x) s += x[k];\n  return s;\n}",
+    "input.ts(4,3): error ADC1009: for…in loops over keys, which are strings; use for…of or an index"],
+  ["array variable merged by a branch", "function f(x: number[], y: number[]): number {\n  let a = x;\n  if (x[0] > 0) a = y;\n  return a[0];\n}",
+    "input.ts(4,3): error ADC1014: 'a' holds an array or object and is reassigned in a branch or loop; adc cannot prove which memory it refers to"],
+  ["array variable reassigned in a loop", "function f(x: number[], y: number[]): number {\n  let a = x;\n  let s = 0;\n  for (let i = 0; i < 2; i++) {\n    s += a[0];\n    a = y;\n  }\n  return s;\n}",
+    "input.ts(7,5): error ADC1014: 'a' holds an array or object and is reassigned in a branch or loop; adc cannot prove which memory it refers to"],
+  ["unsupported array method", "function f(x: number[]): number {\n  const y = x.map((v) => v * 2);\n  return y[0];\n}",
+    "input.ts(3,15): error ADC1015: array method 'map' is not supported in a differentiated function"],
+  ["new Array without fill", "function f(x: number): number {\n  const a = new Array(3);\n  a[0] = x;\n  return a[0];\n}",
+    "input.ts(3,13): error ADC1015: `new Array(n)` has holes; write `new Array(n).fill(0)` or `new Float64Array(n)`"],
+  ["Array.from with the index", "function f(x: number): number {\n  const a = Array.from({ length: 3 }, (_, i) => i * x);\n  return a[1];\n}",
+    "input.ts(3,13): error ADC1015: only `Array.from({ length: n }, () => x)` with a value that does not depend on the index is supported"],
+  ["assigning an object field", "type P = { w: number };\nfunction f(p: P, x: number): number {\n  p.w = x;\n  return p.w;\n}",
+    "input.ts(4,3): error ADC1001: fields of objects cannot be assigned in a differentiated function"],
+  ["optional field", "type P = { w?: number };\nfunction f(p: P, x: number): number {\n  return x;\n}",
+    "input.ts(3,12): error ADC1002: parameter 'p' has type 'P'; its field 'w' is optional"],
+  ["array literal", "function f(x: number): number {\n  const a = [x, x];\n  return a[0];\n}",
+    "input.ts(3,13): error ADC1002: array and object literals are not supported in a differentiated function; use new Float64Array(n) or new Array(n).fill(0)"],
+  ["vjp of a loop", "function f(x: number): number {\n  for (let i = 0; i < 3; i++) x = x * 2;\n  return x;\n}\nexport const p = vjp(f);",
+    "input.ts(6,18): error ADC1001: vjp of a function with loops, arrays or objects is not supported yet (its forward and reverse sweeps share the tape); use grad or valueAndGrad"],
   ["try/catch", "function f(x: number): number {\n  try {\n    return x;\n  } catch {\n    return 0;\n  }\n}",
     "input.ts(3,3): error ADC1005: try/catch cannot be differentiated"],
   ["throw", "function f(x: number): number {\n  if (x < 0) throw new Error(\"negative\");\n  return x;\n}",
@@ -44,9 +60,9 @@ const cases: [string, string, string][] = [
   ["missing return", "function f(x: number): number {\n  if (x > 0) {\n    return x;\n  }\n}",
     "input.ts(3,3): error ADC1011: this path can reach the end of the function without returning a number"],
   ["string parameter", "function f(x: number, label: string): number {\n  return x;\n}",
-    "input.ts(2,23): error ADC1002: parameter 'label' has type 'string'; only number is supported so far"],
-  ["array parameter", "function f(x: number[]): number {\n  return x[0];\n}",
-    "input.ts(2,12): error ADC1002: parameter 'x' has type 'number[]'; only number is supported so far"],
+    "input.ts(2,23): error ADC1002: parameter 'label' has type 'string'; adc supports number, boolean, number[], Float64Array and objects of those"],
+  ["tuple parameter", "function f(x: [number, number]): number {\n  return x[0];\n}",
+    "input.ts(2,12): error ADC1002: parameter 'x' has type '[number, number]'; tuples are not supported yet"],
   ["switch", "function f(x: number): number {\n  switch (x) {\n    default:\n      return x;\n  }\n}",
     "input.ts(3,3): error ADC1001: switch is not supported; use if/else"],
   ["assignment inside an expression", "function f(x: number): number {\n  let y = 0;\n  const z = (y = x) * 2;\n  return z + y;\n}",

@@ -9,8 +9,10 @@ import {
   describeCase,
   fixtureNames,
   fixturePath,
+  copyArgs,
   runCase,
   scalingError,
+  showPoint,
   type Case,
 } from "./support/cases";
 
@@ -37,7 +39,7 @@ describe.each(names)("%s", (name) => {
       const label = describeCase(c, index);
       expect(c.at.length, `${label}: has points`).toBeGreaterThan(0);
       for (const x of c.at) {
-        const where = `${label} at (${x.join(", ")})`;
+        const where = `${label} at (${showPoint(x)})`;
         let point;
         try {
           point = runCase(c, x);
@@ -46,7 +48,7 @@ describe.each(names)("%s", (name) => {
           continue;
         }
         if (point.value !== undefined) {
-          const expected = c.fn(...x);
+          const expected = c.fn(...copyArgs(x));
           expect.soft(point.value === expected, `${where}: value ${point.value} === fn(...x) ${expected}`).toBe(true);
         }
         let check;
@@ -66,7 +68,7 @@ describe.each(names)("%s", (name) => {
         if (point.scaled) {
           expect
             .soft(
-              scalingError(c, point.gradient, point.scaled),
+              scalingError(c, x, point.gradient, point.scaled),
               `${where}: pullback(${point.scaled.seed}) = ${JSON.stringify(point.scaled.gradient)} vs ` +
                 `${point.scaled.seed} × pullback(1) = ${point.scaled.seed} × ${JSON.stringify(point.gradient)}`,
             )

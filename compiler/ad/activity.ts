@@ -1,25 +1,97 @@
 // Activity analysis, forward half: which values vary with the differentiated inputs. Only those
 // get adjoints; the backward half (does a value reach the output?) falls out of the reverse sweep,
 // which only visits ops whose results already have an adjoint.
-import type { Region, Value } from "../ir/types";
-import { isDifferentiable } from "../ir/types";
+//
+// Memory makes it a fixed point: storing a varied number into an array makes the whole array (its
+// root: the parameter or allocation it is part of) varied, and loads from it, even earlier in a
+// loop, vary too. Loop-carried values vary when their initial value or any iteration's does.
+import type { Op, Region, Value } from "../ir/types";
+import { isAggregate, isDifferentiable } from "../ir/types";
+import { walkOps } from "../ir/walk";
 
-export function variedValues(body: Region, inputs: readonly Value[]): Set<Value> {
-  const varied = new Set<Value>(inputs);
+export interface Activity {
+  /** Scalars that vary, and arrays/objects whose memory varies. */
+  readonly varied: Set<Value>;
+  /** The array or object a reference points into (itself for parameters and allocations). */
+  readonly rootOf: (v: Value) => Value;
+  /** Roots some op writes to (the rest are read-only: their loads can be repeated at will). */
+  readonly written: Set<Value>;
+}
+
+export function analyzeActivity(body: Region, inputs: readonly Value[]): Activity {
+  const defs = new Map<Value, Op>();
+  walkOps(body, (op) => op.results.forEach((r) => defs.set(r, op)));
+  const rootOf = (v: Value): Value => {
+    const def = defs.get(v);
+    return def?.prim === "load" && isAggregate(v.type) ? rootOf(def.args[0]) : v;
+  };
+  const written = new Set<Value>();
+  walkOps(body, (op) => {
+    if (op.prim === "store" || op.prim === "fill") written.add(rootOf(op.args[0]));
+  });
+
+  const varied = new Set<Value>();
+  const roots = new Set<Value>();
+  let changed = true;
+  const mark = (v: Value) => {
+    if (!isDifferentiable(v.type)) return;
+    if (isAggregate(v.type)) {
+      const root = rootOf(v);
+      if (!roots.has(root)) { roots.add(root); changed = true; }
+      return;
+    }
+    if (!varied.has(v)) { varied.add(v); changed = true; }
+  };
+  const isVaried = (v: Value) => (isAggregate(v.type) ? roots.has(rootOf(v)) : varied.has(v));
+  inputs.forEach(mark);
+
   const visit = (region: Region) => {
     for (const op of region.ops) {
-      if (op.prim === "if") {
-        op.regions.forEach(visit);
-        op.results.forEach((r, i) => {
-          if (isDifferentiable(r.type) && op.regions.some((branch) => varied.has(branch.yields[i]))) varied.add(r);
-        });
-        continue;
-      }
-      if (op.args.some((a) => varied.has(a))) {
-        for (const r of op.results) if (isDifferentiable(r.type)) varied.add(r);
+      switch (op.prim) {
+        case "if":
+          op.regions.forEach(visit);
+          op.results.forEach((r, i) => op.regions.some((branch) => isVaried(branch.yields[i])) && mark(r));
+          break;
+        case "while": {
+          const [cond, loopBody] = op.regions;
+          op.args.forEach((init, i) => {
+            if (isVaried(init) || isVaried(loopBody.yields[i])) {
+              mark(cond.params![i]);
+              mark(loopBody.params![i]);
+              mark(op.results[i]);
+            }
+          });
+          op.regions.forEach(visit);
+          break;
+        }
+        case "store":
+        case "fill":
+          if (isVaried(op.args[op.args.length - 1])) mark(op.args[0]);
+          break;
+        case "load":
+        case "slice":
+          // An index never carries a derivative: only the memory read does.
+          if (isVaried(op.args[0])) mark(op.results[0]);
+          break;
+        case "length":
+        case "alloc":
+          break;
+        default:
+          if (op.args.some(isVaried)) op.results.forEach(mark);
       }
     }
   };
-  visit(body);
-  return varied;
+  while (changed) {
+    changed = false;
+    visit(body);
+  }
+  // Report aggregates by every reference into varied memory, so callers can ask about any of them.
+  for (const v of defs.keys()) if (isAggregate(v.type) && roots.has(rootOf(v))) varied.add(v);
+  for (const v of inputs) if (isAggregate(v.type)) varied.add(v);
+  return { varied, rootOf, written };
+}
+
+/** The varied values only (scalar code). */
+export function variedValues(body: Region, inputs: readonly Value[]): Set<Value> {
+  return analyzeActivity(body, inputs).varied;
 }

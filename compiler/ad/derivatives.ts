@@ -32,7 +32,8 @@ export interface Names {
   readonly field: (v: Value) => string;
 }
 
-const valueParams = (func: Func) => func.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name }));
+const valueParams = (func: Func) =>
+  func.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name, typeText: p.typeText }));
 
 function fused(func: Func, wrt: readonly number[], seed: "one" | "param", withValue: boolean) {
   const sweep = reverseSweep(func, { wrt, seed });
@@ -44,10 +45,10 @@ function fused(func: Func, wrt: readonly number[], seed: "one" | "param", withVa
   return { sweep, body };
 }
 
-function gradients(values: readonly Value[], bare: boolean): ResultSpec {
-  return bare && values.length === 1
-    ? { kind: "value", value: values[0] }
-    : { kind: "tuple", items: values.map((value) => ({ kind: "value" as const, value })) };
+/** The gradients as results: arrays and objects typed as their parameters were written. */
+function gradients(values: readonly Value[], bare: boolean, func: Func, wrt: readonly number[]): ResultSpec {
+  const items = values.map((value, i) => ({ kind: "value" as const, value, typeText: func.params[wrt[i]].typeText }));
+  return bare && items.length === 1 ? items[0] : { kind: "tuple", items };
 }
 
 export function derivativeFunctions(func: Func, request: DerivativeRequest, names: Names, what: string): FunctionSpec[] {
@@ -60,7 +61,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
         doc: `Gradient of ${what} with respect to ${wrtNames}.`,
         params: valueParams(func),
         body,
-        result: gradients(body.yields, request.bare),
+        result: gradients(body.yields, request.bare, func, request.wrt),
       }];
     }
     case "valueAndGrad": {
@@ -71,7 +72,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
         doc: `Value and gradient of ${what} with respect to ${wrtNames}.`,
         params: valueParams(func),
         body,
-        result: { kind: "tuple", items: [{ kind: "value", value }, gradients(grads, request.bare)] },
+        result: { kind: "tuple", items: [{ kind: "value", value }, gradients(grads, request.bare, func, request.wrt)] },
       }];
     }
     case "pullback": {
@@ -81,7 +82,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
         doc: `Pullback of ${what}: seed × ∂${func.name}/∂(${wrtNames}), recomputing the forward sweep.`,
         params: [...valueParams(func), { kind: "value", value: sweep.seed, name: names.seed }],
         body,
-        result: gradients(body.yields, true),
+        result: gradients(body.yields, true, func, request.wrt),
       }];
     }
     case "vjp":
@@ -125,7 +126,7 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
         { kind: "value", value: sweep.seed, name: names.seed },
       ],
       body: adjointBody,
-      result: gradients(adjointBody.yields, true),
+      result: gradients(adjointBody.yields, true, func, request.wrt),
     },
   ];
 }

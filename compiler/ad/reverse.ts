@@ -1,16 +1,23 @@
 // Reverse mode on structured SSA. The forward sweep is the primal body; the reverse sweep visits
 // its ops backwards, asking the rule table for each op's contributions to its operands' adjoints.
-// Adjoints are SSA values too: the first contribution *is* the adjoint (lazy initialisation), later
-// ones are added to it. An `if` reverses into an `if` on the same condition whose results are the
-// outer adjoints its branches changed; values a reverse branch needs from inside the forward branch
-// are yielded out of the forward `if` (they are its residuals).
+// Scalar adjoints are SSA values too: the first contribution *is* the adjoint (lazy
+// initialisation), later ones are added to it. Arrays and objects get shadow memory of the same
+// shape (`x_bar`), which reverse loads and stores update in place (memory.ts).
+//
+// An `if` reverses into an `if` on the same condition (reverse-if.ts); a `while` into a counted
+// loop that runs its body's reverse as many times as the forward loop ran, taking what it needs
+// from the tape (reverse-loop.ts).
 import { Builder } from "../ir/builder";
 import type { Func, Op, Region, Value } from "../ir/types";
-import { f64, isDifferentiable } from "../ir/types";
+import { f64, isAggregate } from "../ir/types";
 import { ScopedMap } from "../ir/scoped-map";
-import { cloneRegion, constantDefs, definedIn, freeValues, substitute } from "../ir/walk";
-import { variedValues } from "./activity";
+import { cloneRegion, walkOps } from "../ir/walk";
+import { writes } from "../ir/effects";
+import { analyzeActivity, type Activity } from "./activity";
 import { ruleFor } from "./rules";
+import { reverseIf } from "./reverse-if";
+import { reverseWhile } from "./reverse-loop";
+import { memoryRules, shadowPrologue } from "./memory";
 
 export interface ReverseRequest {
   /** Indices of the parameters whose adjoints are returned, in this order. */
@@ -22,26 +29,33 @@ export interface ReverseRequest {
 export interface ReverseSweep {
   /** The seed ȳ: the constant 1, or a new value the caller makes a parameter. */
   readonly seed: Value;
-  /** The forward sweep: the primal body, possibly with extra residual results on its `if`s. */
+  /** The forward sweep: the primal body, with residual results on its `if`s and tape pushes in its loops. */
   readonly forward: Region;
   /** The primal result, defined by `forward`. */
   readonly value: Value;
   /** The reverse sweep; it may use values defined by `forward`. */
   readonly reverse: Region;
-  /** The adjoints of the `wrt` parameters, defined by `reverse`. */
+  /** The adjoints of the `wrt` parameters, defined by `reverse` (shadow memory for arrays and objects). */
   readonly adjoints: Value[];
+  /** Whether the sweeps use the tape (then forward and reverse must run as a pair, in order). */
+  readonly tape: boolean;
 }
 
 export function reverseSweep(primal: Func, request: ReverseRequest): ReverseSweep {
   return new ReverseTransform(primal, request).run();
 }
 
-type Adjoints = ScopedMap<Value, Value>;
+export type Adjoints = ScopedMap<Value, Value>;
 
-class ReverseTransform {
-  private readonly b: Builder;
-  private readonly forward: Region;
-  private readonly varied: Set<Value>;
+/** Shadow memory by the array or object reference it shadows. */
+export type Shadows = ScopedMap<Value, Value>;
+
+export class ReverseTransform {
+  readonly b: Builder;
+  readonly forward: Region;
+  readonly activity: Activity;
+  usesTape = false;
+  private readonly effectful = new Map<Op, boolean>();
 
   constructor(
     private readonly primal: Func,
@@ -49,7 +63,11 @@ class ReverseTransform {
   ) {
     this.b = new Builder();
     this.forward = cloneRegion(primal.body);
-    this.varied = variedValues(this.forward, request.wrt.map((i) => primal.params[i].value));
+    this.activity = analyzeActivity(this.forward, request.wrt.map((i) => primal.params[i].value));
+  }
+
+  get varied(): Set<Value> {
+    return this.activity.varied;
   }
 
   run(): ReverseSweep {
@@ -60,23 +78,39 @@ class ReverseTransform {
       b.loc = primal.loc;
       seed = this.request.seed === "param" ? b.value(f64, "seed") : b.const(1);
       const adjoints: Adjoints = new ScopedMap();
+      const shadows: Shadows = new ScopedMap();
+      // Shadows of array and object parameters: zero-filled, same shape.
+      for (const p of primal.params) {
+        if (isAggregate(p.value.type) && this.varied.has(p.value)) {
+          const shadow = b.op("zerosLike", [p.value], p.value.type);
+          shadow.adjointOf = p.value;
+          shadows.set(p.value, shadow);
+        }
+      }
       if (this.varied.has(value)) adjoints.set(value, seed);
-      this.region(forward, adjoints);
+      this.region(forward, adjoints, shadows);
       b.loc = primal.loc;
-      b.region.yields = this.request.wrt.map((i) => adjoints.get(primal.params[i].value) ?? b.const(0));
+      b.region.yields = this.request.wrt.map((i) => {
+        const param = primal.params[i].value;
+        return (isAggregate(param.type) ? shadows.get(param) : adjoints.get(param)) ?? b.const(0);
+      });
     });
-    return { seed: seed!, forward, value, reverse, adjoints: reverse.yields };
+    return { seed: seed!, forward, value, reverse, adjoints: reverse.yields, tape: this.usesTape };
   }
 
-  /** Emits the reverse of `region`'s ops into the builder's current region, updating `adjoints`. */
-  private region(region: Region, adjoints: Adjoints): void {
+  /** Emits the reverse of `region`'s ops into the builder's current region, updating `adjoints` and `shadows`. */
+  region(region: Region, adjoints: Adjoints, shadows: Shadows): void {
+    shadowPrologue(this, region, shadows);
     for (let i = region.ops.length - 1; i >= 0; i--) {
       const op = region.ops[i];
       const gs = op.results.map((r) => adjoints.get(r));
-      if (gs.every((g) => g === undefined)) continue; // nothing flows back through this op
+      const copiesMemory = op.prim === "slice" && this.varied.has(op.results[0]);
+      if (gs.every((g) => g === undefined) && !copiesMemory && !this.touchesVariedMemory(op)) continue; // nothing flows back through this op
       this.b.loc = op.loc;
-      if (op.prim === "if") this.reverseIf(op, gs, adjoints);
+      if (op.prim === "if") reverseIf(this, op, gs, adjoints, shadows);
+      else if (op.prim === "while") reverseWhile(this, region, i, op, gs, adjoints, shadows);
       else if (op.prim === "call") this.reverseCall(op, gs[0]!, adjoints);
+      else if (memoryRules[op.prim]) memoryRules[op.prim](this, op, gs[0], adjoints, shadows);
       else this.reversePrimitive(op, gs[0]!, adjoints);
     }
   }
@@ -93,7 +127,7 @@ class ReverseTransform {
    * here (`p(x, n - 1)` needs no adjoint for n): one result per such argument.
    */
   private reverseCall(op: Op, g: Value, adjoints: Adjoints): void {
-    const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && isDifferentiable(x.type) ? [i] : []));
+    const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && x.type.kind === "f64" ? [i] : []));
     if (wrt.length === 0) return;
     const pullback = this.b.emit("call", [...op.args, g], wrt.map(() => f64), {
       callee: op.attrs.callee,
@@ -103,65 +137,29 @@ class ReverseTransform {
     wrt.forEach((i, k) => this.accumulate(adjoints, op.args[i], pullback.results[k]));
   }
 
-  private reverseIf(op: Op, gs: (Value | undefined)[], adjoints: Adjoints): void {
-    const b = this.b;
-    const branches = op.regions.map((primalBranch) => {
-      const local: Adjoints = adjoints.child();
-      const { region } = b.inRegion(() => {
-        primalBranch.yields.forEach((y, i) => this.accumulate(local, y, gs[i]));
-        this.region(primalBranch, local);
-      });
-      return { primalBranch, region, local, inside: definedIn(primalBranch) };
-    });
-
-    // The outer adjoints either branch changed become the results of the reverse `if`.
-    const changed = new Set<Value>();
-    for (const { local, inside } of branches) {
-      for (const [v, adj] of local.ownEntries()) if (adjoints.get(v) !== adj && !inside.has(v)) changed.add(v);
-    }
-    const outer = [...changed].sort((x, y) => x.id - y.id);
-    for (const { region, local } of branches) {
-      region.yields = outer.map((v) => local.get(v) ?? adjoints.get(v) ?? b.into(region, () => b.const(0)));
-    }
-    const reversed = b.emit("if", [op.args[0]], outer.map(() => f64), {}, branches.map((x) => x.region));
-    outer.forEach((v, i) => {
-      reversed.results[i].adjointOf = v;
-      adjoints.set(v, reversed.results[i]);
-    });
-
-    // Values a reverse branch reads from inside its forward branch leave the forward `if` as extra
-    // results; constants are simply made again.
-    branches.forEach(({ primalBranch, region, inside }, k) => {
-      const needed = freeValues(region).filter((v) => inside.has(v));
-      const constants = constantDefs(primalBranch);
-      const lifted = new Map<Value, Value>();
-      for (const v of needed) {
-        const constant = constants.get(v);
-        if (constant) {
-          const again = b.value(v.type);
-          region.ops.unshift({ ...constant, results: [again], regions: [] });
-          lifted.set(v, again);
-          continue;
-        }
-        const result = b.value(v.type, v.hint);
-        result.adjointOf = v.adjointOf;
-        op.results.push(result);
-        op.regions.forEach((r, j) => {
-          r.yields.push(j === k ? v : b.into(r, () => (v.type.kind === "bool" ? b.bool(false) : b.const(0))));
-        });
-        lifted.set(v, result);
+  /** Whether the op (or an op inside it) writes memory that has a shadow: its reverse must run. */
+  touchesVariedMemory(op: Op): boolean {
+    let known = this.effectful.get(op);
+    if (known === undefined) {
+      known = false;
+      if (writes(op)) {
+        const check = (o: Op) => {
+          if ((o.prim === "store" || o.prim === "fill") && this.varied.has(o.args[0])) known = true;
+        };
+        check(op);
+        op.regions.forEach((r) => walkOps(r, check));
       }
-      substitute(region, lifted);
-    });
+      this.effectful.set(op, known);
+    }
+    return known;
   }
 
-  /** Adds a contribution to `x`'s adjoint (the first one becomes the adjoint). */
-  private accumulate(adjoints: Adjoints, x: Value, contribution: Value | undefined): void {
-    if (!contribution || !this.varied.has(x) || !isDifferentiable(x.type)) return;
+  /** Adds a contribution to `x`'s adjoint (the first one becomes the adjoint). Scalars only. */
+  accumulate(adjoints: Adjoints, x: Value, contribution: Value | undefined): void {
+    if (!contribution || !this.varied.has(x) || x.type.kind !== "f64") return;
     const previous = adjoints.get(x);
     const next = previous ? this.b.add(previous, contribution) : contribution;
     if (next.hint === undefined && next.adjointOf === undefined) next.adjointOf = x;
     adjoints.set(x, next);
   }
 }
-

@@ -1,15 +1,18 @@
 // IR → Babel AST for one generated function. Single-use temporaries are folded back into
 // expressions; named values (source variables, adjoints) get `const`s; an `if` op becomes
-// `let` declarations assigned in both branches. Each statement that starts a new source line
-// carries a comment pointing at it.
+// `let` declarations assigned in both branches; a `while` becomes a `for` or `while` loop over
+// `let` variables. Each statement that starts a new source line carries a comment pointing at it.
 import * as t from "@babel/types";
 import { primitives } from "../ir/primitives";
 import type { Attrs, Loc, Op, Region, Type, Value } from "../ir/types";
 import { useCounts } from "../ir/walk";
+import { isOrdered, writes } from "../ir/effects";
 import type { Naming } from "./naming";
+import { memoryExpressions, memoryStatements, type SyntaxContext } from "./memory-syntax";
+import { loopShape } from "./loop-shape";
 
 export type ParamSpec =
-  | { readonly kind: "value"; readonly value: Value; readonly name: string }
+  | { readonly kind: "value"; readonly value: Value; readonly name: string; readonly typeText?: string }
   | { readonly kind: "struct"; readonly name: string; readonly typeName: string; readonly fields: readonly Field[] };
 
 /** A named field of a residual object. */
@@ -19,7 +22,7 @@ export interface Field {
 }
 
 export type ResultSpec =
-  | { readonly kind: "value"; readonly value: Value }
+  | { readonly kind: "value"; readonly value: Value; readonly typeText?: string }
   | { readonly kind: "tuple"; readonly items: readonly ResultSpec[] }
   | { readonly kind: "struct"; readonly typeName: string; readonly fields: readonly Field[] };
 
@@ -35,6 +38,8 @@ export interface EmitContext {
   readonly naming: Naming;
   /** The expression that calls a function of the module: its primal, or a pullback (by the call's attrs). */
   readonly callee: (attrs: Attrs) => t.Expression;
+  /** The local name of a runtime helper (`tape`, `zerosLike`, …), imported on first use. */
+  readonly runtime: (name: string) => string;
   /** Source text by file, for the line comments. */
   readonly sourceLine: (loc: Loc) => string;
 }
@@ -46,7 +51,18 @@ export function emitFunction(spec: FunctionSpec, ctx: EmitContext): t.FunctionDe
 export function typeAnnotation(type: Type): t.TSType {
   if (type.kind === "bool") return t.tsBooleanKeyword();
   if (type.kind === "f64" || type.kind === "int") return t.tsNumberKeyword();
+  if (type.kind === "array") {
+    return type.container === "Float64Array" ? t.tsTypeReference(t.identifier("Float64Array")) : t.tsArrayType(typeAnnotation(type.element));
+  }
+  if (type.kind === "struct") {
+    return t.tsTypeLiteral(type.fields.map((f) => t.tsPropertySignature(t.identifier(f.name), t.tsTypeAnnotation(typeAnnotation(f.type)))));
+  }
   throw new Error(`adc internal error: no TypeScript type for ${type.kind} yet`);
+}
+
+/** A type as the user wrote it, when there is one (the generated code sits in the same module). */
+function writtenType(type: Type, text: string | undefined): t.TSType {
+  return text === undefined ? typeAnnotation(type) : t.tsTypeReference(t.identifier(text));
 }
 
 class FunctionEmitter {
@@ -75,7 +91,7 @@ class FunctionEmitter {
         // An unused parameter (a gradient that does not depend on it) is `_x`, as noUnusedParameters wants.
         const name = this.counts.get(p.value) ? p.name : ctx.naming.fresh(`_${p.name}`);
         ctx.naming.bind(p.value, name);
-        params.push(typed(t.identifier(name), typeAnnotation(p.value.type)));
+        params.push(typed(t.identifier(name), writtenType(p.value.type, p.typeText)));
       } else {
         const id = typed(t.identifier(ctx.naming.fresh(p.name)), t.tsTypeReference(t.identifier(p.typeName)));
         params.push(id);
@@ -94,21 +110,30 @@ class FunctionEmitter {
     return fn;
   }
 
-  /** Temporaries used once, by a pure single-result op, are printed inside their user's expression. */
+  /**
+   * Temporaries used once, by a pure single-result op, are printed inside their user's expression
+   * — unless that would move them into a loop (evaluated again each iteration) or past a write to
+   * memory they read.
+   */
   private planInlining(): void {
     const counts = this.counts;
+    const uses = usePlaces(this.spec.body);
     const pinned = new Set<Value>();
     const pin = (r: ResultSpec): void => {
       if (r.kind === "struct") r.fields.forEach((f) => pinned.add(f.value));
       if (r.kind === "tuple") r.items.forEach(pin);
     };
     pin(this.spec.result);
-    const visit = (region: Region) => {
+    const readsMemory = new Set<Value>();
+    let epoch = 0;
+    const visit = (region: Region, loops: number) => {
       const local = new Set<Value>();
       // A value made in a branch only to be yielded is computed right in the assignment.
       const yieldedOnce = new Set(region.yields.filter((v) => counts.get(v) === 1));
       for (const op of region.ops) {
-        op.regions.forEach(visit);
+        const defEpoch = epoch;
+        op.regions.forEach((r) => visit(r, op.prim === "while" ? loops + 1 : loops));
+        if (writes(op)) epoch++;
         if (op.results.length !== 1) continue;
         const v = op.results[0];
         this.defs.set(v, op);
@@ -118,13 +143,22 @@ class FunctionEmitter {
           this.accumulations.set(v, previous);
           this.mutable.add(previous);
         }
+        if (op.prim === "const") {
+          this.inline.add(v);
+          continue;
+        }
+        const reads = isOrdered(op) || op.args.some((a) => this.inline.has(a) && readsMemory.has(a));
+        if (reads) readsMemory.add(v);
+        const use = uses.get(v);
         const anonymous = (v.hint === undefined && v.adjointOf === undefined) || (yieldedOnce.has(v) && region !== this.spec.body);
-        if (op.prim === "const" || (anonymous && counts.get(v) === 1 && op.prim !== "if" && (op.prim !== "call" || yieldedOnce.has(v)) && !pinned.has(v))) {
+        const movable = use !== undefined && use.loops === loops && (!reads || use.epoch === defEpoch) &&
+          !(writes(op) || op.prim === "alloc" || op.prim === "slice" || op.prim === "zerosLike");
+        if (anonymous && movable && counts.get(v) === 1 && op.prim !== "if" && op.prim !== "while" && (op.prim !== "call" || yieldedOnce.has(v)) && !pinned.has(v)) {
           this.inline.add(v);
         }
       }
     };
-    visit(this.spec.body);
+    visit(this.spec.body, 0);
   }
 
   private region(region: Region, assignTo?: Value[]): t.Statement[] {
@@ -146,6 +180,11 @@ class FunctionEmitter {
   }
 
   private statement(op: Op): t.Statement[] {
+    if (op.prim === "while") return this.loop(op);
+    const syntax = memoryStatements[op.prim];
+    if (syntax && (op.results.length === 0 || !this.counts.get(op.results[0]))) {
+      return [t.expressionStatement(syntax(op, this.syntaxContext(op)))];
+    }
     if (op.prim === "if") {
       const lets = op.results.map((r) =>
         t.variableDeclaration("let", [t.variableDeclarator(typed(t.identifier(this.name(r)), typeAnnotation(r.type)))]),
@@ -176,6 +215,92 @@ class FunctionEmitter {
     return [t.variableDeclaration("const", [t.variableDeclarator(pattern, this.compute(op))])];
   }
 
+  /**
+   * `let` variables for the carried values, then `for (…; cond; i++)` when one of them steps by a
+   * constant, else `while (cond)` (or `do … while`). The body ends by assigning the next values;
+   * an assignment whose expression reads a variable assigned before it is computed first.
+   */
+  private loop(op: Op): t.Statement[] {
+    const [cond, body] = op.regions;
+    const names = body.params!.map((p, j) => {
+      const name = this.name(p);
+      this.ctx.naming.bind(cond.params![j], name);
+      this.ctx.naming.bind(op.results[j], name);
+      return name;
+    });
+    const shape = loopShape(op, this.counts, this.inline, this.defs);
+    const line = this.lastLine;
+    const statements = this.region(body);
+    const changed = body.yields.map((v, j) => v !== body.params![j] && j !== shape.counter?.slot);
+    const reads = body.yields.map((v) => this.variablesRead(v));
+    const early: t.Statement[] = [];
+    const assigns: t.Statement[] = [];
+    body.yields.forEach((v, j) => {
+      if (!changed[j]) return;
+      let value = this.expr(v);
+      if ([...reads[j]].some((other) => other !== names[j] && names.some((n, i) => n === other && changed[i] && i !== j))) {
+        const temp = this.ctx.naming.fresh(`${names[j]}_next`);
+        early.push(t.variableDeclaration("const", [t.variableDeclarator(t.identifier(temp), value)]));
+        value = t.identifier(temp);
+      }
+      assigns.push(t.expressionStatement(this.assignment(names[j], body.params![j], v, value)));
+    });
+    const loopBody = t.blockStatement([...statements, ...early, ...assigns]);
+    this.lastLine = line;
+    const condStatements = this.region(cond);
+    const test = this.expr(cond.yields[0]);
+    const declared = op.args.map((init, j) =>
+      t.variableDeclaration("let", [t.variableDeclarator(typed(t.identifier(names[j]), typeAnnotation(init.type)), this.expr(init))]),
+    );
+    if (condStatements.length > 0) {
+      // The condition needs statements of its own: test it at the top of an endless loop.
+      const exit = t.ifStatement(t.unaryExpression("!", test), t.breakStatement());
+      const counter = shape.counter ? [this.counterUpdate(names[shape.counter.slot], shape.counter.step)] : [];
+      const inner = op.attrs.post ? [...loopBody.body, ...counter, ...condStatements, exit] : [...condStatements, exit, ...loopBody.body, ...counter];
+      return [...declared, t.whileStatement(t.booleanLiteral(true), t.blockStatement(inner))];
+    }
+    if (op.attrs.post) {
+      const counter = shape.counter ? [this.counterUpdate(names[shape.counter.slot], shape.counter.step)] : [];
+      return [...declared, t.doWhileStatement(test, t.blockStatement([...loopBody.body, ...counter]))];
+    }
+    if (!shape.counter) return [...declared, t.whileStatement(test, loopBody)];
+    const { slot, step } = shape.counter;
+    const update = this.counterUpdate(names[slot], step).expression;
+    // The counter lives in the `for` header unless it is read after the loop.
+    const inHeader = !this.counts.get(op.results[slot]);
+    const init = inHeader ? declared[slot] : null;
+    const before = declared.filter((d) => d !== init);
+    return [...before, t.forStatement(init, test, update, loopBody)];
+  }
+
+  /** `x = next`, written `x++` / `x += c` / `x -= c` when next is x plus a constant. */
+  private assignment(name: string, param: Value, next: Value, value: t.Expression): t.Expression {
+    const def = this.inline.has(next) ? this.defs.get(next) : undefined;
+    const step = def?.args[1] && this.defs.get(def.args[1])?.prim === "const" ? this.defs.get(def.args[1])!.attrs.value : undefined;
+    if (def && (def.prim === "add" || def.prim === "sub") && def.args[0] === param && typeof step === "number") {
+      return this.counterUpdate(name, def.prim === "add" ? step : -step).expression;
+    }
+    return t.assignmentExpression("=", t.identifier(name), value);
+  }
+
+  private counterUpdate(name: string, step: number): t.ExpressionStatement {
+    const id = t.identifier(name);
+    if (step === 1) return t.expressionStatement(t.updateExpression("++", id));
+    if (step === -1) return t.expressionStatement(t.updateExpression("--", id));
+    return t.expressionStatement(t.assignmentExpression(step < 0 ? "-=" : "+=", id, t.numericLiteral(Math.abs(step))));
+  }
+
+  /** The variable names an expression for `v` reads (through inlined temporaries). */
+  private variablesRead(v: Value, out = new Set<string>()): Set<string> {
+    if (this.inline.has(v)) this.defs.get(v)!.args.forEach((a) => this.variablesRead(a, out));
+    else if (this.ctx.naming.has(v)) out.add(this.name(v));
+    return out;
+  }
+
+  private syntaxContext(op: Op): SyntaxContext {
+    return { expr: (i) => this.expr(op.args[i]), runtime: this.ctx.runtime };
+  }
+
   private name(v: Value): string {
     return this.ctx.naming.of(v);
   }
@@ -188,6 +313,8 @@ class FunctionEmitter {
   /** The expression an op computes. */
   private compute(op: Op): t.Expression {
     if (op.prim === "const") return literal(op.attrs.value!);
+    const memory = memoryExpressions[op.prim];
+    if (memory) return memory(op, this.syntaxContext(op));
     if (op.prim === "call") return t.callExpression(this.ctx.callee(op.attrs), op.args.map((a) => this.expr(a)));
     const p = primitives.get(op.prim);
     if (!p) throw new Error(`adc internal error: cannot print '${op.prim}'`);
@@ -221,10 +348,33 @@ class FunctionEmitter {
   }
 
   private resultType(r: ResultSpec): t.TSType {
-    if (r.kind === "value") return typeAnnotation(r.value.type);
+    if (r.kind === "value") return writtenType(r.value.type, r.typeText);
     if (r.kind === "tuple") return t.tsTupleType(r.items.map((x) => this.resultType(x)));
     return t.tsTypeReference(t.identifier(r.typeName));
   }
+}
+
+interface UsePlace {
+  /** How many loops enclose the use. */
+  readonly loops: number;
+  /** How many writes to memory came before it. */
+  readonly epoch: number;
+}
+
+/** Where each value is (last) used: its loop depth and memory epoch, counted as planInlining counts them. */
+function usePlaces(body: Region): Map<Value, UsePlace> {
+  const places = new Map<Value, UsePlace>();
+  let epoch = 0;
+  const visit = (region: Region, loops: number) => {
+    for (const op of region.ops) {
+      op.args.forEach((a) => places.set(a, { loops, epoch }));
+      op.regions.forEach((r) => visit(r, op.prim === "while" ? loops + 1 : loops));
+      if (writes(op)) epoch++;
+    }
+    region.yields.forEach((v) => places.set(v, { loops, epoch }));
+  };
+  visit(body, 0);
+  return places;
 }
 
 function typed<T extends t.Identifier>(id: T, type: t.TSType): T {

@@ -4,16 +4,20 @@ import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import { Builder } from "../ir/builder";
 import { binaryOperators, mathFunctions, primitives } from "../ir/primitives";
-import type { Func, Loc, Value } from "../ir/types";
-import { bool, f64 } from "../ir/types";
+import type { Func, Loc, Region, Type, Value } from "../ir/types";
+import { bool, f64, isAggregate } from "../ir/types";
 import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, type FunctionLike } from "./resolve";
 import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
+import { alwaysJumps, assignedIdentifiers, containsJump, isLoop, loopJumps } from "./scan";
+import { irType } from "./types";
+import { ExitCode, FunctionFrame, LoopFrame, type Env, type Frame, type Slot } from "./frames";
 
-/** Variables in scope: symbol → current SSA value (undefined: declared, not yet assigned). */
-type Env = Map<ts.Symbol, Value | undefined>;
-
-type Outcome = { returned: Value } | { env: Env };
+/**
+ * How a statement list ends: it falls through with the variables' values, or control leaves the
+ * region (return, break, continue) and `exit` is what the region yields (see frames.ts).
+ */
+type Outcome = { env: Env } | { exit: Value[] };
 
 export interface LoweredFunction {
   readonly key: string;
@@ -52,20 +56,22 @@ class FunctionLowering {
     const env: Env = new Map();
     const params = decl.parameters.map((p) => {
       if (!ts.isIdentifier(p.name) || p.dotDotDotToken || p.initializer || p.questionToken) {
-        throw new Refusal(Codes.UnsupportedSyntax, "only plain parameters `x: number` are supported", p);
+        throw new Refusal(Codes.UnsupportedSyntax, "only plain parameters like `x: number` are supported", p);
       }
-      this.expectNumber(this.checker.getTypeAtLocation(p), p, `parameter '${p.name.text}'`);
-      const value = this.b.value(f64, p.name.text);
+      const tsType = this.checker.getTypeAtLocation(p);
+      const type = irType(this.checker, tsType, p, `parameter '${p.name.text}'`);
+      if (type.kind === "bool") throw new Refusal(Codes.UnsupportedType, `parameter '${p.name.text}' is a boolean; only numbers, arrays and objects of numbers are supported`, p);
+      const value = this.b.value(type, p.name.text);
       env.set(this.symbolOf(p.name), value);
-      return { value, name: p.name.text };
+      const typeText = p.type ? p.type.getText() : this.checker.typeToString(tsType);
+      return { value, name: p.name.text, typeText };
     });
 
     this.b.loc = this.locOf(decl);
-    const outcome = this.statements(decl.body.statements, env);
-    if (!("returned" in outcome)) {
-      throw new Refusal(Codes.MissingReturn, `'${key}' can reach its end without returning a number`, decl.name ?? decl);
-    }
-    this.b.region.yields.push(outcome.returned);
+    const frame = new FunctionFrame(key, decl.name ?? decl);
+    const outcome = this.statements(decl.body.statements, env, frame);
+    const exit = "exit" in outcome ? outcome.exit : frame.fallOff(env, decl.name ?? decl);
+    this.b.region.yields.push(...exit);
     const func: Func = { name: key, params, body: this.b.region, loc: this.locOf(decl) };
     return { key, decl, func, callees: [...this.callees] };
   }
@@ -88,20 +94,36 @@ class FunctionLowering {
 
   // ---- statements ----
 
-  /** Lowers a statement list; an `if` that may return takes the rest of the list as its continuation. */
-  private statements(list: readonly ts.Statement[], env: Env): Outcome {
+  /**
+   * Lowers a statement list. Where control may leave early (an `if` containing a jump, a loop
+   * that can return), the statements after it become its continuation, lowered inside it.
+   */
+  private statements(list: readonly ts.Statement[], env: Env, frame: Frame): Outcome {
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
       const rest = list.slice(i + 1);
       this.b.loc = this.locOf(s);
-      if (ts.isBlock(s)) return this.statements([...s.statements, ...rest], env);
+      if (ts.isBlock(s)) return this.statements([...s.statements, ...rest], env, frame);
       if (ts.isReturnStatement(s)) {
         if (!s.expression) throw new Refusal(Codes.MissingReturn, "return without a value", s);
-        return { returned: this.number(s.expression, env) };
+        return { exit: frame.returnWith(this.number(s.expression, env), env, s) };
+      }
+      if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
+        const kind = ts.isBreakStatement(s) ? "break" : "continue";
+        return { exit: frame.jump(kind, s.label?.text, env, s) };
       }
       if (ts.isIfStatement(s)) {
-        if (containsReturn(s)) return this.ifWithReturn(s, rest, env);
-        env = this.ifMerge(s, env);
+        if (containsJump(s)) return this.ifWithJump(s, rest, env, frame);
+        env = this.ifMerge(s, env, frame);
+        continue;
+      }
+      if (ts.isLabeledStatement(s) || isLoop(s)) {
+        const label = ts.isLabeledStatement(s) ? s.label.text : undefined;
+        const loop = ts.isLabeledStatement(s) ? s.statement : s;
+        if (!isLoop(loop)) throw new Refusal(Codes.UnsupportedSyntax, "labels are only supported on loops", s);
+        const outcome = this.loop(loop, label, rest, env, frame);
+        if ("exit" in outcome) return outcome;
+        env = outcome.env;
         continue;
       }
       if (ts.isVariableStatement(s)) {
@@ -109,7 +131,7 @@ class FunctionLowering {
         continue;
       }
       if (ts.isExpressionStatement(s)) {
-        this.assignmentStatement(s.expression, env);
+        this.expressionStatement(s.expression, env);
         continue;
       }
       if (ts.isEmptyStatement(s)) continue;
@@ -120,56 +142,108 @@ class FunctionLowering {
 
   private variables(list: ts.VariableDeclarationList, env: Env): void {
     for (const d of list.declarations) {
-      if (!ts.isIdentifier(d.name)) {
-        throw new Refusal(Codes.UnsupportedSyntax, "destructuring is not supported yet", d.name);
+      if (ts.isIdentifier(d.name)) {
+        const symbol = this.symbolOf(d.name);
+        env.set(symbol, d.initializer ? this.named(this.value(d.initializer, env), d.name.text) : undefined);
+        continue;
       }
-      const symbol = this.symbolOf(d.name);
-      env.set(symbol, d.initializer ? this.named(this.value(d.initializer, env), d.name.text) : undefined);
+      if (!d.initializer) throw new Refusal(Codes.UnsupportedSyntax, "a destructuring declaration needs a value", d);
+      const source = this.value(d.initializer, env);
+      this.destructure(d.name, source, env);
     }
   }
 
-  /** `x = e`, `x op= e`, `x++`, `--x` as statements: rebinding a variable to a new SSA value. */
+  /** `const { a, b } = o` (fields) and `const [x, y] = arr` (elements), nested. */
+  private destructure(pattern: ts.BindingName, source: Value, env: Env): void {
+    if (ts.isIdentifier(pattern)) {
+      env.set(this.symbolOf(pattern), this.named(source, pattern.text));
+      return;
+    }
+    pattern.elements.forEach((element, index) => {
+      if (ts.isOmittedExpression(element)) return;
+      if (element.dotDotDotToken || element.initializer) {
+        throw new Refusal(Codes.UnsupportedSyntax, "rest elements and defaults in destructuring are not supported", element);
+      }
+      let part: Value;
+      if (ts.isObjectBindingPattern(pattern)) {
+        const property = element.propertyName ?? element.name;
+        if (!ts.isIdentifier(property)) throw new Refusal(Codes.UnsupportedSyntax, "only plain field names can be destructured", element);
+        part = this.field(source, property.text, element);
+      } else {
+        part = this.element(source, this.b.const(index), element);
+      }
+      this.destructure(element.name, part, env);
+    });
+  }
+
+  /** A statement that is an expression: an assignment, `a.fill(v)`. */
+  private expressionStatement(e: ts.Expression, env: Env): void {
+    if (ts.isParenthesizedExpression(e)) return this.expressionStatement(e.expression, env);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
+      this.expressionStatement(e.left, env);
+      return this.expressionStatement(e.right, env);
+    }
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "fill") {
+      const array = this.array(e.expression.expression, env);
+      if (e.arguments.length !== 1) throw new Refusal(Codes.ArrayMethod, "only `a.fill(value)` of the whole array is supported", e);
+      this.b.emit("fill", [array, this.number(e.arguments[0], env)], []);
+      return;
+    }
+    this.assignmentStatement(e, env);
+  }
+
+  /** `x = e`, `x op= e`, `x++`, `a[i] = e`, `a[i] op= e`, `a[i]++`. */
   private assignmentStatement(e: ts.Expression, env: Env): void {
-    if (ts.isParenthesizedExpression(e)) return this.assignmentStatement(e.expression, env);
+    let target: ts.Expression;
+    let next: (old: () => Value) => Value;
     if (ts.isBinaryExpression(e) && isAssignment(e.operatorToken.kind)) {
-      const target = this.assignable(e.left, env);
-      const rhs = this.value(e.right, env);
+      target = skipParens(e.left);
       const op = e.operatorToken.kind;
-      let next: Value;
-      if (op === ts.SyntaxKind.EqualsToken) next = rhs;
-      else {
-        const prim = compoundPrims.get(op);
-        if (!prim) throw new Refusal(Codes.UnsupportedSyntax, `operator '${e.operatorToken.getText()}' is not supported`, e.operatorToken);
-        next = this.b.op(prim, [this.read(target, e.left, env), rhs]);
+      const prim = compoundPrims.get(op);
+      if (op !== ts.SyntaxKind.EqualsToken && !prim) {
+        throw new Refusal(Codes.UnsupportedSyntax, `operator '${e.operatorToken.getText()}' is not supported`, e.operatorToken);
       }
-      env.set(target, this.named(next, e.left.getText()));
-      return;
-    }
-    if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) &&
+      next = (old) => {
+        // JS evaluates the target's old value before the right-hand side.
+        const before = op === ts.SyntaxKind.EqualsToken ? undefined : old();
+        const rhs = this.value(e.right, env);
+        return before ? this.b.op(prim!, [before, this.numberValue(rhs, e.right)]) : rhs;
+      };
+    } else if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) &&
         (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken)) {
-      const target = this.assignable(e.operand, env);
+      target = skipParens(e.operand);
       const prim = e.operator === ts.SyntaxKind.PlusPlusToken ? "add" : "sub";
-      env.set(target, this.named(this.b.op(prim, [this.read(target, e.operand, env), this.b.const(1)]), e.operand.getText()));
+      next = (old) => this.b.op(prim, [old(), this.b.const(1)]);
+    } else {
+      throw new Refusal(Codes.UnsupportedSyntax, "only assignments are supported as statements (a bare expression has no effect on the result)", e);
+    }
+
+    if (ts.isElementAccessExpression(target)) {
+      const array = this.array(target.expression, env);
+      const index = this.number(target.argumentExpression, env);
+      if (array.type.kind !== "array" || array.type.element.kind !== "f64") {
+        throw new Refusal(Codes.UnsupportedType, "only number elements can be assigned", target);
+      }
+      const value = this.numberValue(next(() => this.b.op("load", [array, index])), target);
+      this.b.emit("store", [array, index, value], []);
       return;
     }
-    throw new Refusal(Codes.UnsupportedSyntax, "only assignments are supported as statements (a bare expression has no effect on the result)", e);
-  }
-
-  private assignable(target: ts.Expression, env: Env): ts.Symbol {
-    if (!ts.isIdentifier(target)) {
-      throw new Refusal(Codes.UnsupportedSyntax, "only local variables can be assigned", target);
+    if (ts.isPropertyAccessExpression(target)) {
+      throw new Refusal(Codes.UnsupportedSyntax, "fields of objects cannot be assigned in a differentiated function", target);
     }
+    if (!ts.isIdentifier(target)) throw new Refusal(Codes.UnsupportedSyntax, "only local variables and array elements can be assigned", target);
     const symbol = this.symbolOf(target);
     if (!env.has(symbol)) throw new Refusal(Codes.FreeVariable, `'${target.text}' is not a local variable of this function; only locals can be assigned`, target);
-    return symbol;
+    const value = next(() => this.read(symbol, target, env));
+    env.set(symbol, this.named(value, target.text));
   }
 
   /** An `if` whose branches both fall through: lower each, then merge the variables they assign. */
-  private ifMerge(s: ts.IfStatement, env: Env): Env {
+  private ifMerge(s: ts.IfStatement, env: Env, frame: Frame): Env {
     const cond = this.condition(s.expression, env);
     const branch = (stmt: ts.Statement | undefined) =>
       this.b.inRegion(() => {
-        const outcome = this.statements(stmt ? [stmt] : [], new Map(env));
+        const outcome = this.statements(stmt ? [stmt] : [], new Map(env), frame);
         return (outcome as { env: Env }).env;
       });
     const then = branch(s.thenStatement);
@@ -180,6 +254,7 @@ class FunctionLowering {
     const merged = new Map(env);
     const live = changed.filter((k) => then.result.get(k) !== undefined && otherwise.result.get(k) !== undefined);
     for (const k of changed) merged.set(k, undefined);
+    for (const k of live) this.expectScalar(then.result.get(k)!, k, s);
     then.region.yields = live.map((k) => then.result.get(k)!);
     otherwise.region.yields = live.map((k) => otherwise.result.get(k)!);
     const types = then.region.yields.map((v) => v.type);
@@ -189,34 +264,217 @@ class FunctionLowering {
     return merged;
   }
 
-  /** An `if` with a return inside: the statements after it continue in each branch that falls through. */
-  private ifWithReturn(s: ts.IfStatement, rest: readonly ts.Statement[], env: Env): Outcome {
+  /** An `if` that may return, break or continue: the statements after it continue in each branch that falls through. */
+  private ifWithJump(s: ts.IfStatement, rest: readonly ts.Statement[], env: Env, frame: Frame): Outcome {
     const cond = this.condition(s.expression, env);
     const branch = (stmt: ts.Statement | undefined) =>
       this.b.inRegion(() => {
         const list = stmt ? [stmt] : [];
-        const outcome = this.statements(alwaysReturns(stmt) ? list : [...list, ...rest], new Map(env));
-        if (!("returned" in outcome)) {
-          throw new Refusal(Codes.MissingReturn, "this path can reach the end of the function without returning a number", stmt ?? s);
-        }
-        return outcome.returned;
+        return this.exitOf(this.statements(alwaysJumps(stmt) ? list : [...list, ...rest], new Map(env), frame), frame, stmt ?? s);
       });
     const then = branch(s.thenStatement);
     const otherwise = branch(s.elseStatement);
-    then.region.yields = [then.result];
-    otherwise.region.yields = [otherwise.result];
+    then.region.yields = [...then.result];
+    otherwise.region.yields = [...otherwise.result];
     this.b.loc = this.locOf(s);
-    const op = this.b.emit("if", [cond], [f64], {}, [then.region, otherwise.region]);
-    return { returned: op.results[0] };
+    const op = this.b.emit("if", [cond], then.result.map((v) => v.type), {}, [then.region, otherwise.region]);
+    return { exit: [...op.results] };
+  }
+
+  private exitOf(outcome: Outcome, frame: Frame, at: ts.Node): Value[] {
+    return "exit" in outcome ? outcome.exit : frame.fallOff(outcome.env, at);
+  }
+
+  // ---- loops ----
+
+  /**
+   * Every loop becomes one `while` op. It carries the variables the loop assigns, plus, when
+   * control can leave the body early, an exit code (and the returned value). `for` updates run
+   * only when an iteration ends normally (or by `continue`); after the loop, the exit code
+   * decides whether the function returns, an outer loop is continued or broken, or the
+   * statements after the loop run.
+   */
+  private loop(s: ts.IterationStatement, label: string | undefined, rest: readonly ts.Statement[], env: Env, frame: Frame): Outcome {
+    const b = this.b;
+    const loc = this.locOf(s);
+    env = new Map(env);
+    if (ts.isForInStatement(s)) throw new Refusal(Codes.Loop, "for…in loops over keys, which are strings; use for…of or an index", s);
+    let test: ts.Expression | undefined;
+    let update: ts.Expression | undefined;
+    let iterated: Value | undefined;
+    let element: ts.ForInitializer | undefined;
+    if (ts.isForStatement(s)) {
+      if (s.initializer) {
+        if (ts.isVariableDeclarationList(s.initializer)) this.variables(s.initializer, env);
+        else this.expressionStatement(s.initializer, env);
+      }
+      test = s.condition;
+      update = s.incrementor;
+    } else if (ts.isForOfStatement(s)) {
+      if (s.awaitModifier) throw new Refusal(Codes.Async, "for await cannot be differentiated", s);
+      iterated = this.array(s.expression, env);
+      element = s.initializer;
+    } else {
+      test = (s as ts.WhileStatement | ts.DoStatement).expression;
+    }
+
+    const jumps = loopJumps(s.statement, label);
+    const slots: Slot[] = [];
+    const inits: Value[] = [];
+    b.loc = loc;
+    if (jumps.exits || jumps.returns) {
+      slots.push({ role: "code", name: "exit", type: f64 });
+      inits.push(b.const(ExitCode.Next));
+    }
+    const seen = new Set<ts.Symbol>();
+    for (const id of assignedIdentifiers([test, update, s.statement])) {
+      const symbol = this.checker.getSymbolAtLocation(id);
+      if (!symbol || seen.has(symbol) || !env.has(symbol)) continue;
+      seen.add(symbol);
+      const init = env.get(symbol);
+      if (!init) throw new Refusal(Codes.UnsupportedSyntax, `'${id.text}' must have a value before the loop that assigns it`, id);
+      this.expectScalar(init, symbol, id);
+      slots.push({ role: "var", symbol, name: id.text, type: init.type });
+      inits.push(init);
+    }
+    if (jumps.returns) {
+      slots.push({ role: "ret", name: "result", type: f64 });
+      inits.push(b.const(0));
+    }
+    if (iterated) {
+      slots.push({ role: "index", name: "index", type: f64 });
+      inits.push(b.const(0));
+    }
+    const codeAt = slots.findIndex((x) => x.role === "code");
+    const indexAt = slots.findIndex((x) => x.role === "index");
+
+    /** A region whose params are the carried values, with the variables bound to them. */
+    const carriedRegion = <T>(build: (params: Value[], inner: Env) => T) =>
+      b.inRegion(() => {
+        const params = slots.map((slot) => b.value(slot.type, slot.name));
+        b.region.params = params;
+        const inner: Env = new Map(env);
+        slots.forEach((slot, i) => slot.symbol && inner.set(slot.symbol, params[i]));
+        b.loc = loc;
+        return build(params, inner);
+      });
+
+    const cond = carriedRegion((params, inner) => {
+      let c = iterated
+        ? b.op("lt", [params[indexAt], b.op("length", [iterated])], bool)
+        : test ? this.condition(test, inner) : b.bool(true);
+      if (codeAt >= 0) {
+        const running = b.op("eq", [params[codeAt], b.const(ExitCode.Next)], bool);
+        c = test && this.containsCall(test) ? this.lazyIf(running, () => c, () => b.bool(false), bool) : b.op("and", [running, c], bool);
+      }
+      b.region.yields = [c];
+    });
+
+    let loopFrame: LoopFrame;
+    const body = carriedRegion((params, inner) => {
+      loopFrame = new LoopFrame(b, slots, params, label);
+      if (iterated && element) this.bindElement(element, b.op("load", [iterated, params[indexAt]], elementType(iterated)), inner);
+      const exit = this.exitOf(this.statements([s.statement], inner, loopFrame), loopFrame, s.statement);
+      b.loc = loc;
+      b.region.yields = this.afterIteration(exit, slots, update, inner, codeAt, indexAt);
+    });
+
+    b.loc = loc;
+    const op = b.emit("while", inits, slots.map((x) => x.type), { post: ts.isDoStatement(s) }, [cond.region, body.region]);
+    const after: Env = new Map(env);
+    slots.forEach((slot, i) => slot.symbol && after.set(slot.symbol, this.named(op.results[i], slot.name)));
+    if (codeAt < 0) return { env: after };
+
+    // Dispatch on how the loop ended: return, a jump to an outer loop, or on to the next statement.
+    const code = op.results[codeAt];
+    const cases: [number, () => Value[]][] = [];
+    if (jumps.returns) cases.push([ExitCode.Return, () => frame.returnWith(op.results[slots.findIndex((x) => x.role === "ret")], after, s)]);
+    for (const j of loopFrame!.outerJumps) cases.push([j.code, () => frame.jump(j.kind, j.label, after, s)]);
+    if (cases.length === 0) return { env: after };
+    const dispatch = (k: number): Value[] => {
+      if (k === cases.length) return this.exitOf(this.statements(rest, new Map(after), frame), frame, s);
+      const [value, exit] = cases[k];
+      b.loc = loc;
+      const is = b.op("eq", [code, b.const(value)], bool);
+      const then = b.inRegion(exit);
+      const otherwise = b.inRegion(() => dispatch(k + 1));
+      then.region.yields = [...then.result];
+      otherwise.region.yields = [...otherwise.result];
+      b.loc = loc;
+      return b.emit("if", [is], then.result.map((v) => v.type), {}, [then.region, otherwise.region]).results.slice();
+    };
+    return { exit: dispatch(0) };
+  }
+
+  /** The values a loop body yields: its exit tuple, with the `for` update (and the for…of index step) applied when the iteration went on. */
+  private afterIteration(exit: Value[], slots: readonly Slot[], update: ts.Expression | undefined, env: Env, codeAt: number, indexAt: number): Value[] {
+    const b = this.b;
+    if (!update && indexAt < 0) return exit;
+    const step = (): Value[] => {
+      const inner: Env = new Map(env);
+      slots.forEach((slot, i) => slot.symbol && inner.set(slot.symbol, exit[i]));
+      if (update) this.expressionStatement(update, inner);
+      return slots.map((slot, i) =>
+        slot.symbol ? inner.get(slot.symbol)! : i === indexAt ? b.op("add", [exit[i], b.const(1)]) : exit[i],
+      );
+    };
+    if (codeAt < 0) return step();
+    const going = b.op("eq", [exit[codeAt], b.const(ExitCode.Next)], bool);
+    const then = b.inRegion(step);
+    const otherwise = b.inRegion(() => exit);
+    then.region.yields = [...then.result];
+    otherwise.region.yields = [...otherwise.result];
+    const op = b.emit("if", [going], slots.map((x) => x.type), {}, [then.region, otherwise.region]);
+    op.results.forEach((r, i) => slots[i].role === "var" && this.named(r, slots[i].name));
+    return [...op.results];
+  }
+
+  /** The variable of a for…of loop, bound to the current element. */
+  private bindElement(element: ts.ForInitializer, value: Value, env: Env): void {
+    if (!ts.isVariableDeclarationList(element) || element.declarations.length !== 1) {
+      throw new Refusal(Codes.UnsupportedSyntax, "for…of needs a `const` declaration of its variable", element);
+    }
+    this.destructure(element.declarations[0].name, value, env);
   }
 
   // ---- expressions ----
 
   /** An expression that must be a number. */
   private number(e: ts.Expression, env: Env): Value {
-    const v = this.value(e, env);
-    if (v.type.kind !== "f64") throw new Refusal(Codes.UnsupportedType, "expected a number here", e);
+    return this.numberValue(this.value(e, env), e);
+  }
+
+  private numberValue(v: Value, at: ts.Node): Value {
+    if (v.type.kind !== "f64") throw new Refusal(Codes.UnsupportedType, "expected a number here", at);
     return v;
+  }
+
+  /** An expression that must be an array. */
+  private array(e: ts.Expression, env: Env): Value {
+    const v = this.value(e, env);
+    if (v.type.kind !== "array") throw new Refusal(Codes.UnsupportedType, "expected an array here", e);
+    return v;
+  }
+
+  /** `a[i]`: an element (a number, or a row: a reference into the same memory). */
+  private element(array: Value, index: Value, at: ts.Node): Value {
+    if (array.type.kind !== "array") throw new Refusal(Codes.UnsupportedType, "only arrays can be indexed", at);
+    return this.b.op("load", [array, index], array.type.element);
+  }
+
+  /** `o.f`: a field of an object (a number, or a reference to an array or object inside it). */
+  private field(object: Value, name: string, at: ts.Node): Value {
+    if (object.type.kind !== "struct") throw new Refusal(Codes.UnsupportedType, `'${name}' is not a field of an object adc knows`, at);
+    const field = object.type.fields.find((f) => f.name === name);
+    if (!field) throw new Refusal(Codes.UnsupportedSyntax, `unknown field '${name}'`, at);
+    return this.b.op("load", [object], field.type, { field: name });
+  }
+
+  /** Variables holding arrays or objects are aliases of one memory: they must not be merged by branches or loops. */
+  private expectScalar(v: Value, symbol: ts.Symbol, at: ts.Node): void {
+    if (isAggregate(v.type)) {
+      throw new Refusal(Codes.Aliasing, `'${symbol.name}' holds an array or object and is reassigned in a branch or loop; adc cannot prove which memory it refers to`, at);
+    }
   }
 
   /** An expression used as a condition: booleans as they are, numbers compared with 0 (JS truthiness). */
@@ -238,9 +496,15 @@ class FunctionLowering {
     if (ts.isPropertyAccessExpression(e)) {
       const constant = builtinConstant(this.checker, e);
       if (constant !== undefined) return b.const(constant);
-      this.value(e.expression, env); // refuses the base first when it is the problem (`this`, a free variable)
+      const base = this.value(e.expression, env); // refuses the base first when it is the problem (`this`, a free variable)
+      if (base.type.kind === "array" && e.name.text === "length") return b.op("length", [base]);
+      if (base.type.kind === "struct") return this.field(base, e.name.text, e.name);
       throw new Refusal(Codes.UnsupportedSyntax, `property access '${e.getText()}' is not supported`, e);
     }
+    if (ts.isElementAccessExpression(e)) {
+      return this.element(this.array(e.expression, env), this.number(e.argumentExpression, env), e);
+    }
+    if (ts.isNewExpression(e)) return this.newArray(e, env);
     if (ts.isPrefixUnaryExpression(e)) {
       if (e.operator === ts.SyntaxKind.MinusToken) {
         if (ts.isNumericLiteral(e.operand)) return b.const(-Number(e.operand.text));
@@ -330,6 +594,10 @@ class FunctionLowering {
     const callee = e.expression;
     const member = builtinMathMember(this.checker, e);
     if (member !== undefined) return this.mathCall(e, member, env);
+    if (ts.isPropertyAccessExpression(callee)) {
+      const made = this.arrayCall(e, callee, env);
+      if (made) return made;
+    }
     const decl = resolveFunction(this.checker, callee);
     if (!decl) {
       throw new Refusal(Codes.UnknownCall, `cannot differentiate through '${callee.getText()}': adc cannot see its body and has no derivative rule for it`, e);
@@ -343,6 +611,64 @@ class FunctionLowering {
     this.callees.add(decl);
     const args = e.arguments.map((a) => this.number(a, env));
     return this.b.op("call", args, f64, { callee: functionKey(decl) });
+  }
+
+  /** `new Float64Array(n)`, `new Float64Array(a)` (a copy). */
+  private newArray(e: ts.NewExpression, env: Env): Value {
+    const b = this.b;
+    const args = e.arguments ?? [];
+    if (isGlobalName(this.checker, e.expression, "Float64Array") && args.length === 1) {
+      const arg = this.value(args[0], env);
+      if (arg.type.kind === "f64") return b.op("alloc", [arg], { kind: "array", element: f64, container: "Float64Array" }, { container: "Float64Array" });
+      if (arg.type.kind === "array" && arg.type.element.kind === "f64") {
+        return b.op("slice", [arg, b.const(0), b.op("length", [arg])], { kind: "array", element: f64, container: "Float64Array" });
+      }
+    }
+    if (isGlobalName(this.checker, e.expression, "Array")) {
+      throw new Refusal(Codes.ArrayMethod, "`new Array(n)` has holes; write `new Array(n).fill(0)` or `new Float64Array(n)`", e);
+    }
+    throw new Refusal(Codes.ArrayMethod, "only `new Float64Array(n)` and `new Array(n).fill(x)` make arrays in a differentiated function", e);
+  }
+
+  /** Array methods: `new Array(n).fill(x)`, `Array.from({ length: n }, () => x)`, `a.slice(s, e)`. */
+  private arrayCall(e: ts.CallExpression, callee: ts.PropertyAccessExpression, env: Env): Value | undefined {
+    const b = this.b;
+    const method = callee.name.text;
+    const numbers: Type = { kind: "array", element: f64, container: "Array" };
+    const filled = (length: Value, fill: Value) => {
+      const array = b.op("alloc", [length], numbers, { container: "Array" });
+      if (!(this.constantOf(fill) === 0)) b.emit("fill", [array, fill], []);
+      return array;
+    };
+    if (method === "fill" && ts.isNewExpression(callee.expression) && isGlobalName(this.checker, callee.expression.expression, "Array")) {
+      const args = callee.expression.arguments ?? [];
+      if (args.length !== 1 || e.arguments.length !== 1) throw new Refusal(Codes.ArrayMethod, "write `new Array(n).fill(x)`", e);
+      return filled(this.number(args[0], env), this.number(e.arguments[0], env));
+    }
+    if (method === "from" && isGlobalName(this.checker, callee.expression, "Array")) {
+      const [spec, make] = e.arguments;
+      const length = spec && ts.isObjectLiteralExpression(spec) && spec.properties.length === 1 ? spec.properties[0] : undefined;
+      if (!length || !ts.isPropertyAssignment(length) || length.name.getText() !== "length" || !make ||
+          !ts.isArrowFunction(make) || make.parameters.length > 0 || ts.isBlock(make.body)) {
+        throw new Refusal(Codes.ArrayMethod, "only `Array.from({ length: n }, () => x)` with a value that does not depend on the index is supported", e);
+      }
+      return filled(this.number(length.initializer, env), this.number(make.body, env));
+    }
+    const baseType = this.checker.getTypeAtLocation(callee.expression);
+    if (!this.checker.isArrayType(baseType) && baseType.getSymbol()?.getName() !== "Float64Array") return undefined;
+    const base = this.array(callee.expression, env);
+    if (base.type.kind !== "array") return undefined;
+    if (method === "slice" && e.arguments.length <= 2 && base.type.element.kind === "f64") {
+      const length = b.op("length", [base]);
+      const [start, end] = [0, 1].map((i) => (e.arguments[i] ? this.number(e.arguments[i], env) : i === 0 ? b.const(0) : length));
+      return b.op("slice", [base, start, end], base.type);
+    }
+    throw new Refusal(Codes.ArrayMethod, `array method '${method}' is not supported in a differentiated function`, callee.name);
+  }
+
+  private constantOf(v: Value): number | boolean | undefined {
+    const op = this.b.region.ops.find((o) => o.results[0] === v);
+    return op?.prim === "const" ? op.attrs.value : undefined;
   }
 
   private mathCall(e: ts.CallExpression, member: string, env: Env): Value {
@@ -402,6 +728,22 @@ class FunctionLowering {
   }
 }
 
+function skipParens(e: ts.Expression): ts.Expression {
+  return ts.isParenthesizedExpression(e) ? skipParens(e.expression) : e;
+}
+
+function elementType(array: Value): Type {
+  if (array.type.kind !== "array") throw new Error("adc internal error: not an array");
+  return array.type.element;
+}
+
+/** Whether `e` names the global `name` (not a user declaration of the same name). */
+function isGlobalName(checker: ts.TypeChecker, e: ts.Expression, name: string): boolean {
+  if (!ts.isIdentifier(e) || e.text !== name) return false;
+  const symbol = checker.getSymbolAtLocation(e);
+  return !symbol || (symbol.declarations ?? []).every((d) => d.getSourceFile().isDeclarationFile);
+}
+
 const compoundPrims = new Map<ts.SyntaxKind, string>([
   [ts.SyntaxKind.PlusEqualsToken, "add"],
   [ts.SyntaxKind.MinusEqualsToken, "sub"],
@@ -414,20 +756,3 @@ const compoundPrims = new Map<ts.SyntaxKind, string>([
 function isAssignment(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
-
-function containsReturn(node: ts.Node): boolean {
-  if (ts.isReturnStatement(node)) return true;
-  if (ts.isFunctionLike(node)) return false;
-  return ts.forEachChild(node, (c) => (containsReturn(c) ? true : undefined)) ?? false;
-}
-
-/** True when every path through the statement returns. */
-function alwaysReturns(s: ts.Statement | undefined): boolean {
-  if (!s) return false;
-  if (ts.isReturnStatement(s)) return true;
-  if (ts.isBlock(s)) return s.statements.some(alwaysReturns);
-  if (ts.isIfStatement(s)) return alwaysReturns(s.thenStatement) && alwaysReturns(s.elseStatement);
-  return false;
-}
-
-

@@ -4,8 +4,6 @@ import ts from "typescript";
 import { Codes, Refusal, type Code } from "../diagnostics";
 
 const statementRefusals: [(s: ts.Statement) => boolean, Code, string][] = [
-  [(s) => ts.isForStatement(s) || ts.isForOfStatement(s) || ts.isForInStatement(s) || ts.isWhileStatement(s) || ts.isDoStatement(s),
-    Codes.Loop, "loops are not supported yet"],
   [ts.isTryStatement, Codes.TryCatch, "try/catch cannot be differentiated"],
   [ts.isThrowStatement, Codes.TryCatch, "throw cannot be differentiated"],
   [(s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s), Codes.Closure, "nested functions and classes are not supported inside a differentiated function"],
@@ -26,8 +24,8 @@ const expressionRefusals: [(e: ts.Expression) => boolean, Code, string][] = [
   [ts.isAwaitExpression, Codes.Async, "await cannot be differentiated"],
   [ts.isYieldExpression, Codes.Generator, "yield cannot be differentiated"],
   [(e) => ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e), Codes.UnsupportedType, "strings are not numbers"],
-  [(e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e) || ts.isElementAccessExpression(e) || ts.isNewExpression(e),
-    Codes.UnsupportedType, "arrays and objects are not supported yet; only number"],
+  [(e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e),
+    Codes.UnsupportedType, "array and object literals are not supported in a differentiated function; use new Float64Array(n) or new Array(n).fill(0)"],
 ];
 
 export function refuseExpression(e: ts.Expression): never {

@@ -35,6 +35,13 @@ export function printFunction(func: Pick<Func, "name" | "params" | "body">): str
         region(op.regions[1], indent + "  ", "yield");
         lines.push(`${indent}}`);
       }
+      if (op.prim === "while") {
+        op.regions.forEach((r, i) => {
+          lines.push(`${indent}  ${i === 0 ? "cond" : "body"}(${(r.params ?? []).map(name).join(", ")}):`);
+          region(r, indent + "    ", "yield");
+        });
+        lines.push(`${indent}}`);
+      }
     }
     lines.push(`${indent}${closing} ${r.yields.map(name).join(", ")}`);
   };
@@ -51,6 +58,8 @@ function opLine(op: Op, name: (v: Value) => string): string {
   const hints = op.results.map((r) => r.hint ?? (r.adjointOf ? `${r.adjointOf.hint ?? name(r.adjointOf)}̄` : "")).filter(Boolean);
   const where = op.loc ? `${path.basename(op.loc.file)}:${op.loc.line}` : "";
   const comment = [hints.join(", "), where].filter(Boolean).join("  ");
-  const text = `${results} = ${op.prim}${callee} ${args}`.trimEnd() + (op.prim === "if" ? " {" : "");
+  const field = op.attrs.field !== undefined ? ` .${op.attrs.field}` : "";
+  const post = op.attrs.post ? " post" : "";
+  const text = `${results ? `${results} = ` : ""}${op.prim}${callee}${field}${post} ${args}`.trimEnd() + (op.regions.length > 0 ? " {" : "");
   return comment ? `${text.padEnd(36)} ; ${comment}` : text;
 }

@@ -1,12 +1,15 @@
 // The SSA IR: typed values, ops with structured regions (MLIR's scf style, not a CFG with phis).
-// An `if` op has two regions whose yields become its results; a function body is a region
-// whose yields are the function's results. Regions may use any value defined above them.
+// An `if` op has two regions whose yields become its results; a `while` op carries values through
+// its condition and body regions (their params) and yields them as results; a function body is a
+// region whose yields are the function's results. Regions may use any value defined above them.
+// Scalars are SSA values; arrays and objects are references to memory, read and written by
+// ordered `load` / `store` ops (see ir/effects.ts).
 
 export type Type =
   | { readonly kind: "f64" }
   | { readonly kind: "bool" }
   | { readonly kind: "int" }
-  | { readonly kind: "array"; readonly element: Type }
+  | { readonly kind: "array"; readonly element: Type; readonly container: "Float64Array" | "Array" }
   | { readonly kind: "tensor" }
   | { readonly kind: "struct"; readonly fields: readonly { name: string; type: Type }[] }
   | { readonly kind: "tuple"; readonly elements: readonly Type[] };
@@ -15,9 +18,14 @@ export const f64: Type = { kind: "f64" };
 export const bool: Type = { kind: "bool" };
 export const int: Type = { kind: "int" };
 
-/** Only f64 values (and aggregates of them, later) carry derivatives; int and bool never do. */
+/** Only f64 values and aggregates of them carry derivatives; int and bool never do. */
 export function isDifferentiable(type: Type): boolean {
-  return type.kind === "f64" || type.kind === "array" || type.kind === "tensor";
+  return type.kind === "f64" || isAggregate(type) || type.kind === "tensor";
+}
+
+/** Arrays and objects: references to memory, whose adjoints are memory of the same shape. */
+export function isAggregate(type: Type): boolean {
+  return type.kind === "array" || type.kind === "struct";
 }
 
 /** Where a value or op came from in the user's source. */
@@ -57,9 +65,19 @@ export interface Attrs {
   readonly variant?: "pullback";
   /** For a pullback call: the parameters whose adjoints it returns, one result each. */
   readonly wrt?: readonly number[];
+  /** For "load" / "store" / "storeAdd" of an object's field (absent: an array element). */
+  readonly field?: string;
+  /** For "alloc": the kind of array made, and the value it is filled with. */
+  readonly container?: "Float64Array" | "Array";
+  /** For "while": the condition is tested after the body (`do … while`). */
+  readonly post?: boolean;
+  /** For "pop": the type of the value popped. */
+  readonly type?: Type;
 }
 
 export interface Region {
+  /** Block parameters: the values a `while` carries, as seen at the start of the region. */
+  params?: Value[];
   ops: Op[];
   yields: Value[];
 }
@@ -67,6 +85,8 @@ export interface Region {
 export interface Param {
   readonly value: Value;
   readonly name: string;
+  /** The parameter's TypeScript type as written in the source (for arrays and objects). */
+  readonly typeText?: string;
 }
 
 export interface Func {

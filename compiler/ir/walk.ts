@@ -9,10 +9,13 @@ export function walkOps(region: Region, visit: (op: Op) => void): void {
   }
 }
 
-/** Values defined inside a region (op results, at any depth). */
+/** Values defined inside a region (its params, op results and nested params, at any depth). */
 export function definedIn(region: Region): Set<Value> {
-  const defined = new Set<Value>();
-  walkOps(region, (op) => op.results.forEach((v) => defined.add(v)));
+  const defined = new Set<Value>(region.params ?? []);
+  walkOps(region, (op) => {
+    op.results.forEach((v) => defined.add(v));
+    op.regions.forEach((r) => r.params?.forEach((v) => defined.add(v)));
+  });
   return defined;
 }
 
@@ -54,6 +57,7 @@ export function substitute(region: Region, map: Map<Value, Value>): void {
 /** A structural copy (new op and region objects, same values) that passes may mutate. */
 export function cloneRegion(region: Region): Region {
   return {
+    ...(region.params ? { params: [...region.params] } : {}),
     ops: region.ops.map((op) => ({
       ...op,
       args: [...op.args],

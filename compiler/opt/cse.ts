@@ -1,33 +1,46 @@
 // Common-subexpression elimination by scoped value numbering: an op identical to one that
-// dominates it (same primitive, operands and attributes) reuses that op's results. Every op in
-// this language is pure, calls included.
+// dominates it (same primitive, operands and attributes) reuses that op's results. Scalar ops are
+// pure, calls included; a read of memory is the same value only while no write came between
+// (the memory "epoch" is part of its key), and an allocation is never the same as another.
 import type { Op, Region, Value } from "../ir/types";
 import { ScopedMap } from "../ir/scoped-map";
 import { substitute } from "../ir/walk";
+import { isOrdered, writes } from "../ir/effects";
 
 export function cse(body: Region): void {
   const replace = new Map<Value, Value>();
-  cseRegion(body, new ScopedMap(), replace);
+  cseRegion(body, new ScopedMap(), replace, { epoch: 0 });
   substitute(body, replace);
 }
 
+interface Memory {
+  epoch: number;
+}
+
+const rereadable = new Set(["load", "length"]);
+
 const commutative = new Set(["add", "mul", "eq", "ne"]);
 
-function keyOf(op: Op, sub: (v: Value) => Value): string | undefined {
+function keyOf(op: Op, sub: (v: Value) => Value, memory: Memory): string | undefined {
   if (op.regions.length > 0) return undefined;
+  if (isOrdered(op) && !rereadable.has(op.prim)) return undefined;
+  const epoch = rereadable.has(op.prim) ? `@${memory.epoch}` : "";
   const value = op.attrs.value;
   const attr = typeof value === "number" && Object.is(value, -0) ? "-0" : String(value);
   const ids = op.args.map((a) => sub(a).id);
   if (commutative.has(op.prim)) ids.sort((x, y) => x - y); // x·y and y·x are the same value, exactly
-  return `${op.prim}(${ids.join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}|${op.attrs.wrt?.join(",") ?? ""}`;
+  return `${op.prim}(${ids.join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}|${op.attrs.wrt?.join(",") ?? ""}|${op.attrs.field ?? ""}${epoch}`;
 }
 
-function cseRegion(region: Region, seen: ScopedMap<string, Op>, replace: Map<Value, Value>): void {
+function cseRegion(region: Region, seen: ScopedMap<string, Op>, replace: Map<Value, Value>, memory: Memory): void {
   const sub = (v: Value) => replace.get(v) ?? v;
   const kept: Op[] = [];
   for (const op of region.ops) {
-    op.regions.forEach((r) => cseRegion(r, seen.child(), replace));
-    const key = keyOf(op, sub);
+    // A loop body may run after its own writes: it starts from memory no earlier read has seen.
+    if (op.prim === "while" && writes(op)) memory.epoch++;
+    op.regions.forEach((r) => cseRegion(r, seen.child(), replace, memory));
+    if (writes(op)) memory.epoch++;
+    const key = keyOf(op, sub, memory);
     const earlier = key === undefined ? undefined : seen.get(key);
     if (earlier) {
       op.results.forEach((r, i) => {

@@ -3,6 +3,7 @@
 import type { Op, Region, Value } from "../ir/types";
 import { primitives } from "../ir/primitives";
 import { Builder } from "../ir/builder";
+import { definedIn } from "../ir/walk";
 
 type Replacements = Map<Value, Value>;
 
@@ -36,6 +37,17 @@ function foldRegion(
         op.results.forEach((r, i) => alias(replace, r, taken.yields[i]));
         continue;
       }
+      // A result both branches yield from outside is that value (`if (c) { x } else { x }`).
+      const [then, otherwise] = op.regions;
+      op.results.forEach((r, i) => {
+        const v = then.yields[i];
+        if (v === otherwise.yields[i] && !definedIn(then).has(v)) alias(replace, r, v);
+      });
+      out.push(op);
+      continue;
+    }
+    if (op.regions.length > 0) {
+      op.regions.forEach((r) => foldRegion(r, consts, replace, b, negated));
       out.push(op);
       continue;
     }

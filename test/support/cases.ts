@@ -6,18 +6,61 @@ import { checkGradient, type CheckGradResult } from "../../runtime/check";
 
 export const FIXTURES_DIR = path.resolve(__dirname, "../../fixtures");
 
-type Fn = (...xs: number[]) => number;
+/** An argument: a number, an array (number[] or Float64Array, nested) or an object of those. */
+export type Arg = number | Float64Array | readonly Arg[] | { readonly [field: string]: Arg };
 
-/** One entry of a fixture's `cases` (see fixtures/seed.ts). */
+type Fn = (...xs: any[]) => number;
+
+/** One entry of a fixture's `cases` (see fixtures/seed.ts and fixtures/loop-sum.ts). */
 export interface Case {
   readonly fn: Fn;
-  readonly grad?: (...xs: number[]) => unknown;
-  readonly valueAndGrad?: (...xs: number[]) => [number, unknown];
-  readonly vjp?: (...xs: number[]) => [number, (seed: number) => unknown];
+  readonly grad?: (...xs: any[]) => unknown;
+  readonly valueAndGrad?: (...xs: any[]) => [number, unknown];
+  readonly vjp?: (...xs: any[]) => [number, (seed: number) => unknown];
   /** The parameter indices the operator's result covers; a number means a bare result. */
   readonly wrt?: number | readonly number[];
-  readonly at: readonly (readonly number[])[];
+  readonly at: readonly (readonly Arg[])[];
   readonly tolerance?: number;
+}
+
+/** The numbers in an argument, in a fixed order (elements in order, fields in key order). */
+export function leaves(x: unknown): number[] {
+  if (typeof x === "number") return [x];
+  if (x instanceof Float64Array) return [...x];
+  if (Array.isArray(x)) return x.flatMap(leaves);
+  if (x !== null && typeof x === "object") return Object.keys(x).sort().flatMap((k) => leaves((x as Record<string, unknown>)[k]));
+  throw new Error(`not a number, array or object: ${String(x)}`);
+}
+
+/** `template`'s shape filled with `values` (consumed from the front). */
+export function rebuild(template: unknown, values: number[]): unknown {
+  if (typeof template === "number") return values.shift()!;
+  if (template instanceof Float64Array) return Float64Array.from(template, () => values.shift()!);
+  if (Array.isArray(template)) return template.map((t) => rebuild(t, values));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(template as object).sort()) out[k] = rebuild((template as Record<string, unknown>)[k], values);
+  return out;
+}
+
+/** A deep copy (gradients may be computed by code that writes to its arguments). */
+export function copyArgs(x: readonly Arg[]): Arg[] {
+  return x.map((a) => rebuild(a, leaves(a)) as Arg);
+}
+
+/** Whether `g` has the same shape and kind as `template` (Float64Array for Float64Array, …). */
+export function sameShape(template: unknown, g: unknown): boolean {
+  if (typeof template === "number") return typeof g === "number";
+  if (template instanceof Float64Array) return g instanceof Float64Array && g.length === template.length;
+  if (Array.isArray(template)) return Array.isArray(g) && g.length === template.length && template.every((t, i) => sameShape(t, g[i]));
+  if (g === null || typeof g !== "object" || Array.isArray(g) || g instanceof Float64Array) return false;
+  const keys = Object.keys(template as object).sort();
+  return JSON.stringify(keys) === JSON.stringify(Object.keys(g).sort()) &&
+    keys.every((k) => sameShape((template as Record<string, unknown>)[k], (g as Record<string, unknown>)[k]));
+}
+
+/** A point, printed for messages. */
+export function showPoint(x: readonly Arg[]): string {
+  return x.map((a) => (typeof a === "number" ? String(a) : JSON.stringify(a instanceof Float64Array ? [...a] : a))).join(", ");
 }
 
 export type Operator = "grad" | "valueAndGrad" | "vjp";
@@ -54,19 +97,22 @@ export function coverage(c: Case): { indices: number[]; bare: boolean } {
   return { indices: Array.from({ length: n }, (_, i) => i), bare: n === 1 };
 }
 
-/** The gradient as a plain list (in `coverage` order), after checking its shape. */
-export function entries(c: Case, gradient: unknown): number[] {
+/**
+ * The gradient as a plain list of numbers (in `coverage` order, each parameter's leaves in order),
+ * after checking that each part has its parameter's shape and kind.
+ */
+export function entries(c: Case, gradient: unknown, x: readonly Arg[]): number[] {
   const { indices, bare } = coverage(c);
-  if (bare) {
-    if (typeof gradient !== "number") {
-      throw new Error(`expected a bare number gradient, got ${JSON.stringify(gradient)}`);
+  const parts = bare ? [gradient] : gradient;
+  if (!Array.isArray(parts) || parts.length !== indices.length) {
+    throw new Error(`expected a tuple of ${indices.length} gradients, got ${JSON.stringify(gradient)}`);
+  }
+  indices.forEach((i, k) => {
+    if (!sameShape(x[i], parts[k])) {
+      throw new Error(`the gradient of parameter ${i} should have its shape ${showPoint([x[i]])}, got ${JSON.stringify(parts[k])}`);
     }
-    return [gradient];
-  }
-  if (!Array.isArray(gradient) || gradient.length !== indices.length || !gradient.every((g) => typeof g === "number")) {
-    throw new Error(`expected a tuple of ${indices.length} numbers, got ${JSON.stringify(gradient)}`);
-  }
-  return gradient as number[];
+  });
+  return parts.flatMap(leaves);
 }
 
 export interface PointResult {
@@ -80,8 +126,9 @@ export interface PointResult {
 
 export const VJP_SEED = 2.5;
 
-/** Runs a case's operator at one point. */
-export function runCase(c: Case, x: readonly number[]): PointResult {
+/** Runs a case's operator at one point (on a copy of it). */
+export function runCase(c: Case, at: readonly Arg[]): PointResult {
+  const x = copyArgs(at);
   switch (operatorOf(c)) {
     case "grad":
       return { gradient: c.grad!(...x) };
@@ -101,21 +148,22 @@ export function runCase(c: Case, x: readonly number[]): PointResult {
  * Compares a gradient with central differences of `fn` at `x`, only along the covered
  * parameters (the others stay fixed at their values in `x`).
  */
-export function checkAgainstDifferences(c: Case, x: readonly number[], gradient: unknown): CheckGradResult {
+export function checkAgainstDifferences(c: Case, x: readonly Arg[], gradient: unknown): CheckGradResult {
   const { indices } = coverage(c);
-  const analytic = entries(c, gradient);
+  const analytic = entries(c, gradient, x);
   const restricted = (...ys: number[]): number => {
-    const full = x.slice();
-    indices.forEach((i, k) => (full[i] = ys[k]));
+    const full = copyArgs(x);
+    const values = [...ys];
+    for (const i of indices) full[i] = rebuild(x[i], values) as Arg;
     return c.fn(...full);
   };
-  return checkGradient(restricted, analytic, indices.map((i) => x[i]), { tolerance: c.tolerance ?? 1e-6 });
+  return checkGradient(restricted, analytic, indices.flatMap((i) => leaves(x[i])), { tolerance: c.tolerance ?? 1e-6 });
 }
 
 /** Largest relative difference between pullback(seed) and seed × pullback(1). */
-export function scalingError(c: Case, gradient: unknown, scaled: { seed: number; gradient: unknown }): number {
-  const one = entries(c, gradient);
-  const s = entries(c, scaled.gradient);
+export function scalingError(c: Case, x: readonly Arg[], gradient: unknown, scaled: { seed: number; gradient: unknown }): number {
+  const one = entries(c, gradient, x);
+  const s = entries(c, scaled.gradient, x);
   let worst = 0;
   one.forEach((g, i) => {
     const expected = scaled.seed * g;

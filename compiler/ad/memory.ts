@@ -1,0 +1,70 @@
+// Reverse rules for memory. Every array or object that varies has shadow memory of the same
+// shape holding its adjoint (`x_bar` for a parameter x). Reading `a[i]` adds the read value's
+// adjoint into `a_bar[i]`; writing `a[i] = v` hands `a_bar[i]` to v and clears it (the old value
+// is gone, so nothing flows to it). A reference into an aggregate (`m[i]`, `p.mu`) is shadowed by
+// the same reference into the shadow (`m_bar[i]`, `p_bar.mu`), made again in the reverse sweep.
+import type { Op, Region, Value } from "../ir/types";
+import { isAggregate } from "../ir/types";
+import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
+
+type MemoryRule = (t: ReverseTransform, op: Op, g: Value | undefined, adjoints: Adjoints, shadows: Shadows) => void;
+
+export const memoryRules: Record<string, MemoryRule> = {
+  load(t, op, g, _adjoints, shadows) {
+    const shadow = shadows.get(op.args[0]);
+    if (!g || !shadow || isAggregate(op.results[0].type)) return;
+    t.b.emit("storeAdd", [shadow, ...op.args.slice(1), g], [], op.attrs);
+  },
+  store(t, op, _g, adjoints, shadows) {
+    const [array, index, value] = op.args;
+    const shadow = shadows.get(array);
+    if (!shadow) return;
+    const b = t.b;
+    const g = b.op("load", [shadow, index]);
+    g.adjointOf = value;
+    b.emit("store", [shadow, index, b.const(0)], []);
+    t.accumulate(adjoints, value, g);
+  },
+  fill(t, op, _g, adjoints, shadows) {
+    const [array, value] = op.args;
+    const shadow = shadows.get(array);
+    if (!shadow) return;
+    // Every element was overwritten by the one value: it receives all their adjoints.
+    t.accumulate(adjoints, value, t.b.op("drain", [shadow]));
+  },
+  slice(t, op, _g, _adjoints, shadows) {
+    const [source, start] = op.args;
+    const from = shadows.get(op.results[0]);
+    const into = shadows.get(source);
+    if (from && into) t.b.emit("addSlice", [into, start, from], []);
+  },
+  alloc() {},
+  length() {},
+};
+
+/**
+ * At the start of a region's reverse: the shadows of the references the region makes (projections
+ * of shadows, fresh zero arrays for its allocations), in forward order.
+ */
+export function shadowPrologue(t: ReverseTransform, region: Region, shadows: Shadows): void {
+  const b = t.b;
+  const made = region.ops.filter((op) => op.results.length === 1 && isAggregate(op.results[0].type) && t.varied.has(op.results[0]));
+  for (const op of made) {
+    const v = op.results[0];
+    let shadow: Value | undefined;
+    if (op.prim === "load") {
+      const parent = shadows.get(op.args[0]);
+      if (parent) shadow = b.op("load", [parent, ...op.args.slice(1)], v.type, op.attrs);
+    } else if (op.prim === "alloc") {
+      shadow = b.op("alloc", [op.args[0]], v.type, op.attrs);
+    } else if (op.prim === "slice" && v.type.kind === "array") {
+      // The slice's length, taken in the forward sweep: a number can be carried where an array cannot.
+      const length = b.value(op.args[1].type);
+      region.ops.splice(region.ops.indexOf(op) + 1, 0, { prim: "length", args: [v], results: [length], attrs: {}, regions: [], loc: op.loc });
+      shadow = b.op("alloc", [length], v.type, { container: v.type.container });
+    }
+    if (!shadow) continue;
+    shadow.adjointOf = v;
+    shadows.set(v, shadow);
+  }
+}

@@ -1,0 +1,243 @@
+// A `while` reverses into a counted loop: the forward loop counts its iterations, and the reverse
+// loop runs the reverse of the body that many times, last iteration first. It carries the
+// adjoints of the forward loop's carried values and of the outer values the body reads.
+//
+// What the reverse body needs from an iteration of the forward body comes, cheapest first, from:
+//   - making it again: constants; a loop counter (`i = init + k·step`); cheap arithmetic on those
+//     and on values from outside the loop; reads of arrays the function never writes;
+//   - the tape: the forward body pushes the rest at the end of each iteration and the reverse body
+//     pops them at its start (so loops nest: an inner loop's pushes sit below the outer one's).
+import type { Op, Region, Value } from "../ir/types";
+import { bool, f64 } from "../ir/types";
+import { definedIn, freeValues, substitute, walkOps } from "../ir/walk";
+import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
+
+interface Counter {
+  readonly init: Value;
+  readonly step: number;
+}
+
+/** Ops cheap enough to repeat in the reverse sweep instead of storing their results. */
+const cheap = new Set(["const", "add", "sub", "mul", "neg", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
+const RECOMPUTE_DEPTH = 4;
+
+export function reverseWhile(
+  t: ReverseTransform,
+  region: Region,
+  index: number,
+  op: Op,
+  gs: (Value | undefined)[],
+  adjoints: Adjoints,
+  shadows: Shadows,
+): void {
+  const b = t.b;
+  const [cond, body] = op.regions;
+  const carried = op.args.length;
+  const count = countIterations(t, region, index, op);
+  const counters = findCounters(op, carried, integerValued(t.forward));
+
+  const slots = [...Array(carried).keys()].filter((j) => t.varied.has(body.params![j]) && body.params![j].type.kind === "f64");
+  const inside = definedIn(body);
+  const outer = freeValues(body).filter((v) => t.varied.has(v) && v.type.kind === "f64" && !inside.has(v));
+
+  b.loc = op.loc;
+  const kInit = b.sub(count, b.const(1));
+  const inits = [kInit, ...slots.map((j) => gs[j] ?? b.const(0)), ...outer.map((v) => adjoints.get(v) ?? b.const(0))];
+
+  const reverseCond = b.inRegion(() => {
+    const k = b.value(f64, "k");
+    b.region.params = [k, ...inits.slice(1).map(() => b.value(f64))];
+    b.region.yields = [b.op("ge", [k, b.const(0)], bool)];
+  }).region;
+
+  let params: Value[] = [];
+  const reverseBody = b.inRegion(() => {
+    params = [b.value(f64, "k"), ...slots.map((j) => adjointParam(t, body.params![j])), ...outer.map((v) => adjointParam(t, v))];
+    b.region.params = params;
+    const local: Adjoints = adjoints.child();
+    outer.forEach((v, i) => local.set(v, params[1 + slots.length + i]));
+    slots.forEach((j, i) => t.accumulate(local, body.yields[j], params[1 + i]));
+    t.region(body, local, shadows.child());
+    b.loc = op.loc;
+    b.region.yields = [
+      b.sub(params[0], b.const(1)),
+      ...slots.map((j) => local.get(body.params![j]) ?? b.const(0)),
+      ...outer.map((v, i) => local.get(v) ?? params[1 + slots.length + i]),
+    ];
+  }).region;
+
+  supplyResiduals(t, body, reverseBody, params[0], counters);
+
+  b.loc = op.loc;
+  const reversed = b.emit("while", inits, inits.map(() => f64), {}, [reverseCond, reverseBody]);
+  // Outer adjoints first: an initial value may be an outer value too (`let y = x`).
+  outer.forEach((v, i) => {
+    const result = reversed.results[1 + slots.length + i];
+    result.adjointOf = v;
+    adjoints.set(v, result);
+  });
+  slots.forEach((j, i) => t.accumulate(adjoints, op.args[j], reversed.results[1 + i]));
+}
+
+function adjointParam(t: ReverseTransform, of: Value): Value {
+  const v = t.b.value(f64);
+  v.adjointOf = of;
+  return v;
+}
+
+/** Adds an iteration counter to the forward loop; returns its final value. */
+function countIterations(t: ReverseTransform, region: Region, index: number, op: Op): Value {
+  const b = t.b;
+  const [cond, body] = op.regions;
+  const make = (prim: string, args: Value[], attrs = {}): Op => ({
+    prim, args, results: [b.value(f64)], attrs, regions: [], loc: op.loc,
+  });
+  const zero = make("const", [], { value: 0 });
+  region.ops.splice(index, 0, zero);
+  const counter = b.value(f64, "iterations");
+  const one = make("const", [], { value: 1 });
+  const next = make("add", [counter, one.results[0]]);
+  body.params!.push(counter);
+  body.ops.push(one, next);
+  body.yields.push(next.results[0]);
+  cond.params!.push(b.value(f64));
+  op.args.push(zero.results[0]);
+  const count = b.value(f64, "iterations");
+  op.results.push(count);
+  return count;
+}
+
+/**
+ * Carried values stepped by a constant each iteration (`i = i + 1`): their value at iteration k is
+ * init + k·step — exactly, when init and step are whole numbers (every partial sum is then exact).
+ */
+function findCounters(op: Op, carried: number, { integer, constant }: ReturnType<typeof integerValued>): Map<Value, Counter> {
+  const body = op.regions[1];
+  const defs = new Map<Value, Op>();
+  for (const o of body.ops) o.results.forEach((r) => defs.set(r, o));
+  const counters = new Map<Value, Counter>();
+  for (let j = 0; j < carried; j++) {
+    const def = defs.get(body.yields[j]);
+    if ((def?.prim !== "add" && def?.prim !== "sub") || def.args[0] !== body.params![j]) continue;
+    const step = integer(def.args[1]) ? constant(def.args[1]) : undefined;
+    if (step !== undefined && integer(op.args[j])) {
+      counters.set(body.params![j], { init: op.args[j], step: def.prim === "add" ? step : -step });
+    }
+  }
+  return counters;
+}
+
+/**
+ * Gives the reverse body every value it reads from the forward body: made again where cheap,
+ * otherwise pushed at the end of each forward iteration and popped at the start of the reverse one.
+ */
+function supplyResiduals(t: ReverseTransform, body: Region, reverseBody: Region, k: Value, counters: Map<Value, Counter>): void {
+  const b = t.b;
+  const inside = definedIn(body);
+  const needed = freeValues(reverseBody).filter((v) => inside.has(v));
+  if (needed.length === 0) return;
+  const defs = new Map<Value, Op>();
+  for (const o of body.ops) o.results.forEach((r) => defs.set(r, o));
+
+  const again = new Map<Value, Value>();
+  const taped: Value[] = [];
+  const prologue: Op[] = [];
+  const recompute = (v: Value, depth: number): Value | undefined => {
+    if (!inside.has(v)) return v;
+    const known = again.get(v);
+    if (known) return known;
+    let made: Value | undefined;
+    const counter = counters.get(v);
+    if (counter) {
+      made = b.into({ ops: prologue, yields: [] }, () => {
+        const offset = counter.step === 1 ? k : b.mul(k, b.const(counter.step));
+        return b.add(counter.init, offset);
+      });
+    } else {
+      const def = defs.get(v);
+      if (!def || depth > RECOMPUTE_DEPTH || !repeatable(t, def)) return undefined;
+      const args: Value[] = [];
+      for (const a of def.args) {
+        const x = recompute(a, depth + 1);
+        if (!x) return undefined;
+        args.push(x);
+      }
+      made = b.value(v.type, v.hint);
+      prologue.push({ ...def, args, results: [made], regions: [] });
+    }
+    again.set(v, made);
+    return made;
+  };
+  for (const v of needed) {
+    if (v.type.kind === "array" || v.type.kind === "struct") {
+      if (!recompute(v, 0)) throw new Error("adc internal error: an array reference the reverse loop cannot make again");
+      continue;
+    }
+    if (!recompute(v, 0)) taped.push(v);
+  }
+
+  const pops: Op[] = [];
+  for (const v of [...taped].reverse()) {
+    const popped = b.value(v.type, v.hint);
+    popped.adjointOf = v.adjointOf;
+    pops.push({ prim: "pop", args: [], results: [popped], attrs: { type: v.type }, regions: [], loc: undefined });
+    again.set(v, popped);
+  }
+  for (const v of taped) body.ops.push({ prim: "push", args: [v], results: [], attrs: {}, regions: [], loc: undefined });
+  if (taped.length > 0) t.usesTape = true;
+  // Pops first (recomputed values may use them), then the recomputations, in dependency order.
+  const fixed = new Map(again);
+  for (const o of prologue) o.args.forEach((a, i) => (o.args[i] = fixed.get(a) ?? a));
+  reverseBody.ops.unshift(...pops, ...prologue);
+  substitute({ ops: reverseBody.ops.slice(pops.length + prologue.length), yields: reverseBody.yields }, fixed);
+}
+
+/**
+ * Which values are provably whole numbers (below 2^53): integer constants, lengths, sums,
+ * differences and products of whole numbers, floor/ceil/round/trunc, and loop counters that
+ * start at a whole number and step by one. Parameters are not: nothing says `n` is whole.
+ */
+function integerValued(body: Region): { integer: (v: Value) => boolean; constant: (v: Value) => number | undefined } {
+  const defs = new Map<Value, Op>();
+  const constants = new Map<Value, number>();
+  const loops = new Map<Value, { op: Op; slot: number }>();
+  walkOps(body, (op) => {
+    op.results.forEach((r) => defs.set(r, op));
+    if (op.prim === "const" && typeof op.attrs.value === "number") constants.set(op.results[0], op.attrs.value);
+    if (op.prim === "while") op.regions.forEach((r) => r.params!.forEach((p, slot) => loops.set(p, { op, slot })));
+  });
+  const memo = new Map<Value, boolean>();
+  const integer = (v: Value): boolean => {
+    const known = memo.get(v);
+    if (known !== undefined) return known;
+    memo.set(v, false); // cycles through loops are not assumed whole
+    let result = false;
+    const def = defs.get(v);
+    const loop = loops.get(v);
+    if (def?.prim === "const") result = typeof def.attrs.value === "number" && Number.isSafeInteger(def.attrs.value);
+    else if (def && ["add", "sub", "mul", "neg"].includes(def.prim)) result = def.args.every(integer);
+    else if (def && ["length", "floor", "ceil", "round", "trunc"].includes(def.prim)) result = def.prim === "length" || def.args.every(integer);
+    else if (loop) {
+      // A carried value is whole if it starts whole and every iteration yields a whole number.
+      memo.set(v, true);
+      const { op, slot } = loop;
+      result = integer(op.args[slot]) && integer(op.regions[1].yields[slot]);
+      if (!result) memo.clear(); // conclusions drawn from the assumption do not hold
+    }
+    memo.set(v, result);
+    return result;
+  };
+  return { integer, constant: (v) => constants.get(v) };
+}
+
+/** Whether an op can run again in the reverse sweep with the same result. */
+function repeatable(t: ReverseTransform, op: Op): boolean {
+  if (op.regions.length > 0 || op.results.length !== 1) return false;
+  if (cheap.has(op.prim)) return true;
+  if (op.prim !== "load") return false;
+  const result = op.results[0];
+  // A reference into an aggregate does not depend on the memory's contents; an element read does,
+  // so it repeats only from memory the function never writes.
+  if (result.type.kind === "array" || result.type.kind === "struct") return true;
+  return !t.activity.written.has(t.activity.rootOf(op.args[0]));
+}

@@ -1,0 +1,45 @@
+// TypeScript types → IR types: number, boolean, number[] / Float64Array (and readonly, nested),
+// and object types whose fields are of those types. Anything else is refused where it appears.
+import ts from "typescript";
+import { Codes, Refusal } from "../diagnostics";
+import type { Type } from "../ir/types";
+import { bool, f64 } from "../ir/types";
+
+export function irType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, what: string): Type {
+  const found = tryIrType(checker, type, node, new Set());
+  if (typeof found === "string") {
+    throw new Refusal(Codes.UnsupportedType, `${what} has type '${checker.typeToString(type)}'${found}`, node);
+  }
+  return found;
+}
+
+/** The IR type, or why there is none (a string to append to the message). */
+function tryIrType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, seen: Set<ts.Type>): Type | string {
+  if (type.flags & ts.TypeFlags.NumberLike) return f64;
+  if (type.flags & ts.TypeFlags.BooleanLike) return bool;
+  const why = "; adc supports number, boolean, number[], Float64Array and objects of those";
+  if (type.isUnion() || type.isIntersection()) return why;
+  if (type.getSymbol()?.getName() === "Float64Array") return { kind: "array", element: f64, container: "Float64Array" };
+  if (checker.isArrayType(type)) {
+    const [element] = checker.getTypeArguments(type as ts.TypeReference);
+    const inner = tryIrType(checker, element, node, seen);
+    if (typeof inner === "string") return inner;
+    if (inner.kind === "bool") return why;
+    return { kind: "array", element: inner, container: "Array" };
+  }
+  if (checker.isTupleType(type)) return "; tuples are not supported yet";
+  if (type.flags & ts.TypeFlags.Object && type.getCallSignatures().length === 0) {
+    if (seen.has(type)) return "; recursive object types are not supported";
+    seen.add(type);
+    const fields = [];
+    for (const property of checker.getPropertiesOfType(type)) {
+      if (property.flags & ts.SymbolFlags.Optional) return `; its field '${property.name}' is optional`;
+      const inner = tryIrType(checker, checker.getTypeOfSymbolAtLocation(property, node), node, seen);
+      if (typeof inner === "string") return inner;
+      fields.push({ name: property.name, type: inner });
+    }
+    seen.delete(type);
+    return { kind: "struct", fields };
+  }
+  return why;
+}

@@ -1,0 +1,33 @@
+// Which ops touch memory. Scalars are SSA values and every scalar op is pure; arrays and objects
+// are references, so ops on them are ordered: passes must not merge, drop or move them freely.
+//
+//   load(a, i) / load(o) {field}      read an element or a field (a projection when the result is
+//                                     an array or object: a reference into the same memory)
+//   store(a, i, v) / storeAdd(a, i, v)  write (storeAdd: `a[i] += v`, used for adjoints)
+//   fill(a, v)                        write every element
+//   alloc(n) {container}              a new zero-filled array; slice(a, s, e) a new copy
+//   zerosLike(x)                      a new zero-filled array or object of x's shape (adjoints)
+//   length(a)                         an array's length (immutable: arrays never change length)
+//   push(v) / pop() {type}            the tape: values the reverse sweep of a loop needs
+//   drain(a)                          the sum of a's elements, zeroing them (adjoint of fill)
+//   addSlice(a, s, b)                 a[s + j] += b[j] (adjoint of slice)
+import type { Op, Region } from "./types";
+
+const writing = new Set(["store", "storeAdd", "fill", "push", "pop", "drain", "addSlice"]);
+const reading = new Set(["load", "slice", "zerosLike"]);
+const allocating = new Set(["alloc", "slice", "zerosLike"]);
+
+/** The op writes memory (or the tape): it must stay, in order. */
+export function writes(op: Op): boolean {
+  return writing.has(op.prim) || op.regions.some(regionWrites);
+}
+
+export function regionWrites(region: Region): boolean {
+  return region.ops.some(writes);
+}
+
+/** The op's result depends on memory or is a new object: two such ops are never the same value. */
+export function isOrdered(op: Op): boolean {
+  return reading.has(op.prim) || allocating.has(op.prim) || writes(op) ||
+    (op.prim === "call" && op.args.some((a) => a.type.kind === "array" || a.type.kind === "struct"));
+}
