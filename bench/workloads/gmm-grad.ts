@@ -7,7 +7,9 @@
 // reductions that go through Q_c are done once per component at the end:
 //   ∂/∂μ_c = −Q_cᵀ Σ_i (−w_ic z_ic),   ∂/∂q_cj = exp(q_cj) Σ_i (−w_ic z_ic,j)(x_i − μ_c)_j + …,
 // so each (point, component) costs one triangular product forward and one rank-one update of
-// ∂/∂l (the only per-point d²/2 work of the backward sweep).
+// ∂/∂l (the only per-point d²/2 work of the backward sweep). Both sweep Q_c row by row, on a
+// row-major copy of l made once per call (the objective sweeps column by column, as ADBench does;
+// row by row the inner product stays in a register and the reads are contiguous).
 
 export interface GmmGradient {
   alpha: Float64Array;
@@ -25,8 +27,15 @@ let gzS = new Float64Array(0); // k×d: Σ_i −w z            (for ∂μ)
 let hzS = new Float64Array(0); // k×d: Σ_i −w z_j xc_j      (for ∂q)
 let wsumS = new Float64Array(0); // k: Σ_i w_ic
 let baseS = new Float64Array(0); // k: alpha_c + Σ_j q_cj
+let ltS = new Float64Array(0); // k × d(d−1)/2: the strictly-lower entries row by row
+let dltS = new Float64Array(0); // their adjoints, row by row
 
 function scratch(k: number, d: number): void {
+  const nl = (k * d * (d - 1)) / 2;
+  if (ltS.length < nl) {
+    ltS = new Float64Array(nl);
+    dltS = new Float64Array(nl);
+  }
   if (xcS.length < k * d) {
     qdiagS = new Float64Array(k * d);
     xcS = new Float64Array(k * d);
@@ -81,6 +90,20 @@ export function gmmGradient(
     hz[t] = 0;
   }
   const sumqBase = baseS;
+  const lt = ltS;
+  const dlt = dltS;
+  // l lists each Q_c's strictly-lower part column by column; the sweeps below go row by row
+  // (contiguous reads, the row sum in a register), so transpose it once.
+  for (let c = 0; c < k; c++) {
+    let col = c * lsz;
+    for (let j = 0; j < d; j++) {
+      for (let r = j + 1; r < d; r++) {
+        const at = c * lsz + ((r * (r - 1)) >> 1) + j;
+        lt[at] = l[col++];
+        dlt[at] = 0;
+      }
+    }
+  }
   for (let c = 0; c < k; c++) sumqBase[c] = alpha[c] + mainTerm[c];
 
   for (let i = 0; i < n; i++) {
@@ -88,18 +111,17 @@ export function gmmGradient(
     let mx = -Infinity;
     for (let c = 0; c < k; c++) {
       const o = c * d;
-      for (let j = 0; j < d; j++) {
-        const v = x[xo + j] - means[o + j];
-        xc[o + j] = v;
-        z[o + j] = qdiag[o + j] * v;
-      }
-      let col = c * lsz;
-      for (let jj = 0; jj < d; jj++) {
-        const xj = xc[o + jj];
-        for (let r = jj + 1; r < d; r++) z[o + r] += l[col++] * xj;
-      }
+      // z = Q_c (x_i − μ_c), row by row: z_r = exp(q_r) xc_r + Σ_{j<r} Q[r][j] xc_j.
       let sq = 0;
-      for (let j = 0; j < d; j++) sq += z[o + j] * z[o + j];
+      for (let r = 0; r < d; r++) {
+        const v = x[xo + r] - means[o + r];
+        xc[o + r] = v;
+        let s = qdiag[o + r] * v;
+        const row = c * lsz + ((r * (r - 1)) >> 1);
+        for (let j = 0; j < r; j++) s += lt[row + j] * xc[o + j];
+        z[o + r] = s;
+        sq += s * s;
+      }
       const t = sumqBase[c] - 0.5 * sq;
       mainTerm[c] = t;
       if (t > mx) mx = t;
@@ -115,15 +137,12 @@ export function gmmGradient(
       const w = mainTerm[c] * inv; // the posterior weight of component c for point i
       wsum[c] += w;
       const o = c * d;
-      for (let j = 0; j < d; j++) {
-        const g = -w * z[o + j]; // ∂(point term)/∂z_j
-        gz[o + j] += g;
-        hz[o + j] += g * xc[o + j];
-      }
-      let col = c * lsz;
-      for (let jj = 0; jj < d; jj++) {
-        const a = -w * xc[o + jj];
-        for (let r = jj + 1; r < d; r++) dL[col++] += a * z[o + r];
+      for (let r = 0; r < d; r++) {
+        const g = -w * z[o + r]; // ∂(point term)/∂z_r
+        gz[o + r] += g;
+        hz[o + r] += g * xc[o + r];
+        const row = c * lsz + ((r * (r - 1)) >> 1);
+        for (let j = 0; j < r; j++) dlt[row + j] += g * xc[o + j];
       }
     }
   }
@@ -151,8 +170,12 @@ export function gmmGradient(
       dQ[o + j] = hz[o + j] * e + wsum[c] + m - g2 * e * e;
     }
   }
-  const nl = k * lsz;
-  for (let t = 0; t < nl; t++) dL[t] -= g2 * l[t];
+  for (let c = 0; c < k; c++) {
+    let col = c * lsz;
+    for (let j = 0; j < d; j++) {
+      for (let r = j + 1; r < d; r++, col++) dL[col] = dlt[c * lsz + ((r * (r - 1)) >> 1) + j] - g2 * l[col];
+    }
+  }
 
   return { alpha: dAlpha, means: dMeans, q: dQ, l: dL };
 }
