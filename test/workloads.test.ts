@@ -1,6 +1,7 @@
 // The GMM and LSTM acceptance workloads (bench/workloads/): the objectives against independent
 // plain formulations, and the hand-written gradients against finite differences, at small sizes.
 import { describe, expect, test } from "vitest";
+import { benchWorkloads, gradientDisagreement, type GmmGradientFn } from "../bench/workloads/bench";
 import { gmmInput, lstmInput, type GmmInput, type LstmInput } from "../bench/workloads/data";
 import { gmmObjective } from "../bench/workloads/gmm";
 import { gmmGradient } from "../bench/workloads/gmm-grad";
@@ -280,5 +281,27 @@ describe("LSTM hand-written gradient", () => {
     lstmGradient(big.main, big.extra, big.state, big.sequence, big.l, big.c, big.b);
     const again = lstmGradient(a.main, a.extra, a.state, a.sequence, a.l, a.c, a.b);
     expect(again).toEqual(first);
+  });
+});
+
+describe("workload benchmark", () => {
+  test("gradientDisagreement is relative to each block's largest entry", () => {
+    const hand = { a: new Float64Array([1, -4]), b: new Float64Array([0, 0]) };
+    expect(gradientDisagreement({ a: new Float64Array([1, -4]), b: new Float64Array([0, 0]) }, hand)).toBe(0);
+    expect(gradientDisagreement({ a: new Float64Array([1.004, -4]), b: new Float64Array([0, 0]) }, hand)).toBeCloseTo(1e-3, 12);
+    expect(gradientDisagreement({ a: new Float64Array([1, -4]), b: new Float64Array([0, 2e-9]) }, hand)).toBeCloseTo(2e-9, 20);
+    expect(gradientDisagreement({ a: new Float64Array([1]), b: new Float64Array([0, 0]) }, hand)).toBe(Infinity);
+    expect(gradientDisagreement({ a: new Float64Array([NaN, -4]), b: new Float64Array([0, 0]) }, hand)).toBe(Infinity);
+  });
+
+  test("an extra implementation that disagrees with the hand-written gradient stops the run before timing", async () => {
+    const wrong: GmmGradientFn = (...args) => {
+      const g = gmmGradient(...args);
+      g.q[0] = g.q[0]! * (1 + 1e-6);
+      return g;
+    };
+    await expect(benchWorkloads([{ name: "wrong", gmm: wrong }], { print: false })).rejects.toThrow(
+      /wrong's GMM \(d=2 k=5 n=1000\) gradient disagrees/,
+    );
   });
 });
