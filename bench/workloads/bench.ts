@@ -48,6 +48,8 @@ export interface GradientImplementation {
   readonly name: string;
   readonly gmm?: GmmGradientFn;
   readonly lstm?: LstmGradientFn;
+  /** The most tape memory one call holds, in bytes, given a way to make the call. */
+  readonly tapeBytes?: (call: () => void) => number;
 }
 
 export interface Timed {
@@ -57,6 +59,8 @@ export interface Timed {
   readonly ratio: number;
   /** Largest relative disagreement with the hand-written gradient (0 for the hand-written row). */
   readonly maxError: number;
+  /** Peak tape bytes of one call, when the implementation reports it. */
+  readonly tapeBytes?: number;
 }
 
 export interface WorkloadResult {
@@ -135,12 +139,13 @@ export async function benchWorkloads(
   for (const { d, k, n } of GMM_SIZES) {
     const p = gmmInput(d, k, n);
     const hand = gmmCall(gmmGradient, p);
-    const impls = extras.filter((e) => e.gmm).map((e) => ({ name: e.name, f: e.gmm! }));
+    const impls = extras.filter((e) => e.gmm).map((e) => ({ name: e.name, f: e.gmm!, tape: e.tapeBytes }));
     const errors = impls.map(({ name, f }) => {
       const error = gradientDisagreement(gmmCall(f, p), hand);
       check(name, `GMM (d=${d} k=${k} n=${n})`, error);
       return error;
     });
+    const tapes = impls.map(({ f, tape }) => tape?.(() => gmmCall(f, p)));
     const grads = [{ name: "hand-written", f: gmmGradient }, ...impls];
     const t = await time(
       () => gmmObjective(p.alpha, p.means, p.q, p.l, p.x, p.gamma, p.m, d, k, n),
@@ -156,6 +161,7 @@ export async function benchWorkloads(
         time: t.gradients[i]!,
         ratio: t.gradients[i]!.cpu / t.objective.cpu,
         maxError: i === 0 ? 0 : errors[i - 1]!,
+        tapeBytes: i === 0 ? undefined : tapes[i - 1],
       })),
     });
   }
@@ -163,12 +169,13 @@ export async function benchWorkloads(
   for (const { l, c } of LSTM_SIZES) {
     const p = lstmInput(l, c);
     const hand = lstmCall(lstmGradient, p);
-    const impls = extras.filter((e) => e.lstm).map((e) => ({ name: e.name, f: e.lstm! }));
+    const impls = extras.filter((e) => e.lstm).map((e) => ({ name: e.name, f: e.lstm!, tape: e.tapeBytes }));
     const errors = impls.map(({ name, f }) => {
       const error = gradientDisagreement(lstmCall(f, p), hand);
       check(name, `LSTM (l=${l} c=${c})`, error);
       return error;
     });
+    const tapes = impls.map(({ f, tape }) => tape?.(() => lstmCall(f, p)));
     const grads = [{ name: "hand-written", f: lstmGradient }, ...impls];
     const t = await time(
       () => lstmObjective(p.main, p.extra, p.state, p.sequence, l, c, p.b),
@@ -184,6 +191,7 @@ export async function benchWorkloads(
         time: t.gradients[i]!,
         ratio: t.gradients[i]!.cpu / t.objective.cpu,
         maxError: i === 0 ? 0 : errors[i - 1]!,
+        tapeBytes: i === 0 ? undefined : tapes[i - 1],
       })),
     });
   }
@@ -197,6 +205,12 @@ export async function benchWorkloads(
 
 const ms = (m: Measurement): string => (m.cpu / 1e6).toPrecision(3);
 
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toPrecision(3)} KiB`;
+  return `${(n / 1024 / 1024).toPrecision(3)} MiB`;
+}
+
 /**
  * The results as a Markdown table: per workload and size, the objective's time, then each
  * gradient's time and ratio to the objective (CPU time, median over batches, in ms), and each extra
@@ -209,6 +223,7 @@ export function workloadsTable(results: readonly WorkloadResult[]): string {
   for (const name of names) {
     head.push(`${name} (ms)`, `${name} ÷ objective`);
     if (name !== "hand-written") head.push(`${name} max rel. error`);
+    if (results.some((r) => r.gradients.some((g) => g.name === name && g.tapeBytes !== undefined))) head.push(`${name} peak tape`);
   }
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? ":---" : "---:")).join("|")}|`];
   for (const r of results) {
@@ -217,6 +232,9 @@ export function workloadsTable(results: readonly WorkloadResult[]): string {
       const g = r.gradients.find((x) => x.name === name);
       cells.push(g ? ms(g.time) : "n/a", g ? g.ratio.toFixed(2) : "n/a");
       if (name !== "hand-written") cells.push(g ? g.maxError.toExponential(1) : "n/a");
+      if (results.some((x) => x.gradients.some((y) => y.name === name && y.tapeBytes !== undefined))) {
+        cells.push(g?.tapeBytes !== undefined ? bytes(g.tapeBytes) : "n/a");
+      }
     }
     lines.push(`| ${cells.join(" | ")} |`);
   }

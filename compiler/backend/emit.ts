@@ -237,13 +237,13 @@ class FunctionEmitter {
     const assigns: t.Statement[] = [];
     body.yields.forEach((v, j) => {
       if (!changed[j]) return;
-      let value = this.expr(v);
       if ([...reads[j]].some((other) => other !== names[j] && names.some((n, i) => n === other && changed[i] && i !== j))) {
         const temp = this.ctx.naming.fresh(`${names[j]}_next`);
-        early.push(t.variableDeclaration("const", [t.variableDeclarator(t.identifier(temp), value)]));
-        value = t.identifier(temp);
+        early.push(t.variableDeclaration("const", [t.variableDeclarator(t.identifier(temp), this.expr(v))]));
+        assigns.push(t.expressionStatement(t.assignmentExpression("=", t.identifier(names[j]), t.identifier(temp))));
+        return;
       }
-      assigns.push(t.expressionStatement(this.assignment(names[j], body.params![j], v, value)));
+      assigns.push(t.expressionStatement(this.assignment(names[j], body.params![j], v)));
     });
     const loopBody = t.blockStatement([...statements, ...early, ...assigns]);
     this.lastLine = line;
@@ -273,14 +273,18 @@ class FunctionEmitter {
     return [...before, t.forStatement(init, test, update, loopBody)];
   }
 
-  /** `x = next`, written `x++` / `x += c` / `x -= c` when next is x plus a constant. */
-  private assignment(name: string, param: Value, next: Value, value: t.Expression): t.Expression {
+  /** `x = next`, written `x++` when next is x + 1 and `x += e` / `x -= e` / `x *= e` when it is x op e. */
+  private assignment(name: string, param: Value, next: Value): t.Expression {
     const def = this.inline.has(next) ? this.defs.get(next) : undefined;
-    const step = def?.args[1] && this.defs.get(def.args[1])?.prim === "const" ? this.defs.get(def.args[1])!.attrs.value : undefined;
-    if (def && (def.prim === "add" || def.prim === "sub") && def.args[0] === param && typeof step === "number") {
+    if (!def || def.args[0] !== param) return t.assignmentExpression("=", t.identifier(name), this.expr(next));
+    const step = def.args[1] && this.defs.get(def.args[1])?.prim === "const" ? this.defs.get(def.args[1])!.attrs.value : undefined;
+    if ((def.prim === "add" || def.prim === "sub") && (step === 1 || step === -1)) {
       return this.counterUpdate(name, def.prim === "add" ? step : -step).expression;
     }
-    return t.assignmentExpression("=", t.identifier(name), value);
+    const operator = compound[def.prim];
+    return operator
+      ? t.assignmentExpression(operator, t.identifier(name), this.expr(def.args[1]))
+      : t.assignmentExpression("=", t.identifier(name), this.expr(next));
   }
 
   private counterUpdate(name: string, step: number): t.ExpressionStatement {
@@ -353,6 +357,8 @@ class FunctionEmitter {
     return t.tsTypeReference(t.identifier(r.typeName));
   }
 }
+
+const compound: Record<string, "+=" | "-=" | "*=" | "/="> = { add: "+=", sub: "-=", mul: "*=", div: "/=" };
 
 interface UsePlace {
   /** How many loops enclose the use. */
