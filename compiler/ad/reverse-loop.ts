@@ -21,6 +21,9 @@ interface Counter {
 const cheap = new Set(["const", "add", "sub", "mul", "neg", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
 const RECOMPUTE_DEPTH = 4;
 
+/** Tape slots pair each push with its pop, so a pop whose value turns out unused can go with its push. */
+let nextSlot = 0;
+
 export function reverseWhile(
   t: ReverseTransform,
   region: Region,
@@ -142,8 +145,12 @@ function supplyResiduals(t: ReverseTransform, body: Region, reverseBody: Region,
   const again = new Map<Value, Value>();
   const taped: Value[] = [];
   const prologue: Op[] = [];
+  /** The values made again so far, in order (to undo a failed attempt). */
+  const madeAgain: Value[] = [];
+  /** Values that go on the tape anyway: cheap ops may be made again from them. */
+  const leaves = new Set<Value>();
   const recompute = (v: Value, depth: number): Value | undefined => {
-    if (!inside.has(v)) return v;
+    if (!inside.has(v) || leaves.has(v)) return v;
     const known = again.get(v);
     if (known) return known;
     let made: Value | undefined;
@@ -156,34 +163,58 @@ function supplyResiduals(t: ReverseTransform, body: Region, reverseBody: Region,
     } else {
       const def = defs.get(v);
       if (!def || depth > RECOMPUTE_DEPTH || !repeatable(t, def)) return undefined;
+      const mark = prologue.length;
+      const madeBefore = madeAgain.length;
       const args: Value[] = [];
       for (const a of def.args) {
         const x = recompute(a, depth + 1);
-        if (!x) return undefined;
+        if (!x) {
+          // Drop what this attempt made.
+          prologue.length = mark;
+          for (const m of madeAgain.splice(madeBefore)) again.delete(m);
+          return undefined;
+        }
         args.push(x);
       }
       made = b.value(v.type, v.hint);
       prologue.push({ ...def, args, results: [made], regions: [] });
     }
     again.set(v, made);
+    madeAgain.push(v);
     return made;
   };
+  // First what can be made from values outside the loop alone; then the rest of the values that are
+  // not cheap go on the tape, and the cheap ones are made again from those where possible.
+  const pending: Value[] = [];
   for (const v of needed) {
+    if (recompute(v, 0)) continue;
     if (v.type.kind === "array" || v.type.kind === "struct") {
-      if (!recompute(v, 0)) throw new Error("adc internal error: an array reference the reverse loop cannot make again");
-      continue;
+      throw new Error("adc internal error: an array reference the reverse loop cannot make again");
     }
-    if (!recompute(v, 0)) taped.push(v);
+    pending.push(v);
+  }
+  for (const v of pending) {
+    const def = defs.get(v);
+    if (!def || !repeatable(t, def)) {
+      leaves.add(v);
+      taped.push(v);
+    }
+  }
+  for (const v of pending) {
+    if (leaves.has(v) || recompute(v, 0)) continue;
+    leaves.add(v);
+    taped.push(v);
   }
 
+  const slots = new Map(taped.map((v) => [v, nextSlot++]));
   const pops: Op[] = [];
   for (const v of [...taped].reverse()) {
     const popped = b.value(v.type, v.hint);
     popped.adjointOf = v.adjointOf;
-    pops.push({ prim: "pop", args: [], results: [popped], attrs: { type: v.type }, regions: [], loc: undefined });
+    pops.push({ prim: "pop", args: [], results: [popped], attrs: { type: v.type, slot: slots.get(v) }, regions: [], loc: undefined });
     again.set(v, popped);
   }
-  for (const v of taped) body.ops.push({ prim: "push", args: [v], results: [], attrs: {}, regions: [], loc: undefined });
+  for (const v of taped) body.ops.push({ prim: "push", args: [v], results: [], attrs: { slot: slots.get(v) }, regions: [], loc: undefined });
   if (taped.length > 0) t.usesTape = true;
   // Pops first (recomputed values may use them), then the recomputations, in dependency order.
   const fixed = new Map(again);

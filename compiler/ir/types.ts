@@ -73,6 +73,8 @@ export interface Attrs {
   readonly post?: boolean;
   /** For "pop": the type of the value popped. */
   readonly type?: Type;
+  /** For "push" and "pop": pairs a push with its pop. */
+  readonly slot?: number;
 }
 
 export interface Region {

@@ -4,6 +4,7 @@ import type { Region } from "../ir/types";
 import { cse } from "./cse";
 import { dce } from "./dce";
 import { fold } from "./fold";
+import { pruneTape } from "./tape";
 
 export function optimize(body: Region): void {
   const b = new Builder();
@@ -12,4 +13,5 @@ export function optimize(body: Region): void {
     cse(body);
     dce(body);
   }
+  while (pruneTape(body)) dce(body);
 }
