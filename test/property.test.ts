@@ -5,8 +5,11 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { compileSource } from "../compiler";
 import { centralDifference, checkGradient } from "../runtime/check";
+import { tape } from "../runtime";
+import { copyArgs, leaves, rebuild, sameShape, showPoint, type Arg } from "./support/cases";
 import { loadSource, type Module } from "./support/load";
 import { Program, programArb, renderModule, samplePoints, type Check, type RenderedFunctions } from "./support/program-gen";
+import { loopProgramArb, renderLoopModule, type LoopProgram, type ParamSpec, type RenderedLoopProgram } from "./support/program-gen-loops";
 
 /** Fixed seed: every run checks the same programs at the same points. */
 const SEED = 0x0adc_2026;
@@ -196,6 +199,146 @@ describe("adc gradients of random programs", () => {
         expect(second.code).toBe(first.code);
       }),
       { seed: SEED, numRuns: 15 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Loops and arrays (test/support/program-gen-loops.ts)
+
+/** Loop programs are larger and slower to compile: fewer to a module. */
+const LOOP_MAX_BATCH = 10;
+const LOOP_MODULES = 28;
+const LOOP_MIN_PROGRAMS = 140;
+
+const loopPrograms = fc.array(loopProgramArb(), { minLength: 1, maxLength: LOOP_MAX_BATCH });
+
+/** Arguments for f's parameters: arrays of their kind and length, numbers in [-INPUT_BOUND, INPUT_BOUND]. */
+function sampleArgs(seed: number, params: readonly ParamSpec[], count: number): Arg[][] {
+  const sizes = params.map((p) => (p.k === "num" ? 1 : p.len));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  return samplePoints(seed, total, count).map((flat) => {
+    const values = [...flat];
+    return params.map((p): Arg => {
+      if (p.k === "num") return values.shift()!;
+      const xs = values.splice(0, p.len);
+      return p.kind === 0 ? Float64Array.from(xs) : xs;
+    });
+  });
+}
+
+function describeLoopFailure(fn: RenderedLoopProgram, x: readonly Arg[], what: string): string {
+  return `${what}\n  at ${fn.check.f}(${showPoint(x)})\n${fn.text}`;
+}
+
+/** Checks one compiled loop module at POINTS points per program; throws on a wrong derivative. */
+function checkLoopModule(module: Module, functions: RenderedLoopProgram[], seed: number, tally: Tally): void {
+  functions.forEach((fn, k) => {
+    tally.programs++;
+    const check = fn.check;
+    const f = module[check.f] as (...xs: Arg[]) => number;
+    const g = module[check.g] as (...xs: Arg[]) => unknown;
+    for (const x of sampleArgs(seed + 7 * k, check.params, POINTS)) {
+      const fail = (what: string): never => {
+        throw new Error(describeLoopFailure(fn, x, what));
+      };
+      tally.points++;
+      // f may write to its array arguments: every call gets its own copy.
+      const y = f(...copyArgs(x));
+      if (!Number.isFinite(y) || Math.abs(y) > 1e3) fail(`generator bug: the primal is ${y}`);
+      if (tape.size !== 0) fail(`the tape holds ${tape.size} numbers before the call`);
+      let out: unknown;
+      try {
+        out = g(...copyArgs(x));
+      } catch (e) {
+        fail(`${check.operatorCall} throws ${String(e)}`);
+      }
+      if (tape.size !== 0) fail(`${check.operatorCall} leaves ${tape.size} numbers on the tape`);
+      let gradient = out;
+      if (check.operator === "valueAndGrad") {
+        const [value, gr] = out as [number, unknown];
+        gradient = gr;
+        if (!(relativeGap(value, y) <= 1e-12)) fail(`${check.operatorCall} gives the value ${value}, the primal ${y}`);
+      }
+      const parts = check.bare ? [gradient] : gradient;
+      const shapeOk =
+        Array.isArray(parts) && parts.length === check.wrt.length && check.wrt.every((i, j) => sameShape(x[i], parts[j]));
+      if (!shapeOk) {
+        fail(`${check.operatorCall} gives a gradient of the wrong shape: ${showPoint(check.bare ? [gradient as Arg] : (gradient as Arg[]))}`);
+      }
+      const analytic = (parts as unknown[]).flatMap(leaves);
+      // f as a function of the leaves of the differentiated parameters, the others fixed at x.
+      const fw = (...sub: number[]): number => {
+        const xs = copyArgs(x);
+        const values = [...sub];
+        for (const i of check.wrt) xs[i] = rebuild(x[i], values) as Arg;
+        return f(...xs);
+      };
+      const at = check.wrt.flatMap((i) => leaves(x[i]));
+      if (nearKink(fw, at)) {
+        tally.skipped++;
+        continue;
+      }
+      const result = checkGradient(fw, analytic, at, { tolerance: TOLERANCE });
+      if (result.numeric.some((d) => d !== 0)) tally.nonzero++;
+      if (!result.ok) {
+        fail(
+          `${check.operatorCall} is wrong: error ${result.maxError}\n` +
+            `  adc:     [${result.analytic.join(", ")}]\n  numeric: [${result.numeric.join(", ")}]`,
+        );
+      }
+    }
+  });
+}
+
+describe("adc gradients of random programs with loops and arrays", () => {
+  it("type-check under strict, and run untransformed to bounded values", { timeout: 60_000 }, () => {
+    fc.assert(
+      fc.property(fc.array(loopProgramArb(), { minLength: 1, maxLength: 30 }), pointSeed, (ps, seed) => {
+        const { text, functions } = renderLoopModule(
+          ps.map((p) => p.raw),
+          false,
+        );
+        expect(typeErrors(text)).toEqual([]);
+        const module = { exports: {} as Module };
+        const js = ts.transpileModule(text, {
+          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+        }).outputText;
+        new Function("exports", "module", js)(module.exports, module);
+        functions.forEach((fn, k) => {
+          for (const x of sampleArgs(seed + 7 * k, fn.check.params, POINTS)) {
+            const y = module.exports[fn.check.f](...copyArgs(x));
+            if (!Number.isFinite(y) || Math.abs(y) > 1e3) throw new Error(describeLoopFailure(fn, x, `primal ${y}`));
+          }
+        });
+      }),
+      { seed: SEED, numRuns: 4 },
+    );
+  });
+
+  it(`match central differences, with the tape empty after every call (${LOOP_MIN_PROGRAMS}+ programs × ${POINTS} points)`, { timeout: 300_000 }, () => {
+    const tally: Tally = { points: 0, skipped: 0, programs: 0, nonzero: 0 };
+    fc.assert(
+      fc.property(loopPrograms, pointSeed, (ps: LoopProgram[], seed: number) => {
+        const { text, functions } = renderLoopModule(ps.map((p) => p.raw));
+        checkLoopModule(loadSource(text), functions, seed, tally);
+      }),
+      { seed: SEED, numRuns: LOOP_MODULES, plugins: [fc.interruptAfterTimeLimit(240_000)] },
+    );
+    expect(tally.programs).toBeGreaterThanOrEqual(LOOP_MIN_PROGRAMS);
+    expect(tally.skipped / tally.points).toBeLessThanOrEqual(MAX_SKIPPED);
+    expect(tally.nonzero / (tally.points - tally.skipped)).toBeGreaterThan(0.6);
+  });
+
+  it("are deterministic: the same text compiles to the same code", { timeout: 60_000 }, () => {
+    fc.assert(
+      fc.property(loopProgramArb(), (p) => {
+        const first = compileSource(p.source);
+        const second = compileSource(p.source);
+        expect(first.diagnostics.length, first.diagnostics.map((d) => d.message).join("\n")).toBe(0);
+        expect(second.code).toBe(first.code);
+      }),
+      { seed: SEED, numRuns: 10 },
     );
   });
 });

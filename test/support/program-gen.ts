@@ -19,7 +19,7 @@ import fc from "fast-check";
 
 export const INPUT_BOUND = 2;
 /** Largest magnitude any expression or variable may reach. */
-const CAP = 100;
+export const CAP = 100;
 /** Bounds fitted onto the arguments of the elementary functions. */
 const EXP_ARG = 3;
 const TRIG_ARG = 6;
@@ -61,7 +61,13 @@ export type Expr =
   | { readonly k: "nary"; readonly fn: NaryFn; readonly a: Expr; readonly b: Expr; readonly c: Expr | null }
   | { readonly k: "ite"; readonly c: Cond; readonly a: Expr; readonly b: Expr }
   /** A call of helper number `h` (a plain expression when there is none). */
-  | { readonly k: "call"; readonly h: number; readonly a: Expr; readonly b: Expr; readonly n: number };
+  | { readonly k: "call"; readonly h: number; readonly a: Expr; readonly b: Expr; readonly n: number }
+  /**
+   * An element read `a[index]` of the a-th visible array (program-gen-loops.ts): the index is a
+   * loop counter, `(counter + k) % len`, `a.length - 1 - counter` or a constant, by `ix`/`off`;
+   * a plain variable when no array is visible.
+   */
+  | { readonly k: "elem"; readonly a: number; readonly ix: number; readonly off: number };
 
 export type Cond =
   | { readonly k: "cmp"; readonly op: CmpOp; readonly a: Expr; readonly b: Expr }
@@ -170,16 +176,21 @@ const unaryArb: fc.Arbitrary<UnaryFn> = fc.oneof(
   { arbitrary: fc.constantFrom<UnaryFn>("floor", "ceil", "round", "trunc", "sign"), weight: 1 },
 );
 
-function exprArbs(maxDepth: number): { expr: fc.Arbitrary<Expr>[]; cond: fc.Arbitrary<Cond>[] } {
+/** Expression and condition arbitraries by depth; `elems` adds element reads to the leaves. */
+export function exprArbs(maxDepth: number, elems = false): { expr: fc.Arbitrary<Expr>[]; cond: fc.Arbitrary<Cond>[] } {
   const expr: fc.Arbitrary<Expr>[] = [];
   const cond: fc.Arbitrary<Cond>[] = [];
-  const leaf: fc.Arbitrary<Expr> = fc.oneof(
+  const leaves: fc.WeightedArbitrary<Expr>[] = [
     { arbitrary: fc.record({ k: fc.constant("var" as const), i: fc.nat(7) }), weight: 12 },
     { arbitrary: fc.record({ k: fc.constant("num" as const), v: fc.constantFrom(...CONSTANTS) }), weight: 3 },
     { arbitrary: fc.record({ k: fc.constant("const" as const), i: fc.nat(3) }), weight: 1 },
     { arbitrary: fc.constant({ k: "pi" as const }), weight: 1 },
     { arbitrary: fc.constant({ k: "mathE" as const }), weight: 1 },
-  );
+  ];
+  if (elems) {
+    leaves.push({ arbitrary: fc.record({ k: fc.constant("elem" as const), a: fc.nat(3), ix: fc.nat(5), off: fc.nat(11) }), weight: 12 });
+  }
+  const leaf: fc.Arbitrary<Expr> = fc.oneof(...leaves);
   for (let d = 0; d <= maxDepth; d++) {
     if (d === 0) {
       expr.push(leaf);
@@ -249,7 +260,7 @@ export interface GenOptions {
   readonly maxStmts?: number;
 }
 
-function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: number): fc.Arbitrary<FunctionBody> {
+export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: number): fc.Arbitrary<FunctionBody> {
   const simple: fc.Arbitrary<Stmt> = fc.oneof(
     {
       arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), nm: fc.nat(NAMES.length * 3), e: expr }),
@@ -407,7 +418,7 @@ const Prec = {
   Primary: 20,
 } as const;
 
-interface Out {
+export interface Out {
   readonly text: string;
   readonly prec: number;
   /** Upper bound of |value|. */
@@ -416,21 +427,46 @@ interface Out {
   readonly lit?: boolean;
 }
 
-interface Var {
+export interface Var {
   readonly name: string;
   bound: number;
   readonly assignable: boolean;
   readonly lit?: boolean;
+  /** A loop counter: a nonnegative integer, usable as an index (program-gen-loops.ts). */
+  readonly counter?: { readonly hi: number };
+  /** Assigned inside the loop being rendered: see Carried. */
+  carried?: Carried;
 }
 
-interface Callee {
+/**
+ * A variable (or array) a loop assigns. Its bound is CAP throughout the loop, which holds however
+ * many times the loop runs: at entry it is at most `base`; a plain assignment is fitted to `base`;
+ * a product only by factors of at most 1; each `+=`/`-=` statement adds at most a share of
+ * `budget` (CAP - base) divided by the number of times it can run (FnContext.loopMult), and uses
+ * that share up.
+ */
+export interface Carried {
+  readonly base: number;
+  budget: number;
+}
+
+/** An array in scope (program-gen-loops.ts): every element within `bound`. */
+export interface ArrayVar {
+  readonly name: string;
+  readonly len: number;
+  bound: number;
+  readonly writable: boolean;
+  carried?: Carried;
+}
+
+export interface Callee {
   readonly name: string;
   readonly rec: boolean;
   /** Bound of the result. */
   readonly bound: number;
 }
 
-interface FnContext {
+export interface FnContext {
   readonly callees: readonly Callee[];
   readonly prefix: string;
   next: number;
@@ -441,10 +477,15 @@ interface FnContext {
   hidden?: string;
   /** Variable references rendered so far. */
   refs: number;
+  /** Most times the statement being rendered can run per call (the product of the enclosing loops' trip caps). */
+  loopMult?: number;
+  /** Variables and arrays assigned so far (program-gen-loops.ts finds what a loop carries). */
+  assigned?: Set<Var | ArrayVar>;
 }
 
-class Scope {
+export class Scope {
   readonly vars: Var[] = [];
+  readonly arrays: ArrayVar[] = [];
   /** Names used in this block so far: a later declaration here must not shadow them. */
   readonly referenced = new Set<string>();
   constructor(
@@ -457,6 +498,10 @@ class Scope {
     const mine = this.vars.filter((v) => v.name !== this.fn.hidden);
     const names = new Set(mine.map((v) => v.name));
     return [...chain.filter((v) => !names.has(v.name)), ...mine];
+  }
+  /** Visible arrays, outermost first. */
+  allArrays(): ArrayVar[] {
+    return [...(this.parent ? this.parent.allArrays() : []), ...this.arrays];
   }
   /** Records a use of `name` here and in every enclosing block. */
   use(name: string): void {
@@ -474,15 +519,15 @@ export const NAMES = [
   "seed", "value", "residuals", "f_grad", "h_pullback", "f_forward", "t3", "x_bar_2",
 ];
 
-function paren(o: Out, min: number): string {
+export function paren(o: Out, min: number): string {
   return o.prec >= min ? o.text : `(${o.text})`;
 }
 
-function num(v: number): Out {
+export function num(v: number): Out {
   return { text: String(v), prec: v < 0 ? Prec.Unary : Prec.Primary, bound: Math.abs(v), lit: true };
 }
 
-function primary(text: string, bound: number): Out {
+export function primary(text: string, bound: number): Out {
   return { text, prec: Prec.Primary, bound };
 }
 
@@ -490,7 +535,7 @@ function primary(text: string, bound: number): Out {
  * Brings `o` within `limit`: scaled by a power of ten, or through atan/tanh. The choice is a
  * deterministic function of the text so rendering stays a pure function of the raw tree.
  */
-function fit(o: Out, limit: number): Out {
+export function fit(o: Out, limit: number): Out {
   if (o.bound <= limit) return o;
   const style = o.text.length % 3;
   if (style === 1 && limit >= Math.PI / 2) return primary(`Math.atan(${o.text})`, Math.PI / 2);
@@ -501,7 +546,7 @@ function fit(o: Out, limit: number): Out {
   return { text: `${scale} * ${paren(o, Prec.Mul + 0.5)}`, prec: Prec.Mul, bound: o.bound * scale };
 }
 
-function bin(a: Out, op: "+" | "-" | "*" | "/" | "%", b: Out, bound: number): Out {
+export function bin(a: Out, op: "+" | "-" | "*" | "/" | "%", b: Out, bound: number): Out {
   const p = op === "+" || op === "-" ? Prec.Add : Prec.Mul;
   // Left-associative: the right operand needs parentheses at equal precedence.
   return { text: `${paren(a, p)} ${op} ${paren(b, p + 0.5)}`, prec: p, bound };
@@ -512,7 +557,7 @@ function call(name: string, args: Out[], bound: number): Out {
 }
 
 /** `1 + e*e` with e fitted to SQUARED_ARG; its value is ≥ 1. */
-function onePlusSquare(e: Out): Out {
+export function onePlusSquare(e: Out): Out {
   const f = fit(e, SQUARED_ARG);
   return { text: `1 + ${paren(f, Prec.Mul)} * ${paren(f, Prec.Mul + 0.5)}`, prec: Prec.Add, bound: 1 + f.bound * f.bound };
 }
@@ -527,7 +572,7 @@ function positiveExp(e: Out): Out {
  * A returned expression. One that reads no variable gets one added, so that f is rarely constant
  * (a zero gradient checks little).
  */
-function renderReturned(e: Expr, s: Scope): Out {
+export function renderReturned(e: Expr, s: Scope): Out {
   const before = s.fn.refs;
   const o = renderExpr(e, s);
   const vars = s.all();
@@ -537,7 +582,7 @@ function renderReturned(e: Expr, s: Scope): Out {
   return bin(o, "+", primary(v.name, v.bound), o.bound + v.bound);
 }
 
-function renderExpr(e: Expr, s: Scope): Out {
+export function renderExpr(e: Expr, s: Scope): Out {
   return fit(renderRaw(e, s), CAP);
 }
 
@@ -637,6 +682,14 @@ function renderRaw(e: Expr, s: Scope): Out {
         bound: Math.max(a.bound, b.bound),
       };
     }
+    case "elem": {
+      const arrays = s.allArrays();
+      if (arrays.length === 0) return renderRaw({ k: "var", i: e.a }, s);
+      const a = arrays[e.a % arrays.length];
+      s.use(a.name);
+      s.fn.refs++;
+      return primary(`${a.name}[${renderIndex(a, e.ix, e.off, s)}]`, a.bound);
+    }
     case "call": {
       const a = renderExpr(e.a, s);
       const b = renderExpr(e.b, s);
@@ -647,6 +700,21 @@ function renderRaw(e: Expr, s: Scope): Out {
       return call(h.name, [fit(a, HELPER_ARG), fit(b, HELPER_ARG)], h.bound);
     }
   }
+}
+
+/** An index into `a` that is always in range: a counter (shifted, reversed) or a constant. */
+export function renderIndex(a: ArrayVar, ix: number, off: number, s: Scope): string {
+  const counters = s.all().filter((v) => v.counter);
+  const pick = ix % (counters.length + 1);
+  if (pick === counters.length) return String(off % a.len);
+  const c = counters[pick];
+  s.use(c.name);
+  const form = off % 3;
+  if (c.counter!.hi < a.len) {
+    if (form === 0) return c.name;
+    if (form === 2) return `${a.name}.length - 1 - ${c.name}`;
+  }
+  return `(${c.name} + ${1 + (off % Math.max(1, a.len - 1))}) % ${a.len}`;
 }
 
 function renderUnary(fn: UnaryFn, a: Out, form: number): Out {
@@ -706,7 +774,7 @@ function renderUnary(fn: UnaryFn, a: Out, form: number): Out {
   }
 }
 
-function renderCond(c: Cond, s: Scope): Out {
+export function renderCond(c: Cond, s: Scope): Out {
   switch (c.k) {
     case "cmp": {
       const a = renderExpr(c.a, s);
@@ -733,14 +801,14 @@ function renderCond(c: Cond, s: Scope): Out {
   }
 }
 
-class Writer {
+export class Writer {
   readonly lines: string[] = [];
   line(depth: number, text: string): void {
     this.lines.push(`${"  ".repeat(depth)}${text}`);
   }
 }
 
-function fresh(s: Scope): string {
+export function fresh(s: Scope): string {
   let name: string;
   do name = `${s.fn.prefix}${s.fn.next++}`;
   while (s.fn.used.has(name));
@@ -753,11 +821,11 @@ function renderStmts(stmts: readonly Stmt[], s: Scope, w: Writer, depth: number)
 }
 
 /** Merges the variable bounds after branches: the max over the branches that fall through. */
-function mergeBounds(s: Scope, outcomes: Map<Var, number>[]): void {
+export function mergeBounds(s: Scope, outcomes: Map<Var, number>[]): void {
   for (const v of s.all()) v.bound = Math.max(...outcomes.map((o) => o.get(v) ?? v.bound));
 }
 
-function restore(snapshot: Map<Var, number>): void {
+export function restore(snapshot: Map<Var, number>): void {
   for (const [v, b] of snapshot) v.bound = b;
 }
 
@@ -788,7 +856,7 @@ function declName(nm: number, s: Scope): { name: string; shadows?: Var } {
   return { name: fresh(s) };
 }
 
-function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
+export function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
   switch (st.k) {
     case "decl": {
       const { name, shadows } = declName(st.nm, s);
@@ -809,7 +877,14 @@ function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
       }
       const v = targets[st.t % targets.length];
       s.use(v.name);
+      s.fn.assigned?.add(v);
       const e = renderExpr(st.e, s);
+      if (v.carried) {
+        const r = carriedUpdate(v, v.carried, st.op, e, s.fn.loopMult ?? 1);
+        w.line(depth, `${v.name}${r.text};`);
+        v.bound = r.bound;
+        return;
+      }
       if (st.op === "=") {
         w.line(depth, `${v.name} = ${e.text};`);
         v.bound = e.bound;
@@ -840,8 +915,17 @@ function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
       if (targets.length === 0) return;
       const v = targets[st.t % targets.length];
       s.use(v.name);
+      s.fn.assigned?.add(v);
+      if (v.carried) {
+        const r = carriedUpdate(v, v.carried, st.op === "++" ? "+=" : "-=", num(1), s.fn.loopMult ?? 1);
+        if (r.text.startsWith(" = ")) {
+          w.line(depth, `${v.name}${r.text};`);
+          v.bound = r.bound;
+          return;
+        }
+      }
       w.line(depth, st.prefix ? `${st.op}${v.name};` : `${v.name}${st.op};`);
-      v.bound += 1;
+      v.bound = v.carried ? Math.min(CAP, v.bound + 1) : v.bound + 1;
       return;
     }
     case "if": {
@@ -937,6 +1021,38 @@ function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
   }
 }
 
+/**
+ * An update of a variable or element a loop carries (see Carried): the text after the target
+ * (` = …`, ` += …`) and the target's bound after it in this iteration.
+ */
+export function carriedUpdate(
+  target: { readonly name: string; readonly bound: number },
+  c: Carried,
+  op: "=" | "+=" | "-=" | "*=" | "/=",
+  e: Out,
+  mult: number,
+  targetText = target.name,
+): { text: string; bound: number } {
+  if (op === "=") {
+    const r = fit(e, c.base);
+    return { text: ` = ${r.text}`, bound: r.bound };
+  }
+  if (op === "/=") return { text: ` /= ${onePlusSquare(e).text}`, bound: target.bound };
+  if (op === "*=") {
+    const r = fit(e, 1);
+    return { text: ` *= ${r.text}`, bound: target.bound * r.bound };
+  }
+  const share = c.budget / 2 / mult;
+  if (share >= 0.05 && (e.bound <= share || share >= 1)) {
+    const r = fit(e, share);
+    c.budget -= r.bound * mult;
+    return { text: ` ${op} ${r.text}`, bound: Math.min(CAP, target.bound + r.bound) };
+  }
+  // No budget left: a plain assignment of the fitted combination.
+  const combined = fit(bin(primary(targetText, target.bound), op[0] as "+" | "-", e, target.bound + e.bound), c.base);
+  return { text: ` = ${combined.text}`, bound: combined.bound };
+}
+
 /** Renders a body; returns the bound of the returned value. */
 function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
   renderStmts(body.stmts, s, w, 1);
@@ -996,7 +1112,7 @@ export interface RenderedFunctions {
   readonly checks: readonly Check[];
 }
 
-function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[]; bound: number } {
+export function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[]; bound: number } {
   const s = new Scope(null, ctx);
   const exported = h.marked ? "export " : "";
   if (h.k === "plain") {
@@ -1025,7 +1141,7 @@ function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[
 }
 
 /** The operator call on `f` and what its gradient holds. */
-function operatorCheck(op: RawOperator, f: string, g: string, params: readonly string[], callee = f): Check {
+export function operatorCheck(op: RawOperator, f: string, g: string, params: readonly string[], callee = f): Check {
   const arity = params.length;
   let wrt = Array.from({ length: arity }, (_, i) => i).filter((i) => op.kind !== "vjp" && (op.wrtMask >> i) & 1);
   let options = "";
