@@ -5,6 +5,7 @@
 // the same reference into the shadow (`m_bar[i]`, `p_bar.mu`), made again in the reverse sweep.
 import type { Op, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
+import { writes } from "../ir/effects";
 import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
 
 type MemoryRule = (t: ReverseTransform, op: Op, g: Value | undefined, adjoints: Adjoints, shadows: Shadows) => void;
@@ -21,6 +22,13 @@ export const memoryRules: Record<string, MemoryRule> = {
     if (!shadow) return;
     const b = t.b;
     const g = b.op("load", [shadow, index]);
+    const increment = incrementOf(t, op);
+    if (increment) {
+      // a[i] += e: the element keeps its adjoint (cleared and given back), and e gets it too.
+      g.adjointOf = increment.by;
+      t.accumulate(adjoints, increment.by, increment.sign > 0 ? g : b.neg(g));
+      return;
+    }
     g.adjointOf = value;
     b.emit("store", [shadow, index, b.const(0)], []);
     t.accumulate(adjoints, value, g);
@@ -41,6 +49,25 @@ export const memoryRules: Record<string, MemoryRule> = {
   alloc() {},
   length() {},
 };
+
+/**
+ * `a[i] = a[i] ± e` with nothing in between writing memory and the old value and the sum used
+ * nowhere else: the store increments the element by e.
+ */
+function incrementOf(t: ReverseTransform, store: Op): { by: Value; sign: number } | undefined {
+  const [array, index, value] = store.args;
+  const sum = t.defOf(value);
+  if (!sum || (sum.prim !== "add" && sum.prim !== "sub") || t.usesOf(value) !== 1) return undefined;
+  const [old, by] = sum.args;
+  const load = t.defOf(old);
+  if (load?.prim !== "load" || load.args[0] !== array || load.args[1] !== index || t.usesOf(old) !== 1) return undefined;
+  const region = t.regionOf(store);
+  if (!region || t.regionOf(load) !== region) return undefined;
+  const from = region.ops.indexOf(load);
+  const to = region.ops.indexOf(store);
+  if (from < 0 || from > to || region.ops.slice(from + 1, to).some(writes)) return undefined;
+  return { by, sign: sum.prim === "add" ? 1 : -1 };
+}
 
 /**
  * At the start of a region's reverse: the shadows of the references the region makes (projections

@@ -69,7 +69,7 @@ export function reverseWhile(
     ];
   }).region;
 
-  supplyResiduals(t, body, reverseBody, params[0], counters);
+  supplyResiduals(t, op, body, reverseBody, params[0], counters);
 
   b.loc = op.loc;
   const reversed = b.emit("while", inits, inits.map(() => f64), {}, [reverseCond, reverseBody]);
@@ -134,7 +134,7 @@ function findCounters(op: Op, carried: number, { integer, constant }: ReturnType
  * Gives the reverse body every value it reads from the forward body: made again where cheap,
  * otherwise pushed at the end of each forward iteration and popped at the start of the reverse one.
  */
-function supplyResiduals(t: ReverseTransform, body: Region, reverseBody: Region, k: Value, counters: Map<Value, Counter>): void {
+function supplyResiduals(t: ReverseTransform, loop: Op, body: Region, reverseBody: Region, k: Value, counters: Map<Value, Counter>): void {
   const b = t.b;
   const inside = definedIn(body);
   const needed = freeValues(reverseBody).filter((v) => inside.has(v));
@@ -162,7 +162,7 @@ function supplyResiduals(t: ReverseTransform, body: Region, reverseBody: Region,
       });
     } else {
       const def = defs.get(v);
-      if (!def || depth > RECOMPUTE_DEPTH || !repeatable(t, def)) return undefined;
+      if (!def || depth > RECOMPUTE_DEPTH || !repeatable(t, loop, def)) return undefined;
       const mark = prologue.length;
       const madeBefore = madeAgain.length;
       const args: Value[] = [];
@@ -195,7 +195,7 @@ function supplyResiduals(t: ReverseTransform, body: Region, reverseBody: Region,
   }
   for (const v of pending) {
     const def = defs.get(v);
-    if (!def || !repeatable(t, def)) {
+    if (!def || !repeatable(t, loop, def)) {
       leaves.add(v);
       taped.push(v);
     }
@@ -241,7 +241,8 @@ function integerValued(body: Region): { integer: (v: Value) => boolean; constant
   const integer = (v: Value): boolean => {
     const known = memo.get(v);
     if (known !== undefined) return known;
-    memo.set(v, false); // cycles through loops are not assumed whole
+    // A cycle always passes through a loop's carried value, which is assumed whole while its
+    // iterations are checked (induction); ops on the way are decided by their operands.
     let result = false;
     const def = defs.get(v);
     const loop = loops.get(v);
@@ -261,14 +262,14 @@ function integerValued(body: Region): { integer: (v: Value) => boolean; constant
   return { integer, constant: (v) => constants.get(v) };
 }
 
-/** Whether an op can run again in the reverse sweep with the same result. */
-function repeatable(t: ReverseTransform, op: Op): boolean {
+/** Whether an op of `loop`'s body can run again in its reverse with the same result. */
+function repeatable(t: ReverseTransform, loop: Op, op: Op): boolean {
   if (op.regions.length > 0 || op.results.length !== 1) return false;
   if (cheap.has(op.prim)) return true;
   if (op.prim !== "load") return false;
   const result = op.results[0];
   // A reference into an aggregate does not depend on the memory's contents; an element read does,
-  // so it repeats only from memory the function never writes.
+  // so it repeats only from memory nothing writes from the loop on.
   if (result.type.kind === "array" || result.type.kind === "struct") return true;
-  return !t.activity.written.has(t.activity.rootOf(op.args[0]));
+  return t.frozenAt(loop, t.activity.rootOf(op.args[0]));
 }

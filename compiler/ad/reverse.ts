@@ -11,7 +11,7 @@ import { Builder } from "../ir/builder";
 import type { Func, Op, Region, Value } from "../ir/types";
 import { f64, isAggregate } from "../ir/types";
 import { ScopedMap } from "../ir/scoped-map";
-import { cloneRegion, walkOps } from "../ir/walk";
+import { cloneRegion, useCounts, walkOps } from "../ir/walk";
 import { writes } from "../ir/effects";
 import { analyzeActivity, type Activity } from "./activity";
 import { ruleFor } from "./rules";
@@ -68,6 +68,61 @@ export class ReverseTransform {
 
   get varied(): Set<Value> {
     return this.activity.varied;
+  }
+
+  /**
+   * Whether the memory of `root` is the same when the reverse sweep reaches `op` as when the
+   * forward sweep ran it: nothing writes it in or after the top-level op that contains `op` (the
+   * reverse sweep never writes primal memory). Loads from it can then be repeated there.
+   */
+  frozenAt(op: Op, root: Value): boolean {
+    if (!this.writtenFrom) {
+      const top = this.forward.ops;
+      this.writtenFrom = new Map();
+      let later = new Set<Value>();
+      for (let i = top.length - 1; i >= 0; i--) {
+        const here = new Set(later);
+        walkOps({ ops: [top[i]], yields: [] }, (o) => {
+          if (o.prim === "store" || o.prim === "fill") here.add(this.activity.rootOf(o.args[0]));
+        });
+        later = here;
+        walkOps({ ops: [top[i]], yields: [] }, (o) => this.writtenFrom!.set(o, here));
+      }
+    }
+    const written = this.writtenFrom.get(op);
+    return written !== undefined && !written.has(root);
+  }
+
+  private writtenFrom: Map<Op, Set<Value>> | undefined;
+
+  /** Facts about the forward sweep as the primal left it (defs, use counts, owning regions). */
+  private facts: { defs: Map<Value, Op>; uses: Map<Value, number>; regions: Map<Op, Region> } | undefined;
+
+  private forwardFacts() {
+    if (!this.facts) {
+      const defs = new Map<Value, Op>();
+      const regions = new Map<Op, Region>();
+      const visit = (r: Region) => r.ops.forEach((op) => {
+        regions.set(op, r);
+        op.results.forEach((v) => defs.set(v, op));
+        op.regions.forEach(visit);
+      });
+      visit(this.forward);
+      this.facts = { defs, uses: useCounts(this.forward), regions };
+    }
+    return this.facts;
+  }
+
+  defOf(v: Value): Op | undefined {
+    return this.forwardFacts().defs.get(v);
+  }
+
+  usesOf(v: Value): number {
+    return this.forwardFacts().uses.get(v) ?? 0;
+  }
+
+  regionOf(op: Op): Region | undefined {
+    return this.forwardFacts().regions.get(op);
   }
 
   run(): ReverseSweep {

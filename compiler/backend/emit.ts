@@ -74,6 +74,7 @@ class FunctionEmitter {
   /** Values whose variable is updated later, so declared with `let`. */
   private readonly mutable = new Set<Value>();
   private lastLine = -1;
+  private tapeLocal: string | undefined;
 
   constructor(
     private readonly spec: FunctionSpec,
@@ -103,7 +104,13 @@ class FunctionEmitter {
       }
     }
     this.planInlining();
-    const body = [...prologue, ...this.region(spec.body), t.returnStatement(this.result(spec.result))];
+    const statements = this.region(spec.body);
+    const result = t.returnStatement(this.result(spec.result));
+    if (this.tapeLocal) {
+      const tape = t.variableDeclarator(t.identifier(this.tapeLocal), t.identifier(ctx.runtime("tape")));
+      prologue.push(t.variableDeclaration("const", [tape]));
+    }
+    const body = [...prologue, ...statements, result];
     const fn = t.functionDeclaration(t.identifier(spec.name), params, t.blockStatement(body));
     fn.returnType = t.tsTypeAnnotation(this.resultType(spec.result));
     t.addComment(fn, "leading", `* ${spec.doc} `, false);
@@ -302,7 +309,17 @@ class FunctionEmitter {
   }
 
   private syntaxContext(op: Op): SyntaxContext {
-    return { expr: (i) => this.expr(op.args[i]), runtime: this.ctx.runtime };
+    return { expr: (i) => this.expr(op.args[i]), runtime: (name) => this.runtimeLocal(name) };
+  }
+
+  /**
+   * The tape is read into a local once per call: a module's imported binding may be a getter
+   * (CommonJS re-exports are), and a getter call per push costs more than the push.
+   */
+  private runtimeLocal(name: string): string {
+    if (name !== "tape") return this.ctx.runtime(name);
+    this.tapeLocal ??= this.ctx.naming.fresh("tape");
+    return this.tapeLocal;
   }
 
   private name(v: Value): string {

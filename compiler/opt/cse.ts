@@ -40,6 +40,12 @@ function cseRegion(region: Region, seen: ScopedMap<string, Op>, replace: Map<Val
     if (op.prim === "while" && writes(op)) memory.epoch++;
     op.regions.forEach((r) => cseRegion(r, seen.child(), replace, memory));
     if (writes(op)) memory.epoch++;
+    if (op.prim === "store" && op.attrs.field === undefined) {
+      // Store-to-load forwarding: until the next write, `a[i]` is the value just stored.
+      const [array, index, value] = op.args.map(sub);
+      const load: Op = { prim: "load", args: [array, index], results: [value], attrs: {}, regions: [] };
+      seen.set(keyOf(load, sub, memory)!, load);
+    }
     const key = keyOf(op, sub, memory);
     const earlier = key === undefined ? undefined : seen.get(key);
     if (earlier) {
