@@ -3,7 +3,7 @@
 import { primitives } from "./primitives";
 import type { Func, Region, Value } from "./types";
 
-type Scalar = number | boolean;
+export type Scalar = number | boolean;
 
 export function interpret(func: Pick<Func, "params" | "body">, args: readonly Scalar[]): Scalar[] {
   const env = new Map<Value, Scalar>();
