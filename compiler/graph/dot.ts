@@ -30,7 +30,7 @@ const BAR = "\u0304"; // combining macron: ū
 /** `u-1` → `u₋₁`: the trace name as the figures write it. */
 const pretty = (name: string) => name.replace(/^u(-?\d+)$/, (_, n: string) => `u${[...n].map((c) => subscripts[c]).join("")}`);
 
-const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+const quote = (s: string) => `"${s.normalize("NFC").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 
 const infixSymbols: Record<string, string> = { "*": "·", "===": "=", "!==": "≠", "<=": "≤", ">=": "≥" };
 

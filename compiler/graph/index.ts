@@ -6,7 +6,7 @@ import { functionKey, type FunctionLike } from "../frontend/resolve";
 import type { Func } from "../ir/types";
 import { lowerClosure } from "../module";
 import { toDot, type Mode } from "./dot";
-import { evaluate } from "./evaluate";
+import { evaluate, type Functions } from "./evaluate";
 
 export { renderSvg } from "./svg";
 export type { Mode } from "./dot";
@@ -27,24 +27,35 @@ export function graphOfSourceFile(
   sourceFile: ts.SourceFile,
   options: GraphOptions,
 ): { dot: string | undefined; diagnostics: readonly AdcDiagnostic[] } {
-  const functions = topLevelFunctions(sourceFile);
-  const decl = functions.get(options.fn);
-  if (!decl) {
-    const known = [...functions.keys()].join(", ") || "none";
-    throw new GraphRequestError(`no function '${options.fn}' in ${path.basename(sourceFile.fileName)} (its functions: ${known})`);
-  }
-  const closure = lowerClosure(checker, [decl]);
-  if (closure.diagnostics.length > 0) return { dot: undefined, diagnostics: closure.diagnostics };
-  const lowered = new Map<string, Func>([...closure.lowered].map(([key, fn]) => [key, fn.func]));
-  const func = lowered.get(functionKey(decl))!;
+  const lowered = lowerForGraph(checker, sourceFile, options.fn);
+  if (!lowered.func) return { dot: undefined, diagnostics: lowered.diagnostics };
+  const { func, functions } = lowered;
   if (options.at === undefined) return { dot: toDot(func), diagnostics: [] };
   const n = func.params.length;
   if (options.at.length !== n) {
     const names = func.params.map((p) => p.name).join(", ");
     throw new GraphRequestError(`--at gives ${options.at.length} value${options.at.length === 1 ? "" : "s"} but ${options.fn} takes ${n} (${names})`);
   }
-  const trace = evaluate(func, options.at, lowered);
+  const trace = evaluate(func, options.at, functions);
   return { dot: toDot(func, { trace, mode: options.mode ?? "reverse" }), diagnostics: [] };
+}
+
+/** The IR of the function named `fn` (`f` or `Class.method`) and of everything it calls. */
+export function lowerForGraph(
+  checker: ts.TypeChecker,
+  sourceFile: ts.SourceFile,
+  fn: string,
+): { func?: Func; functions: Functions; diagnostics: readonly AdcDiagnostic[] } {
+  const declarations = topLevelFunctions(sourceFile);
+  const decl = declarations.get(fn);
+  if (!decl) {
+    const known = [...declarations.keys()].join(", ") || "none";
+    throw new GraphRequestError(`no function '${fn}' in ${path.basename(sourceFile.fileName)} (its functions: ${known})`);
+  }
+  const closure = lowerClosure(checker, [decl]);
+  const functions = new Map<string, Func>([...closure.lowered].map(([key, lowered]) => [key, lowered.func]));
+  if (closure.diagnostics.length > 0) return { functions, diagnostics: closure.diagnostics };
+  return { func: functions.get(functionKey(decl))!, functions, diagnostics: [] };
 }
 
 /** Functions declared at the top level of the file, and static methods as `Class.method`. */
