@@ -62,8 +62,8 @@ class DotWriter {
       `digraph ${quote(func.name)} {`,
       `  label=${quote(this.title())}; labelloc=t; fontname="Helvetica"; fontsize=12;`,
       "  rankdir=LR;",
-      '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=11];',
-      '  edge [color="#555555", arrowsize=0.7];',
+      '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=11, margin="0.18,0.06"];',
+      '  edge [color="#555555", arrowsize=0.7, fontname="Helvetica", fontsize=10];',
     );
     for (const p of func.params) {
       this.node(p.value, [`${this.display(p.value)} = ${p.name}`], "shape=ellipse");
