@@ -135,6 +135,8 @@ describe("SVG", () => {
     expect(nodes.get("u5")).toEqual(["u₅ = exp(u₄)", "= 0.119433", "ū = 2"]);
     expect(nodes.get("u6")).toEqual(["u₆ = u₋₁ · u₅", "= 0.238866", "ū = 1"]);
     expect(nodes.get("output")).toEqual(["f(x1, x2)", "= 0.238866", "ȳ = 1"]);
+    // The README shows this picture: it stays what `adc graph` draws.
+    await expect(svg).toMatchFileSnapshot("../docs/seed-graph.svg");
   });
 
   test("forward mode: the same values, and the output's tangents are the gradient", async () => {
