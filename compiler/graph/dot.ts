@@ -88,11 +88,11 @@ class DotWriter {
     const signature = `${func.name}(${params.join(", ")})`;
     if (!evaluation) return signature;
     const point = func.params.map((p) => `${p.name} = ${formatNumber(evaluation.trace.values.get(p.value) as number)}`).join(", ");
-    const legend =
-      evaluation.mode === "reverse"
-        ? `reverse mode: u${BAR} = ∂${func.name}/∂u`
-        : `forward mode: u${DOT} = ${params.length === 1 ? `∂u/∂${params[0]}` : `(${params.map((p) => `∂u/∂${p}`).join(", ")}), one tangent per direction ẋ = ${params.map((_, i) => `e${i + 1}`).join(", ")}`}`;
-    return `${signature} at ${point}; ${legend}`;
+    if (evaluation.mode === "reverse") return `${signature} at ${point}; reverse mode: u${BAR} = ∂${func.name}/∂u`;
+    if (params.length === 1) return `${signature} at ${point}; forward mode: u${DOT} = ∂u/∂${params[0]}`;
+    const partials = params.map((p) => `∂u/∂${p}`).join(", ");
+    const directions = params.map((_, i) => `e${i + 1}`).join(", ");
+    return `${signature} at ${point}; forward mode: u${DOT} = (${partials}), one tangent per direction ẋ = ${directions}`;
   }
 
   private region(region: Region, indent: string): void {
