@@ -7,15 +7,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { compileFile, irOfFile } from "./compiler";
+import { compileFile, graphOfFile, irOfFile } from "./compiler";
 import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
+import { GraphRequestError, renderSvg, type Mode } from "./compiler/graph";
 
 export const ExitCode = { Ok: 0, Diagnostics: 1, Usage: 2, Internal: 3 } as const;
 
 const COMMANDS: Record<string, string> = {
   compile: "print the module with the generated derivative functions (or write it with -o)",
   ir: "print the SSA IR of every function the file marks for differentiation",
+  graph: "draw one function's computational graph as DOT or SVG (options below)",
 };
+
+/** The options only `adc graph` takes. */
+const GRAPH_OPTIONS = ["fn", "at", "mode", "format"] as const;
 
 /** A problem with how adc was invoked: one line, then a pointer to --help, exit 2. */
 class UsageError extends Error {}
@@ -39,6 +44,13 @@ Options:
   -o, --output <file>  write the result to <file> instead of stdout (written atomically)
   -h, --help           show this help
       --version        print the version
+
+adc graph <file.ts> --fn <name> [--at x1,x2,...] [--mode forward|reverse] [--format dot|svg]:
+      --fn <name>      the function to draw: a top-level function, or Class.method
+      --at <point>     evaluate at this point (one number per parameter) and show each value
+      --mode <mode>    with --at: reverse (default) shows adjoints ū = ∂f/∂u; forward shows the
+                       tangents u̇ = ∂u/∂xᵢ, one per input direction
+      --format <fmt>   dot (default) or svg; without it, taken from the -o file's extension
 
 Exit codes:
   0  success
@@ -72,6 +84,14 @@ interface Invocation {
   readonly output?: string;
   readonly help: boolean;
   readonly version: boolean;
+  readonly graph?: GraphRequest;
+}
+
+interface GraphRequest {
+  readonly fn: string;
+  readonly at?: number[];
+  readonly mode?: Mode;
+  readonly format: "dot" | "svg";
 }
 
 function parse(argv: string[]): Invocation {
@@ -85,6 +105,10 @@ function parse(argv: string[]): Invocation {
         output: { type: "string", short: "o" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
+        fn: { type: "string" },
+        at: { type: "string" },
+        mode: { type: "string" },
+        format: { type: "string" },
       },
     });
   } catch (error) {
@@ -118,7 +142,37 @@ function parse(argv: string[]): Invocation {
     throw new UsageError(`${file}: no such file`);
   }
   if (!stat.isFile()) throw new UsageError(`${file}: not a file`);
-  return invocation;
+  if (command !== "graph") {
+    const misplaced = GRAPH_OPTIONS.find((o) => values[o] !== undefined);
+    if (misplaced) throw new UsageError(`--${misplaced} is an option of adc graph, not adc ${command}`);
+    return invocation;
+  }
+  return { ...invocation, graph: graphRequest(values) };
+}
+
+function graphRequest(values: { fn?: string; at?: string; mode?: string; format?: string; output?: string }): GraphRequest {
+  const { fn, mode, output } = values;
+  if (fn === undefined) throw new UsageError("missing --fn <name>: adc graph <file.ts> --fn <name>");
+  let at: number[] | undefined;
+  if (values.at !== undefined) {
+    at = values.at.split(",").map((text) => {
+      const x = Number(text);
+      if (text.trim() === "" || Number.isNaN(x)) throw new UsageError(`--at: '${text}' is not a number (expected e.g. --at 2,0.5)`);
+      return x;
+    });
+  }
+  if (mode !== undefined && mode !== "forward" && mode !== "reverse") {
+    throw new UsageError(`--mode must be forward or reverse, not '${mode}'`);
+  }
+  if (mode !== undefined && at === undefined) throw new UsageError("--mode needs --at <point>: derivatives are shown at a point");
+  let format = values.format;
+  if (format === undefined) {
+    const extension = output === undefined ? ".dot" : path.extname(output).toLowerCase();
+    format = extension === ".svg" ? "svg" : extension === ".dot" || extension === ".gv" ? "dot" : undefined;
+    if (format === undefined) throw new UsageError(`cannot tell the format of ${output} from its extension: use --format dot|svg`);
+  }
+  if (format !== "dot" && format !== "svg") throw new UsageError(`--format must be dot or svg, not '${format}'`);
+  return { fn, at, mode, format };
 }
 
 /** Writes via a temporary file in the same directory and a rename: never a half-written file. */
@@ -151,7 +205,7 @@ function reportDiagnostics(diagnostics: readonly AdcDiagnostic[]): void {
   process.stderr.write(`Found ${n} error${n === 1 ? "" : "s"}.\n`);
 }
 
-function run(invocation: Invocation): number {
+async function run(invocation: Invocation): Promise<number> {
   if (invocation.help) {
     process.stdout.write(usage());
     return ExitCode.Ok;
@@ -165,6 +219,8 @@ function run(invocation: Invocation): number {
   let diagnostics: readonly AdcDiagnostic[];
   if (invocation.command === "compile") {
     ({ code: text, diagnostics } = compileFile(file));
+  } else if (invocation.graph) {
+    ({ text, diagnostics } = await graph(file, invocation.graph));
   } else {
     ({ text, diagnostics } = irOfFile(file));
   }
@@ -175,6 +231,18 @@ function run(invocation: Invocation): number {
   if (invocation.output !== undefined) writeAtomically(invocation.output, text);
   else process.stdout.write(text);
   return ExitCode.Ok;
+}
+
+async function graph(file: string, request: GraphRequest): Promise<{ text?: string; diagnostics: readonly AdcDiagnostic[] }> {
+  let result;
+  try {
+    result = graphOfFile(file, request);
+  } catch (error) {
+    if (error instanceof GraphRequestError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (result.dot === undefined || request.format === "dot") return { text: result.dot, diagnostics: result.diagnostics };
+  return { text: await renderSvg(result.dot), diagnostics: result.diagnostics };
 }
 
 let epipeHandled = false;
@@ -192,7 +260,7 @@ function ignoreEpipe(): void {
 export async function main(argv: string[]): Promise<number> {
   ignoreEpipe();
   try {
-    return run(parse(argv));
+    return await run(parse(argv));
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`adc: ${error.message}\nRun adc --help for usage.\n`);

@@ -6,6 +6,7 @@ import { Codes, type AdcDiagnostic } from "./diagnostics";
 import { createProgram } from "./program";
 import { transformModule } from "./module";
 import { printFunctionsIr } from "./ir-dump";
+import { graphOfSourceFile, type GraphOptions } from "./graph";
 
 export type { AdcDiagnostic } from "./diagnostics";
 export { formatDiagnostic } from "./diagnostics";
@@ -21,7 +22,7 @@ export interface CompileResult {
 export function compileProgramFile(program: ts.Program, fileName: string): CompileResult {
   const sourceFile = program.getSourceFile(path.resolve(fileName)) ?? program.getSourceFile(fileName);
   if (!sourceFile) throw new Error(`adc: ${fileName} is not part of the program`);
-  const syntax = program.getSyntacticDiagnostics(sourceFile).map((d) => syntaxDiagnostic(d, sourceFile));
+  const syntax = syntaxDiagnostics(program, sourceFile);
   if (syntax.length > 0) return { fileName: sourceFile.fileName, code: undefined, diagnostics: syntax };
   const { code, diagnostics } = transformModule(program, sourceFile);
   return { fileName: sourceFile.fileName, code: diagnostics.length > 0 ? undefined : code, diagnostics };
@@ -42,6 +43,22 @@ export function irOfFile(fileName: string): { text: string; diagnostics: readonl
   const program = createProgram(fileName);
   const sourceFile = program.getSourceFile(path.resolve(fileName))!;
   return printFunctionsIr(program, sourceFile);
+}
+
+/**
+ * The graph of one function of a file (what `adc graph` prints) as DOT; undefined when the file has
+ * diagnostics. Throws GraphRequestError for an unknown function or a point of the wrong arity.
+ */
+export function graphOfFile(fileName: string, options: GraphOptions): { dot: string | undefined; diagnostics: readonly AdcDiagnostic[] } {
+  const program = createProgram(fileName);
+  const sourceFile = program.getSourceFile(path.resolve(fileName))!;
+  const syntax = syntaxDiagnostics(program, sourceFile);
+  if (syntax.length > 0) return { dot: undefined, diagnostics: syntax };
+  return graphOfSourceFile(program.getTypeChecker(), sourceFile, options);
+}
+
+function syntaxDiagnostics(program: ts.Program, sourceFile: ts.SourceFile): AdcDiagnostic[] {
+  return program.getSyntacticDiagnostics(sourceFile).map((d) => syntaxDiagnostic(d, sourceFile));
 }
 
 function syntaxDiagnostic(d: ts.DiagnosticWithLocation, sourceFile: ts.SourceFile): AdcDiagnostic {

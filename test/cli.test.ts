@@ -110,8 +110,37 @@ describe("adc ir", () => {
   });
 });
 
+describe("adc graph", () => {
+  it("prints the DOT of the seed at a point, the same as the snapshot", () => {
+    const run = adc("graph", seed, "--fn", "f", "--at", "2,0.5", "--mode", "reverse");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(fs.readFileSync(path.join(root, "test", "graph-fixtures", "seed.dot"), "utf8"));
+  });
+
+  it("writes an SVG with -o f.svg: the values and the inputs' adjoints", () => {
+    const out = path.join(tempDir(), "f.svg");
+    const run = adc("graph", seed, "--fn", "f", "--at", "2,0.5", "-o", out);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    const svg = fs.readFileSync(out, "utf8").replace(/&#45;/g, "-");
+    expect(svg).toContain("<svg");
+    for (const text of ["<title>u-1</title>", "<title>u6</title>", "= 0.238866", "ū = -0.358299", "ū = -0.119433"]) {
+      expect(svg).toContain(text);
+    }
+  });
+
+  it("reports a refused function with the diagnostics of compile, exit 1", () => {
+    const run = adc("graph", refused, "--fn", "g");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^test\/cli-fixtures\/try-catch\.ts\(5,3\): error ADC1005: /);
+  });
+});
+
 describe("help and version", () => {
-  it.each([["--help"], ["-h"], ["compile", "--help"], ["ir", "-h"]])("adc %s prints usage", (...args) => {
+  it.each([["--help"], ["-h"], ["compile", "--help"], ["ir", "-h"], ["graph", "--help"]])("adc %s prints usage", (...args) => {
     const run = adc(...args);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: adc <command> <file\.ts>/);
@@ -142,6 +171,14 @@ describe("usage errors exit 2 with one line and a pointer to --help", () => {
     [["compile", "package.json"], "adc: package.json: expected a TypeScript source file (.ts)"],
     [["compile", seed, "fixtures/other.ts"], "adc: unexpected argument 'fixtures/other.ts'"],
     [["compile", seed, "-o"], "adc: Option '-o, --output <value>' argument missing"],
+    [["graph", seed], "adc: missing --fn <name>: adc graph <file.ts> --fn <name>"],
+    [["graph", seed, "--fn", "g"], "adc: no function 'g' in seed.ts (its functions: f)"],
+    [["graph", seed, "--fn", "f", "--at", "2"], "adc: --at gives 1 value but f takes 2 (x1, x2)"],
+    [["graph", seed, "--fn", "f", "--at", "2,x"], "adc: --at: 'x' is not a number (expected e.g. --at 2,0.5)"],
+    [["graph", seed, "--fn", "f", "--at", "2,0.5", "--mode", "sideways"], "adc: --mode must be forward or reverse, not 'sideways'"],
+    [["graph", seed, "--fn", "f", "--mode", "forward"], "adc: --mode needs --at <point>: derivatives are shown at a point"],
+    [["graph", seed, "--fn", "f", "-o", "f.png"], "adc: cannot tell the format of f.png from its extension: use --format dot|svg"],
+    [["compile", seed, "--fn", "f"], "adc: --fn is an option of adc graph, not adc compile"],
   ])("adc %j", (args, message) => {
     const run = adc(...args);
     expect(run.status).toBe(2);

@@ -8,7 +8,7 @@ import { walkOps } from "../compiler/ir/walk";
 import { cse } from "../compiler/opt/cse";
 import { dce } from "../compiler/opt/dce";
 import { fold } from "../compiler/opt/fold";
-import { interpret } from "./support/interpret";
+import { interpret } from "../compiler/ir/interpret";
 
 function build(make: (b: Builder, x: ReturnType<Builder["value"]>, y: ReturnType<Builder["value"]>) => void): Func {
   const b = new Builder();

@@ -9,7 +9,7 @@ import type { Func } from "../compiler/ir/types";
 import { f64 } from "../compiler/ir/types";
 import { optimize } from "../compiler/opt";
 import { centralDifference } from "../runtime/check";
-import { interpret } from "./support/interpret";
+import { interpret } from "../compiler/ir/interpret";
 
 /** Points inside each primitive's domain and away from its kinks. */
 const points: Record<string, number[][]> = {

@@ -2,19 +2,33 @@
 // order, as in the evaluation traces of the AD literature; constants are printed inline.
 import * as path from "node:path";
 import type { Func, Op, Region, Value } from "./types";
+import { walkOps } from "./walk";
 
-export function printFunction(func: Pick<Func, "name" | "params" | "body">): string {
+/**
+ * The trace names: parameters u₋ₙ₊₁…u₀, then the results of every op but constants u1, u2, … in
+ * the order the ops are printed (an `if`'s results before the ops of its regions).
+ */
+export function traceNames(func: Pick<Func, "params" | "body">): Map<Value, string> {
   const names = new Map<Value, string>();
-  const consts = new Map<Value, string>();
   const n = func.params.length;
   func.params.forEach((p, i) => names.set(p.value, `u${i - n + 1}`));
   let counter = 0;
+  walkOps(func.body, (op) => {
+    if (op.prim !== "const") for (const r of op.results) if (!names.has(r)) names.set(r, `u${++counter}`);
+  });
+  return names;
+}
+
+export function printFunction(func: Pick<Func, "name" | "params" | "body">): string {
+  const names = traceNames(func);
+  const consts = new Map<Value, string>();
+  let counter = names.size - func.params.length;
   const name = (v: Value): string => {
     const c = consts.get(v);
     if (c !== undefined) return c;
     let s = names.get(v);
     if (s === undefined) {
-      s = `u${++counter}`;
+      s = `u${++counter}`; // a value defined outside the body (a residual)
       names.set(v, s);
     }
     return s;

@@ -1,8 +1,9 @@
-// A reference interpreter for the IR, for testing passes and rules without the backend.
-import { primitives } from "../../compiler/ir/primitives";
-import type { Func, Region, Value } from "../../compiler/ir/types";
+// A reference interpreter for the IR: tests run passes and rules through it without the backend,
+// and `adc graph` evaluates derivative rules with it.
+import { primitives } from "./primitives";
+import type { Func, Region, Value } from "./types";
 
-type Scalar = number | boolean;
+export type Scalar = number | boolean;
 
 export function interpret(func: Pick<Func, "params" | "body">, args: readonly Scalar[]): Scalar[] {
   const env = new Map<Value, Scalar>();
