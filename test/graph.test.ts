@@ -109,6 +109,12 @@ describe("DOT", () => {
   test("unknown functions and points of the wrong arity are request errors", () => {
     expect(() => graphOfFile(fixture("seed"), { fn: "g" })).toThrow(new GraphRequestError("no function 'g' in seed.ts (its functions: f)"));
     expect(() => graphOfFile(fixture("seed"), { fn: "f", at: [1] })).toThrow(new GraphRequestError("--at gives 1 value but f takes 2 (x1, x2)"));
+    expect(() => graphOfFile(fixture("loop-overwrite"), { fn: "repeatedSquare" })).toThrow(
+      new GraphRequestError("adc graph draws scalar code (branches and calls); 'repeatedSquare' has a loop"),
+    );
+    expect(() => graphOfFile(fixture("loop-sum"), { fn: "weighted" })).toThrow(
+      new GraphRequestError("adc graph draws scalar code (branches and calls); 'weighted' takes arrays or objects"),
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 // `adc graph`: one function's SSA graph, optionally evaluated at a point, as DOT (or SVG).
+import { walkOps } from "../ir/walk";
 import * as path from "node:path";
 import ts from "typescript";
 import type { AdcDiagnostic } from "../diagnostics";
@@ -30,6 +31,10 @@ export function graphOfSourceFile(
   const lowered = lowerForGraph(checker, sourceFile, options.fn);
   if (!lowered.func) return { dot: undefined, diagnostics: lowered.diagnostics };
   const { func, functions } = lowered;
+  for (const f of [func, ...functions.values()]) {
+    const reason = undrawable(f);
+    if (reason) throw new GraphRequestError(`adc graph draws scalar code (branches and calls); '${f.name}' ${reason}`);
+  }
   if (options.at === undefined) return { dot: toDot(func), diagnostics: [] };
   const n = func.params.length;
   if (options.at.length !== n) {
@@ -70,4 +75,12 @@ function topLevelFunctions(sourceFile: ts.SourceFile): Map<string, FunctionLike>
     }
   }
   return found;
+}
+
+/** Why a function's graph cannot be drawn yet (loops and memory have no picture), if so. */
+function undrawable(func: Func): string | undefined {
+  if (func.params.some((p) => p.value.type.kind !== "f64")) return "takes arrays or objects";
+  let loop = false;
+  walkOps(func.body, (op) => (loop ||= op.prim === "while"));
+  return loop ? "has a loop" : undefined;
 }
