@@ -14,3 +14,4 @@ export type {
   VjpFn,
   Wrt,
 } from "./types";
+export * from "./tensor";
