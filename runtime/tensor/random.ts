@@ -12,8 +12,13 @@ export class Rng {
   /** The second normal of the last Box–Muller pair, or NaN. */
   private spare = NaN;
 
-  constructor(seed: number) {
-    // splitmix32 spreads any seed over the 128-bit state (never all zero).
+  /** From a 32-bit seed (spread over the state by splitmix32), or a full 128-bit state (not all zero). */
+  constructor(seed: number | readonly [number, number, number, number]) {
+    if (typeof seed !== "number") {
+      [this.s0, this.s1, this.s2, this.s3] = seed.map((x) => x >>> 0);
+      if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) throw new Error("Rng: the state must not be all zero");
+      return;
+    }
     let x = seed >>> 0;
     const next = () => {
       x = (x + 0x9e3779b9) >>> 0;
