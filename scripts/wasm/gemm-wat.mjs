@@ -36,6 +36,8 @@ const i32 = (n) => `(i32.const ${n})`;
 const add = (a, b) => `(i32.add ${a} ${b})`;
 const mul = (a, b) => `(i32.mul ${a} ${b})`;
 const min = (a, b) => `(select ${a} ${b} (i32.lt_s ${a} ${b}))`;
+/** x rounded up to a multiple of m. */
+const roundUp = (x, m) => `(i32.mul (i32.div_u (i32.add ${x} ${i32(m - 1)}) ${i32(m)}) ${i32(m)})`;
 const locals = (names, type) => names.map((n) => `(local $${n} ${type})`).join(" ");
 
 /** `for (name = 0; name < limit; name += step) body` (limit > 0 is not assumed). */
@@ -95,91 +97,113 @@ function microKernel(p) {
 }
 
 /**
+ * copy_T(src, srcStep, dst, dstStep, count): count elements from src to dst, each pointer advancing
+ * by its step (bytes); with count ≤ 0 nothing. zero_T(dst, dstStep, count) stores zeros. Packing is
+ * made of these: one call per row or column of a panel, no division per element.
+ */
+function copyHelpers(p) {
+  const { t } = p;
+  return `(func $copy_${t} (param $src i32) (param $ss i32) (param $dst i32) (param $ds i32) (param $n i32)
+    (block $end (loop $top
+      (br_if $end (i32.le_s ${get("n")} ${i32(0)}))
+      (${t}.store ${get("dst")} (${t}.load ${get("src")}))
+      ${set("src", add(get("src"), get("ss")))}
+      ${set("dst", add(get("dst"), get("ds")))}
+      ${set("n", `(i32.sub ${get("n")} ${i32(1)})`)}
+      (br $top))))
+  (func $zero_${t} (param $dst i32) (param $ds i32) (param $n i32)
+    (block $end (loop $top
+      (br_if $end (i32.le_s ${get("n")} ${i32(0)}))
+      (${t}.store ${get("dst")} (${t}.const 0))
+      ${set("dst", add(get("dst"), get("ds")))}
+      ${set("n", `(i32.sub ${get("n")} ${i32(1)})`)}
+      (br $top))))`;
+}
+
+/**
  * pack_a_T(trans, A, lda, i0, p0, mc, kc, dst): the MR-tall panels of op(A)[i0:i0+mc, p0:p0+kc],
  * each k-major (MR values per k), rows past mc zero-filled. Addresses in bytes, lda in elements.
+ * One strided copy per row of op(A): along A's row when not transposed, down its column when
+ * transposed (the MR columns of a panel share cache lines, which stay in L1 across the MR copies).
  */
 function packA(p) {
   const { t, es, MR } = p;
-  const load = `${t}.load`;
-  const store = `${t}.store`;
-  // Element (i, k) of op(A): A[i*lda + k], or A[k*lda + i] when transposed.
-  const src = `(i32.add ${get("A")} (i32.shl (if (result i32) ${get("trans")}
-        (then ${add(mul(add(get("p0"), get("k")), get("lda")), add(get("i0"), get("i")))})
-        (else ${add(mul(add(get("i0"), get("i")), get("lda")), add(get("p0"), get("k")))}))
-      ${i32(Math.log2(es))}))`;
-  // dst index of (i, k): panel (i / MR) · MR·kc + k·MR + i % MR.
-  const dst = `(i32.add ${get("dst")} (i32.shl ${add(
-    add(mul(`(i32.div_u ${get("i")} ${i32(MR)})`, mul(i32(MR), get("kc"))), mul(get("k"), i32(MR))),
-    `(i32.rem_u ${get("i")} ${i32(MR)})`,
-  )} ${i32(Math.log2(es))}))`;
-  const padded = `(i32.and (i32.add ${get("mc")} ${i32(MR - 1)}) ${i32(-MR)})`;
-  // The loop nest reads A along its contiguous direction: k inner when not transposed, i inner when transposed.
+  const sh = Math.log2(es);
+  const bytes = (x) => `(i32.shl ${x} ${i32(sh)})`;
+  const row = add(get("i0"), get("i"));
   return `(func $pack_a_${t} (param $trans i32) (param $A i32) (param $lda i32) (param $i0 i32) (param $p0 i32) (param $mc i32) (param $kc i32) (param $dst i32)
-    (local $i i32) (local $k i32) (local $mp i32)
-    ${set("mp", padded)}
-    (if ${get("trans")}
-      (then ${forLoop("k", get("kc"), i32(1), forLoop("i", get("mp"), i32(1), storeA()))})
-      (else ${forLoop("i", get("mp"), i32(1), forLoop("k", get("kc"), i32(1), storeA()))})))`;
-  function storeA() {
-    return `(${store} ${dst} (if (result ${t}) (i32.lt_s ${get("i")} ${get("mc")}) (then (${load} ${src})) (else (${t}.const 0))))`;
-  }
+    (local $i i32) (local $mp i32) (local $d i32)
+    ${set("mp", roundUp(get("mc"), MR))}
+    ${forLoop(
+      "i",
+      get("mp"),
+      i32(1),
+      `;; row i of the panels: panel i/MR, lane i%MR
+      ${set("d", add(get("dst"), bytes(add(mul(`(i32.mul (i32.div_u ${get("i")} ${i32(MR)}) ${i32(MR)})`, get("kc")), `(i32.rem_u ${get("i")} ${i32(MR)})`))))}
+      (if (i32.ge_s ${get("i")} ${get("mc")})
+        (then (call $zero_${t} ${get("d")} ${i32(MR * es)} ${get("kc")}))
+        (else (if ${get("trans")}
+          (then (call $copy_${t} (i32.add ${get("A")} ${bytes(add(mul(get("p0"), get("lda")), row))}) ${bytes(get("lda"))} ${get("d")} ${i32(MR * es)} ${get("kc")}))
+          (else (call $copy_${t} (i32.add ${get("A")} ${bytes(add(mul(row, get("lda")), get("p0")))}) ${i32(es)} ${get("d")} ${i32(MR * es)} ${get("kc")})))))`,
+    )})`;
 }
 
 /**
  * pack_b_T(trans, B, ldb, p0, j0, kc, nc, dst): the NR-wide panels of op(B)[p0:p0+kc, j0:j0+nc],
  * each k-major (NR values per k), columns past nc zero-filled. A full panel of an untransposed B
- * is copied as NV v128 loads per k.
+ * is copied as NV v128 loads per k (a panel row is contiguous in B); otherwise one strided copy per
+ * column of op(B).
  */
 function packB(p) {
   const { t, es, NV } = p;
   const NR = nr(p);
   const sh = Math.log2(es);
-  const load = `${t}.load`;
-  const store = `${t}.store`;
-  const src = `(i32.add ${get("B")} (i32.shl (if (result i32) ${get("trans")}
-        (then ${add(mul(add(get("j0"), get("j")), get("ldb")), add(get("p0"), get("k")))})
-        (else ${add(mul(add(get("p0"), get("k")), get("ldb")), add(get("j0"), get("j")))}))
-      ${i32(sh)}))`;
-  const dst = `(i32.add ${get("dst")} (i32.shl ${add(
-    add(mul(`(i32.div_u ${get("j")} ${i32(NR)})`, mul(i32(NR), get("kc"))), mul(get("k"), i32(NR))),
-    `(i32.rem_u ${get("j")} ${i32(NR)})`,
-  )} ${i32(sh)}))`;
-  const scalar = `(${store} ${dst} (if (result ${t}) (i32.lt_s ${get("j")} ${get("nc")}) (then (${load} ${src})) (else (${t}.const 0))))`;
-  const full = `(i32.and ${get("nc")} ${i32(-NR)})`;
+  const bytes = (x) => `(i32.shl ${x} ${i32(sh)})`;
+  const col = add(get("j0"), get("j"));
   const vecCopy = [];
   for (let j = 0; j < NV; j++) {
     vecCopy.push(`(v128.store offset=${16 * j} ${get("d")} (v128.load offset=${16 * j} ${get("s")}))`);
   }
-  // Untransposed: full panels by vectors (row k of the panel is contiguous in B), then the
-  // ragged last panel by scalars. Transposed: scalars, k inner (contiguous in B).
+  const perColumn = forLoop(
+    "j",
+    get("np"),
+    i32(1),
+    `${set("d", add(get("dst"), bytes(add(mul(`(i32.mul (i32.div_u ${get("j")} ${i32(NR)}) ${i32(NR)})`, get("kc")), `(i32.rem_u ${get("j")} ${i32(NR)})`))))}
+      (if (i32.ge_s ${get("j")} ${get("nc")})
+        (then (call $zero_${t} ${get("d")} ${i32(NR * es)} ${get("kc")}))
+        (else (if ${get("trans")}
+          (then (call $copy_${t} (i32.add ${get("B")} ${bytes(add(mul(col, get("ldb")), get("p0")))}) ${i32(es)} ${get("d")} ${i32(NR * es)} ${get("kc")}))
+          (else (call $copy_${t} (i32.add ${get("B")} ${bytes(add(mul(get("p0"), get("ldb")), col))}) ${bytes(get("ldb"))} ${get("d")} ${i32(NR * es)} ${get("kc")})))))`,
+  );
   return `(func $pack_b_${t} (param $trans i32) (param $B i32) (param $ldb i32) (param $p0 i32) (param $j0 i32) (param $kc i32) (param $nc i32) (param $dst i32)
-    (local $j i32) (local $k i32) (local $np i32) (local $nf i32) (local $s i32) (local $d i32)
-    ${set("np", `(i32.and (i32.add ${get("nc")} ${i32(NR - 1)}) ${i32(-NR)})`)}
-    (if ${get("trans")}
-      (then ${forLoop("j", get("np"), i32(1), forLoop("k", get("kc"), i32(1), scalar))})
-      (else
-        ${set("nf", full)}
+    (local $j i32) (local $k i32) (local $np i32) (local $s i32) (local $d i32)
+    ${set("np", roundUp(get("nc"), NR))}
+    (if (i32.eqz ${get("trans")})
+      (then
+        ;; full panels by vectors; the ragged last panel joins the per-column copy below
+        ${set("np", `(i32.mul (i32.div_u ${get("nc")} ${i32(NR)}) ${i32(NR)})`)}
         ${forLoop(
           "j",
-          get("nf"),
+          get("np"),
           i32(NR),
-          `${set("s", `(i32.add ${get("B")} (i32.shl ${add(mul(get("p0"), get("ldb")), add(get("j0"), get("j")))} ${i32(sh)}))`)}
-          ${set("d", `(i32.add ${get("dst")} (i32.shl ${mul(get("j"), get("kc"))} ${i32(sh)}))`)}
+          `${set("s", `(i32.add ${get("B")} ${bytes(add(mul(get("p0"), get("ldb")), col))})`)}
+          ${set("d", `(i32.add ${get("dst")} ${bytes(mul(get("j"), get("kc")))})`)}
           ${forLoop(
             "k",
             get("kc"),
             i32(1),
             `${vecCopy.join(" ")}
-            ${set("s", add(get("s"), `(i32.shl ${get("ldb")} ${i32(sh)})`))}
+            ${set("s", add(get("s"), bytes(get("ldb"))))}
             ${set("d", add(get("d"), i32(NR * es)))}`,
           )}`,
         )}
-        ${set("j", get("nf"))}
-        (block $rag_end (loop $rag_top
-          (br_if $rag_end (i32.ge_s ${get("j")} ${get("np")}))
-          ${forLoop("k", get("kc"), i32(1), scalar)}
-          ${set("j", add(get("j"), i32(1)))}
-          (br $rag_top))))))`;
+        (if (i32.lt_s ${get("np")} ${get("nc")})
+          (then (call $pack_b_cols_${t} ${get("trans")} ${get("B")} ${get("ldb")} ${get("p0")} (i32.add ${get("j0")} ${get("np")}) ${get("kc")} (i32.sub ${get("nc")} ${get("np")}) (i32.add ${get("dst")} ${bytes(mul(get("np"), get("kc")))})))))
+      (else (call $pack_b_cols_${t} ${get("trans")} ${get("B")} ${get("ldb")} ${get("p0")} ${get("j0")} ${get("kc")} ${get("nc")} ${get("dst")}))))
+  (func $pack_b_cols_${t} (param $trans i32) (param $B i32) (param $ldb i32) (param $p0 i32) (param $j0 i32) (param $kc i32) (param $nc i32) (param $dst i32)
+    (local $j i32) (local $np i32) (local $d i32)
+    ${set("np", roundUp(get("nc"), NR))}
+    ${perColumn})`;
 }
 
 /**
@@ -254,10 +278,10 @@ function gemm(p) {
 }
 
 /** The whole module: one exported memory (grown by the caller) and gemm_f32, gemm_f64. */
-export function kernelsWat() {
+export function kernelsWat(params = PARAMS) {
   const parts = [];
-  for (const p of Object.values(PARAMS)) {
-    parts.push(microKernel(p), packA(p), packB(p), gemm(p));
+  for (const p of Object.values(params)) {
+    parts.push(copyHelpers(p), microKernel(p), packA(p), packB(p), gemm(p));
   }
   return `(module
   (memory (export "memory") 1)
