@@ -96,6 +96,33 @@ describe("the WebAssembly kernel", () => {
     });
   }
 
+  test("products larger than the 16 MiB scratch memory: row blocks, k blocks, and growth", () => {
+    // [m, n, k, transA, transB, dtype]: A·B by rows of A; Aᵀ·B along k; B alone too large (grows).
+    const cases: [number, number, number, boolean, boolean, Dtype][] = [
+      [200_000, 16, 4, false, false, "float32"],
+      [100_000, 16, 4, false, true, "float64"],
+      [4, 4, 600_000, true, false, "float32"],
+      [3, 1_100, 2_000, false, false, "float64"],
+    ];
+    for (const [m, n, k, transA, transB, dtype] of cases) {
+      const a = data([m * k], 1, dtype).data;
+      const b = data([k * n], 2, dtype).data;
+      const g = { transA, transB, m, n, k, a, aOffset: 0, b, bOffset: 0 };
+      const make = () => (dtype === "float32" ? new Float32Array(m * n) : new Float64Array(m * n));
+      const c0 = make().fill(0.5);
+      const wasm = c0.slice();
+      const ts = c0.slice();
+      expect(gemmWasm({ ...g, c: wasm, cOffset: 0, accumulate: true })).toBe(true);
+      gemmTs({ ...g, c: ts, cOffset: 0, accumulate: true });
+      const tol = dtype === "float32" ? 1e-3 : 1e-9; // sums of up to 600 000 terms of magnitude ≤ 1
+      for (let i = 0; i < m * n; i++) {
+        if (!(Math.abs(wasm[i] - ts[i]) <= tol * Math.max(1, Math.abs(ts[i])))) {
+          throw new Error(`[${m}×${k}]·[${k}×${n}] transA=${transA}: C[${i}] wasm ${wasm[i]} vs TS ${ts[i]}`);
+        }
+      }
+    }
+  });
+
   test("no leak across calls: memory stops growing once the largest call has run", () => {
     const a = T.randn([200, 300], { seed: 1 });
     const b = T.randn([300, 100], { seed: 2 });

@@ -12,8 +12,8 @@
 // A·B, Aᵀ·B and A·Bᵀ. Edge tiles (M or N not a multiple of MR or NR) run the same micro-kernel on
 // zero-padded panels into a scratch tile and copy the valid part out.
 //
-// Memory is owned by the JavaScript side (runtime/tensor/wasm.ts): it passes byte addresses of A,
-// B, C and of a work area of `workBytes(params)` bytes for Ap, Bp and the edge tile.
+// Memory is imported, owned by the JavaScript side (runtime/tensor/wasm.ts): it passes byte
+// addresses of A, B, C and of a work area of `workBytes(params)` bytes for Ap, Bp and the edge tile.
 
 /** Blocking parameters per dtype. NR = NV · lanes. MC must be a multiple of MR, NC of NR. */
 export const PARAMS = {
@@ -277,14 +277,14 @@ function gemm(p) {
     )})`;
 }
 
-/** The whole module: one exported memory (grown by the caller) and gemm_f32, gemm_f64. */
+/** The whole module: gemm_f32 and gemm_f64 over one memory imported as env.memory (owned by the caller). */
 export function kernelsWat(params = PARAMS) {
   const parts = [];
   for (const p of Object.values(params)) {
     parts.push(copyHelpers(p), microKernel(p), packA(p), packB(p), gemm(p));
   }
   return `(module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
   ${parts.join("\n  ")})
 `;
 }
