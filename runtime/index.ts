@@ -17,3 +17,4 @@ export type {
   VjpFn,
   Wrt,
 } from "./types";
+export * from "./tensor";

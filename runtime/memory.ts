@@ -1,22 +1,33 @@
 // Helpers generated gradients call for arrays and objects: shadow memory of the right shape, and
 // the adjoints of `fill` and `slice`.
 
+import { Tensor, type DType } from "./tensor/tensor";
+import { zerosLike as tensorZerosLike } from "./tensor/creation";
+
 /** A value's shape with every number writable (shadows are written in place). */
 export type Writable<T> = T extends number
   ? number
-  : T extends Float64Array
+  : T extends Tensor
+    ? Tensor
+    : T extends Float64Array
     ? Float64Array
     : T extends ReadonlyArray<infer E>
       ? Writable<E>[]
       : { -readonly [K in keyof T]: Writable<T[K]> };
 
-/** Zeros of the same shape and kind: Float64Array → Float64Array, number[] → number[], objects field by field. */
-export function zerosLike<T>(x: T): Writable<T> {
-  return zeros(x) as Writable<T>;
+/**
+ * Zeros of the same shape and kind: a Tensor of its shape and dtype (or `dtype`), Float64Array →
+ * Float64Array, number[] → number[], objects field by field (the shadows of gradients).
+ */
+export function zerosLike(x: Tensor, dtype?: DType): Tensor;
+export function zerosLike<T>(x: T): Writable<T>;
+export function zerosLike(x: unknown, dtype?: DType): unknown {
+  return x instanceof Tensor ? tensorZerosLike(x, dtype) : zeros(x);
 }
 
 function zeros(x: unknown): unknown {
   if (typeof x === "number") return 0;
+  if (x instanceof Tensor) return tensorZerosLike(x);
   if (x instanceof Float64Array) return new Float64Array(x.length);
   if (Array.isArray(x)) return x.map(zeros);
   if (x !== null && typeof x === "object") {

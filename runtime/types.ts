@@ -1,16 +1,19 @@
 // Type-level view of the operators: what `grad(f)` returns, so the editor is right with or
 // without the transformer.
+import type { Tensor } from "./tensor";
 
 /** The cotangent (gradient) type of a parameter: it has the parameter's shape. */
 export type Cotangent<T> = T extends number
   ? number
-  : T extends Float64Array
-    ? Float64Array
-    : T extends readonly (infer E)[]
-      ? Cotangent<E>[]
-      : T extends object
-        ? { -readonly [K in keyof T]: Cotangent<T[K]> }
-        : never;
+  : T extends Tensor
+    ? Tensor
+    : T extends Float64Array
+      ? Float64Array
+      : T extends readonly (infer E)[]
+        ? Cotangent<E>[]
+        : T extends object
+          ? { -readonly [K in keyof T]: Cotangent<T[K]> }
+          : never;
 
 /** Which parameters to differentiate: one (bare gradient) or several (tuple), by index or name. */
 export type Wrt = number | string | readonly (number | string)[];

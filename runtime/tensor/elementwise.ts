@@ -1,0 +1,105 @@
+// Binary elementwise arithmetic with NumPy broadcasting. Numbers mix with tensors; float32 with
+// float64 gives float64. Each operation has its own loop (no per-element callback), run over the
+// broadcast plan's innermost rows; `out` (same shape and dtype as the result, possibly one of the
+// operands) receives the result instead of a new tensor.
+import { broadcastShapes, broadcastStrides, forEachRow, plan } from "./broadcast";
+import { type Operand, Tensor, type TensorData, output, promote, sameShape } from "./tensor";
+
+type Data = TensorData;
+/** o[oi + i] = a[ai + i·as] ∘ b[bi + i·bs] for i < n. */
+type Kernel = (a: Data, ai: number, as: number, b: Data, bi: number, bs: number, o: Data, oi: number, n: number) => void;
+
+const addK: Kernel = (a, ai, as, b, bi, bs, o, oi, n) => {
+  for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] + b[bi];
+};
+const subK: Kernel = (a, ai, as, b, bi, bs, o, oi, n) => {
+  for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] - b[bi];
+};
+const mulK: Kernel = (a, ai, as, b, bi, bs, o, oi, n) => {
+  for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] * b[bi];
+};
+const divK: Kernel = (a, ai, as, b, bi, bs, o, oi, n) => {
+  for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = a[ai] / b[bi];
+};
+const powK: Kernel = (a, ai, as, b, bi, bs, o, oi, n) => {
+  for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = Math.pow(a[ai], b[bi]);
+};
+const maximumK: Kernel = (a, ai, as, b, bi, bs, o, oi, n) => {
+  for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = Math.max(a[ai], b[bi]);
+};
+const minimumK: Kernel = (a, ai, as, b, bi, bs, o, oi, n) => {
+  for (let i = 0; i < n; i++, ai += as, bi += bs) o[oi + i] = Math.min(a[ai], b[bi]);
+};
+
+function operand(x: Operand): { data: Data; shape: readonly number[] } {
+  return typeof x === "number" ? { data: Float64Array.of(x), shape: [] } : x;
+}
+
+function binary(op: string, kernel: Kernel, a: Operand, b: Operand, out: Tensor | undefined): Tensor {
+  if (typeof a === "number" && typeof b === "number") {
+    throw new Error(`${op}: at least one operand must be a Tensor (got two numbers)`);
+  }
+  const dtype =
+    typeof a === "number" ? (b as Tensor).dtype : typeof b === "number" ? a.dtype : promote(a.dtype, b.dtype);
+  const x = operand(a);
+  const y = operand(b);
+  if (sameShape(x.shape, y.shape)) {
+    const result = output(op, x.shape, dtype, out);
+    kernel(x.data, 0, 1, y.data, 0, 1, result.data, 0, result.size);
+    return result;
+  }
+  const shape = broadcastShapes(x.shape, y.shape, op);
+  const result = output(op, shape, dtype, out);
+  const p = plan(shape, [broadcastStrides(x.shape, shape), broadcastStrides(y.shape, shape)]);
+  const last = p.dims.length - 1;
+  const sa = p.strides[0][last];
+  const sb = p.strides[1][last];
+  const o = result.data;
+  forEachRow(p, (oi, offsets, n) => kernel(x.data, offsets[0], sa, y.data, offsets[1], sb, o, oi, n));
+  return result;
+}
+
+export function add(a: Tensor, b: Operand, out?: Tensor): Tensor;
+export function add(a: Operand, b: Tensor, out?: Tensor): Tensor;
+export function add(a: Operand, b: Operand, out?: Tensor): Tensor {
+  return binary("add", addK, a, b, out);
+}
+
+export function sub(a: Tensor, b: Operand, out?: Tensor): Tensor;
+export function sub(a: Operand, b: Tensor, out?: Tensor): Tensor;
+export function sub(a: Operand, b: Operand, out?: Tensor): Tensor {
+  return binary("sub", subK, a, b, out);
+}
+
+export function mul(a: Tensor, b: Operand, out?: Tensor): Tensor;
+export function mul(a: Operand, b: Tensor, out?: Tensor): Tensor;
+export function mul(a: Operand, b: Operand, out?: Tensor): Tensor {
+  return binary("mul", mulK, a, b, out);
+}
+
+export function div(a: Tensor, b: Operand, out?: Tensor): Tensor;
+export function div(a: Operand, b: Tensor, out?: Tensor): Tensor;
+export function div(a: Operand, b: Operand, out?: Tensor): Tensor {
+  return binary("div", divK, a, b, out);
+}
+
+/** a ** b elementwise (Math.pow). */
+export function pow(a: Tensor, b: Operand, out?: Tensor): Tensor;
+export function pow(a: Operand, b: Tensor, out?: Tensor): Tensor;
+export function pow(a: Operand, b: Operand, out?: Tensor): Tensor {
+  return binary("pow", powK, a, b, out);
+}
+
+/** The larger of a and b elementwise (NaN if either is NaN). */
+export function maximum(a: Tensor, b: Operand, out?: Tensor): Tensor;
+export function maximum(a: Operand, b: Tensor, out?: Tensor): Tensor;
+export function maximum(a: Operand, b: Operand, out?: Tensor): Tensor {
+  return binary("maximum", maximumK, a, b, out);
+}
+
+/** The smaller of a and b elementwise (NaN if either is NaN). */
+export function minimum(a: Tensor, b: Operand, out?: Tensor): Tensor;
+export function minimum(a: Operand, b: Tensor, out?: Tensor): Tensor;
+export function minimum(a: Operand, b: Operand, out?: Tensor): Tensor {
+  return binary("minimum", minimumK, a, b, out);
+}
