@@ -33,6 +33,8 @@ const cases: [string, string, string][] = [
     "input.ts(3,12): error ADC1002: parameter 'p' has type 'P'; its field 'w' is optional"],
   ["array literal", "function f(x: number): number {\n  const a = [x, x];\n  return a[0];\n}",
     "input.ts(3,13): error ADC1002: array and object literals are not supported in a differentiated function; use new Float64Array(n) or new Array(n).fill(0)"],
+  ["a call passing an array", "function sum(a: number[]): number {\n  return a[0] + a[1];\n}\nfunction f(x: number[]): number {\n  return sum(x) * 2;\n}",
+    "input.ts(6,14): error ADC1002: passing an array or object to 'sum' is not supported yet; pass numbers, or write the loop in this function"],
   ["vjp of a loop", "function f(x: number): number {\n  for (let i = 0; i < 3; i++) x = x * 2;\n  return x;\n}\nexport const p = vjp(f);",
     "input.ts(6,18): error ADC1001: vjp of a function with loops, arrays or objects is not supported yet (its forward and reverse sweeps share the tape); use grad or valueAndGrad"],
   ["try/catch", "function f(x: number): number {\n  try {\n    return x;\n  } catch {\n    return 0;\n  }\n}",

@@ -86,7 +86,10 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
     visit(body);
   }
   // Report aggregates by every reference into varied memory, so callers can ask about any of them.
-  for (const v of defs.keys()) if (isAggregate(v.type) && roots.has(rootOf(v))) varied.add(v);
+  // (parameters outside `wrt` included: storing a varied number into one makes it vary).
+  walkOps(body, (op) => {
+    for (const v of [...op.args, ...op.results]) if (isAggregate(v.type) && roots.has(rootOf(v))) varied.add(v);
+  });
   for (const v of inputs) if (isAggregate(v.type)) varied.add(v);
   return { varied, rootOf, written };
 }

@@ -609,7 +609,13 @@ class FunctionLowering {
       throw new Refusal(Codes.UnsupportedSyntax, `'${callee.getText()}' must be called with exactly its ${decl.parameters.length} parameters`, e);
     }
     this.callees.add(decl);
-    const args = e.arguments.map((a) => this.number(a, env));
+    const args = e.arguments.map((a) => {
+      const v = this.value(a, env);
+      if (isAggregate(v.type)) {
+        throw new Refusal(Codes.UnsupportedType, `passing an array or object to '${callee.getText()}' is not supported yet; pass numbers, or write the loop in this function`, a);
+      }
+      return this.numberValue(v, a);
+    });
     return this.b.op("call", args, f64, { callee: functionKey(decl) });
   }
 

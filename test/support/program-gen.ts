@@ -712,7 +712,9 @@ export function renderIndex(a: ArrayVar, ix: number, off: number, s: Scope): str
   const form = off % 3;
   if (c.counter!.hi < a.len) {
     if (form === 0) return c.name;
-    if (form === 2) return `${a.name}.length - 1 - ${c.name}`;
+    // TODO(bug 2): `a.length` inside a loop after an early return crashes adc ("an array
+    // reference would leave a branch", /tmp/adc-bugs.md); the literal length until it is fixed.
+    if (form === 2) return `${a.len - 1} - ${c.name}`;
   }
   return `(${c.name} + ${1 + (off % Math.max(1, a.len - 1))}) % ${a.len}`;
 }
