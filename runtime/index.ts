@@ -1,10 +1,30 @@
 // The `adc` package as users import it.
-export { checkGrad, grad, valueAndGrad, vjp, registerDerivatives } from "./operators";
+export {
+  checkGrad,
+  defineDerivative,
+  grad,
+  hessian,
+  hvp,
+  jacobian,
+  jvp,
+  registerDerivatives,
+  stopGradient,
+  valueAndGrad,
+  vjp,
+} from "./operators";
 export type { RegisteredDerivatives } from "./operators";
 export { checkGradient, centralDifference } from "./check";
 export type { CheckGradOptions, CheckGradResult } from "./check";
 export type {
   Cotangent,
+  DerivativeRules,
+  HessianFn,
+  HvpFn,
+  JacobianFn,
+  JacobianOptions,
+  JvpFn,
+  Out,
+  Row,
   GradFn,
   GradOptions,
   GradOut,

@@ -4,13 +4,18 @@
 //   pullback      fused, seed as a parameter; what callers' reverse sweeps call
 //   forward / adjoint  the split used by vjp: the forward sweep returns the value and the residuals
 //                 the adjoint reads; the adjoint runs the reverse sweep from the residuals and a seed.
+// and, in forward mode (forward-functions.ts, jacobian.ts, second-order.ts):
+//   jvp, tangent, jacobian, hessian, hvp, grad2 (grad(grad(f))).
 import type { FunctionSpec, ResultSpec } from "../backend/emit";
 import type { Func, Region, Value } from "../ir/types";
 import { constantDefs, freeValues } from "../ir/walk";
 import { optimize } from "../opt";
 import { reverseSweep } from "./reverse";
+import { jvpFunction, tangentFunction } from "./forward-functions";
+import { defaultJacobianMode, jacobianFunction, type JacobianMode } from "./jacobian";
+import { hessianFunction, hvpFunction, secondDerivativeFunction } from "./second-order";
 
-export type Kind = "grad" | "valueAndGrad" | "pullback" | "vjp";
+export type Kind = "grad" | "valueAndGrad" | "pullback" | "vjp" | "jvp" | "tangent" | "jacobian" | "hessian" | "hvp" | "grad2";
 
 export interface DerivativeRequest {
   readonly kind: Kind;
@@ -18,6 +23,10 @@ export interface DerivativeRequest {
   readonly wrt: readonly number[];
   /** Return a single gradient bare instead of in a one-element tuple. */
   readonly bare: boolean;
+  /** tangent: the number of directions carried at once. */
+  readonly directions?: number;
+  /** jacobian: forward or reverse mode. */
+  readonly mode?: JacobianMode;
 }
 
 export interface Names {
@@ -86,6 +95,18 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
     }
     case "vjp":
       return splitForVjp(func, request, names, what);
+    case "jvp":
+      return [jvpFunction(func, names, what)];
+    case "tangent":
+      return [tangentFunction(func, request.wrt, request.directions ?? 1, names, what)];
+    case "jacobian":
+      return [jacobianFunction(func, request.mode ?? defaultJacobianMode(func), names, what)];
+    case "hessian":
+      return [hessianFunction(func, names, what)];
+    case "hvp":
+      return [hvpFunction(func, names, what)];
+    case "grad2":
+      return [secondDerivativeFunction(func, names, what)];
   }
 }
 

@@ -10,7 +10,9 @@ import type { Naming } from "./naming";
 
 export type ParamSpec =
   | { readonly kind: "value"; readonly value: Value; readonly name: string }
-  | { readonly kind: "struct"; readonly name: string; readonly typeName: string; readonly fields: readonly Field[] };
+  | { readonly kind: "struct"; readonly name: string; readonly typeName: string; readonly fields: readonly Field[] }
+  /** A tuple of numbers unpacked into its items: `primals: [number, number]`, then `const [x1, x2] = primals`. */
+  | { readonly kind: "tuple"; readonly name: string; readonly items: readonly Field[] };
 
 /** A named field of a residual object. */
 export interface Field {
@@ -76,6 +78,19 @@ class FunctionEmitter {
         const name = this.counts.get(p.value) ? p.name : ctx.naming.fresh(`_${p.name}`);
         ctx.naming.bind(p.value, name);
         params.push(typed(t.identifier(name), typeAnnotation(p.value.type)));
+      } else if (p.kind === "tuple") {
+        // Unused items are holes (noUnusedLocals); a tuple none of whose items is used is `_name`.
+        const used = p.items.map((f) => (this.counts.get(f.value) ?? 0) > 0);
+        const id = typed(
+          t.identifier(ctx.naming.fresh(used.some(Boolean) ? p.name : `_${p.name}`)),
+          t.tsTupleType(p.items.map((f) => typeAnnotation(f.value.type))),
+        );
+        params.push(id);
+        if (!used.some(Boolean)) continue;
+        p.items.forEach((f) => ctx.naming.bind(f.value, f.name));
+        const elements = p.items.map((f, i) => (used[i] ? t.identifier(f.name) : null));
+        while (elements.length > 0 && elements[elements.length - 1] === null) elements.pop();
+        prologue.push(t.variableDeclaration("const", [t.variableDeclarator(t.arrayPattern(elements), t.identifier(id.name))]));
       } else {
         const id = typed(t.identifier(ctx.naming.fresh(p.name)), t.tsTypeReference(t.identifier(p.typeName)));
         params.push(id);
@@ -118,7 +133,7 @@ class FunctionEmitter {
           this.accumulations.set(v, previous);
           this.mutable.add(previous);
         }
-        const anonymous = (v.hint === undefined && v.adjointOf === undefined) || (yieldedOnce.has(v) && region !== this.spec.body);
+        const anonymous = (v.hint === undefined && v.adjointOf === undefined && v.tangentOf === undefined) || (yieldedOnce.has(v) && region !== this.spec.body);
         if (op.prim === "const" || (anonymous && counts.get(v) === 1 && op.prim !== "if" && (op.prim !== "call" || yieldedOnce.has(v)) && !pinned.has(v))) {
           this.inline.add(v);
         }
@@ -205,6 +220,8 @@ class FunctionEmitter {
         return t.callExpression(t.memberExpression(t.identifier("Math"), t.identifier(p.syntax.member)), args);
       case "select":
         return t.conditionalExpression(args[0], args[1], args[2]);
+      case "identity":
+        return args[0];
     }
   }
 

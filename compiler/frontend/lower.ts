@@ -6,14 +6,16 @@ import { Builder } from "../ir/builder";
 import { binaryOperators, mathFunctions, primitives } from "../ir/primitives";
 import type { Func, Loc, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
-import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, type FunctionLike } from "./resolve";
+import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, runtimeExport, type FunctionLike } from "./resolve";
+import { customDerivativeOf, type CustomDerivative } from "./custom-derivatives";
 import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
 
 /** Variables in scope: symbol → current SSA value (undefined: declared, not yet assigned). */
 type Env = Map<ts.Symbol, Value | undefined>;
 
-type Outcome = { returned: Value } | { env: Env };
+/** A return: one value, or one per element for a function returning a tuple of numbers. */
+type Outcome = { returned: Value[] } | { env: Env };
 
 export interface LoweredFunction {
   readonly key: string;
@@ -21,20 +23,40 @@ export interface LoweredFunction {
   readonly func: Func;
   /** Functions this one calls, each lowered on its own (no inlining). */
   readonly callees: readonly FunctionLike[];
+  /** Set for a function with a registered derivative: its body is not lowered (func has no ops). */
+  readonly custom?: CustomDerivative;
 }
 
-export function lowerFunction(checker: ts.TypeChecker, decl: FunctionLike): LoweredFunction {
-  return new FunctionLowering(checker, decl).run();
+export function lowerFunction(
+  checker: ts.TypeChecker,
+  decl: FunctionLike,
+  customs: ReadonlyMap<ts.Declaration, CustomDerivative> = new Map(),
+): LoweredFunction {
+  return new FunctionLowering(checker, decl, customs).run();
+}
+
+/** A function with a registered derivative, as the module's function table sees it: parameters only. */
+export function customFunction(custom: CustomDerivative): LoweredFunction {
+  const b = new Builder();
+  const params = custom.decl.parameters.map((p) => ({ value: b.value(f64, (p.name as ts.Identifier).text), name: (p.name as ts.Identifier).text }));
+  const sf = custom.decl.getSourceFile();
+  const { line, character } = sf.getLineAndCharacterOfPosition(custom.decl.getStart(sf));
+  const key = functionKey(custom.decl);
+  const func: Func = { name: key, params, body: b.region, loc: { file: sf.fileName, line: line + 1, column: character + 1 } };
+  return { key, decl: custom.decl, func, callees: [], custom };
 }
 
 class FunctionLowering {
   private readonly b = new Builder();
   private readonly callees = new Set<FunctionLike>();
   private readonly sourceFile: ts.SourceFile;
+  /** For a function returning a tuple of numbers (`[number, number]`): its length. */
+  private tupleResult: number | undefined;
 
   constructor(
     private readonly checker: ts.TypeChecker,
     private readonly decl: FunctionLike,
+    private readonly customs: ReadonlyMap<ts.Declaration, CustomDerivative>,
   ) {
     this.sourceFile = decl.getSourceFile();
   }
@@ -47,7 +69,9 @@ class FunctionLowering {
     if (asyncModifier) throw new Refusal(Codes.Async, `async function '${key}' cannot be differentiated`, asyncModifier);
     if (!decl.body) throw new Refusal(Codes.NotAFunction, `'${key}' has no body to differentiate`, decl);
     this.checkReachable(decl, key);
-    this.expectNumber(this.checker.getReturnTypeOfSignature(this.checker.getSignatureFromDeclaration(decl)!), decl.type ?? decl.name ?? decl, "the result");
+    const resultType = this.checker.getReturnTypeOfSignature(this.checker.getSignatureFromDeclaration(decl)!);
+    this.tupleResult = this.numberTupleLength(resultType);
+    if (this.tupleResult === undefined) this.expectNumber(resultType, decl.type ?? decl.name ?? decl, "the result");
 
     const env: Env = new Map();
     const params = decl.parameters.map((p) => {
@@ -65,7 +89,7 @@ class FunctionLowering {
     if (!("returned" in outcome)) {
       throw new Refusal(Codes.MissingReturn, `'${key}' can reach its end without returning a number`, decl.name ?? decl);
     }
-    this.b.region.yields.push(outcome.returned);
+    this.b.region.yields.push(...outcome.returned);
     const func: Func = { name: key, params, body: this.b.region, loc: this.locOf(decl) };
     return { key, decl, func, callees: [...this.callees] };
   }
@@ -97,7 +121,7 @@ class FunctionLowering {
       if (ts.isBlock(s)) return this.statements([...s.statements, ...rest], env);
       if (ts.isReturnStatement(s)) {
         if (!s.expression) throw new Refusal(Codes.MissingReturn, "return without a value", s);
-        return { returned: this.number(s.expression, env) };
+        return { returned: this.returned(s.expression, env) };
       }
       if (ts.isIfStatement(s)) {
         if (containsReturn(s)) return this.ifWithReturn(s, rest, env);
@@ -203,11 +227,31 @@ class FunctionLowering {
       });
     const then = branch(s.thenStatement);
     const otherwise = branch(s.elseStatement);
-    then.region.yields = [then.result];
-    otherwise.region.yields = [otherwise.result];
+    then.region.yields = then.result;
+    otherwise.region.yields = otherwise.result;
     this.b.loc = this.locOf(s);
-    const op = this.b.emit("if", [cond], [f64], {}, [then.region, otherwise.region]);
-    return { returned: op.results[0] };
+    const op = this.b.emit("if", [cond], then.result.map(() => f64), {}, [then.region, otherwise.region]);
+    return { returned: op.results };
+  }
+
+  /** What a return statement returns: a number, or each element of a tuple literal `[a, b]`. */
+  private returned(e: ts.Expression, env: Env): Value[] {
+    if (this.tupleResult === undefined) return [this.number(e, env)];
+    let inner = e;
+    while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner)) inner = inner.expression;
+    if (!ts.isArrayLiteralExpression(inner) || inner.elements.length !== this.tupleResult || inner.elements.some(ts.isSpreadElement)) {
+      throw new Refusal(Codes.UnsupportedType, `a function returning a tuple must return a literal [${Array(this.tupleResult).fill("…").join(", ")}]`, e);
+    }
+    return inner.elements.map((x) => this.number(x, env));
+  }
+
+  /** The length of a tuple type of numbers (`[number, number]`), else undefined. */
+  private numberTupleLength(type: ts.Type): number | undefined {
+    if (!this.checker.isTupleType(type)) return undefined;
+    const elements = this.checker.getTypeArguments(type as ts.TypeReference);
+    const target = (type as ts.TypeReference).target as ts.TupleType;
+    if (target.hasRestElement || target.minLength !== elements.length || elements.length === 0) return undefined;
+    return elements.every((t) => t.flags & ts.TypeFlags.NumberLike) ? elements.length : undefined;
   }
 
   // ---- expressions ----
@@ -330,6 +374,19 @@ class FunctionLowering {
     const callee = e.expression;
     const member = builtinMathMember(this.checker, e);
     if (member !== undefined) return this.mathCall(e, member, env);
+    if (runtimeExport(this.checker, callee) === "stopGradient") {
+      if (e.arguments.length !== 1) throw new Refusal(Codes.UnsupportedSyntax, "stopGradient takes one argument", e);
+      return this.b.op("stopGradient", [this.number(e.arguments[0], env)]);
+    }
+    const custom = customDerivativeOf(this.checker, this.customs, callee);
+    if (custom) {
+      if (e.arguments.length !== custom.decl.parameters.length) {
+        throw new Refusal(Codes.UnsupportedSyntax, `'${callee.getText()}' must be called with exactly its ${custom.decl.parameters.length} parameters`, e);
+      }
+      this.callees.add(custom.decl);
+      const args = e.arguments.map((a) => this.number(a, env));
+      return this.b.op("call", args, f64, { callee: functionKey(custom.decl) });
+    }
     const decl = resolveFunction(this.checker, callee);
     if (!decl) {
       throw new Refusal(Codes.UnknownCall, `cannot differentiate through '${callee.getText()}': adc cannot see its body and has no derivative rule for it`, e);
@@ -339,6 +396,10 @@ class FunctionLowering {
     }
     if (e.arguments.length !== decl.parameters.length) {
       throw new Refusal(Codes.UnsupportedSyntax, `'${callee.getText()}' must be called with exactly its ${decl.parameters.length} parameters`, e);
+    }
+    const signature = this.checker.getSignatureFromDeclaration(decl);
+    if (signature && !(this.checker.getReturnTypeOfSignature(signature).flags & ts.TypeFlags.NumberLike)) {
+      throw new Refusal(Codes.UnsupportedType, `'${callee.getText()}' does not return a number; calls to functions returning tuples are not supported yet`, e);
     }
     this.callees.add(decl);
     const args = e.arguments.map((a) => this.number(a, env));

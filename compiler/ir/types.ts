@@ -36,6 +36,8 @@ export interface Value {
   hint?: string;
   /** Set on adjoint values: the primal value whose adjoint this is (named `<primal>_bar`). */
   adjointOf?: Value;
+  /** Set on tangent values: the primal value whose tangent this is (named `<primal>_dot`). */
+  tangentOf?: Value;
 }
 
 export interface Op {
@@ -54,9 +56,15 @@ export interface Attrs {
   /** For "call": the callee's key in the module's function table. */
   readonly callee?: string;
   /** For "call": which derivative of the callee (undefined: the primal). */
-  readonly variant?: "pullback";
-  /** For a pullback call: the parameters whose adjoints it returns, one result each. */
+  readonly variant?: "pullback" | "jvp";
+  /**
+   * For a pullback call: the parameters whose adjoints it returns, one result each. For a jvp
+   * call: the parameters that carry tangents (after the primal arguments, `directions` groups of
+   * one tangent per wrt parameter); its results are the value and one tangent per direction.
+   */
   readonly wrt?: readonly number[];
+  /** For a jvp call: how many tangent directions it carries (vector mode). */
+  readonly directions?: number;
 }
 
 export interface Region {
