@@ -1,5 +1,6 @@
 // Property tests: random scalar programs from the supported language (test/support/program-gen.ts)
-// are compiled with adc, and their gradients compared with central differences of the primal.
+// are compiled with adc, and their gradients compared with central differences of the primal; the
+// forward-mode gradient (one jvp per parameter) must equal the reverse-mode one.
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -21,6 +22,8 @@ const MODULES = 48;
 const MIN_PROGRAMS = 200;
 const POINTS = 3;
 const TOLERANCE = 1e-6;
+/** Forward and reverse mode compute the same derivative in different orders: they agree to rounding. */
+const FORWARD_REVERSE = 1e-12;
 /** Central differences at h and h/10 that disagree by more than this flag a point near a kink. */
 const KINK = 1e-5;
 const MAX_SKIPPED = 0.1;
@@ -103,6 +106,15 @@ function checkModule(module: Module, functions: RenderedFunctions[], seed: numbe
           continue;
         }
         const result = checkGradient(fw, gradient as number | number[], at, { tolerance: TOLERANCE });
+        const jvp = module[check.jvp] as (primals: number[], tangents: number[]) => [number, number];
+        check.wrt.forEach((i, j) => {
+          const [value, tangent] = jvp(x.slice(), x.map((_, k) => (k === i ? 1 : 0)));
+          if (!Object.is(value, y)) fail(x, `${check.jvpCall} gives the value ${value}, the primal ${y}`);
+          const reverse = result.analytic[j];
+          if (!(relativeGap(tangent, reverse) <= FORWARD_REVERSE)) {
+            fail(x, `${check.jvpCall} along x${i} gives ${tangent}, reverse mode ${reverse}, central differences ${result.numeric[j]}`);
+          }
+        });
         if (result.numeric.some((d) => d !== 0)) tally.nonzero++;
         if (!result.ok) {
           fail(
