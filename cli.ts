@@ -9,12 +9,14 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { compileFile, irOfFile } from "./compiler";
 import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
+import { checkFile, formatCheck } from "./compiler/check";
 
 export const ExitCode = { Ok: 0, Diagnostics: 1, Usage: 2, Internal: 3 } as const;
 
 const COMMANDS: Record<string, string> = {
   compile: "print the module with the generated derivative functions (or write it with -o)",
   ir: "print the SSA IR of every function the file marks for differentiation",
+  check: "compare reverse mode, forward mode and central differences for every marked function at random points",
 };
 
 /** A problem with how adc was invoked: one line, then a pointer to --help, exit 2. */
@@ -37,12 +39,14 @@ ${commands}
 
 Options:
   -o, --output <file>  write the result to <file> instead of stdout (written atomically)
+      --seed <n>       check: the seed of the random points (default 1)
+      --points <n>     check: points per function (default 3)
   -h, --help           show this help
       --version        print the version
 
 Exit codes:
   0  success
-  1  the file has diagnostics (printed to stderr); nothing is written
+  1  the file has diagnostics (printed to stderr); nothing is written; or check found a disagreement
   2  usage error: unknown command or option, missing or unreadable input, unwritable output
   3  internal error in adc (please report it; ADC_DEBUG=1 prints the stack)
 
@@ -70,6 +74,8 @@ interface Invocation {
   readonly command?: string;
   readonly file?: string;
   readonly output?: string;
+  readonly seed?: number;
+  readonly points?: number;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -83,6 +89,8 @@ function parse(argv: string[]): Invocation {
       strict: true,
       options: {
         output: { type: "string", short: "o" },
+        seed: { type: "string" },
+        points: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },
@@ -96,10 +104,17 @@ function parse(argv: string[]): Invocation {
   }
   const { values, positionals } = parsed;
   const [command, file, ...extra] = positionals;
+  const integer = (name: string, text: string | undefined, min: number): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
+    return Number(text);
+  };
   const invocation = {
     command,
     file,
     output: values.output,
+    seed: integer("seed", values.seed, 0),
+    points: integer("points", values.points, 1),
     help: values.help ?? false,
     version: values.version ?? false,
   };
@@ -161,6 +176,17 @@ function run(invocation: Invocation): number {
     return ExitCode.Ok;
   }
   const file = invocation.file!;
+  if (invocation.command === "check") {
+    const result = checkFile(file, { seed: invocation.seed, points: invocation.points });
+    if (result.diagnostics.length > 0) {
+      reportDiagnostics(result.diagnostics);
+      return ExitCode.Diagnostics;
+    }
+    process.stdout.write(formatCheck(result.rows));
+    const bad = result.rows.filter((r) => r.status === "DISAGREE").length;
+    process.stdout.write(bad === 0 ? `All ${result.rows.length} checks agree.\n` : `${bad} of ${result.rows.length} checks disagree.\n`);
+    return bad === 0 ? ExitCode.Ok : ExitCode.Diagnostics;
+  }
   let text: string | undefined;
   let diagnostics: readonly AdcDiagnostic[];
   if (invocation.command === "compile") {
