@@ -25,6 +25,7 @@ export type {
   JvpFn,
   Out,
   Row,
+  Rows,
   GradFn,
   GradOptions,
   GradOut,

@@ -59,13 +59,16 @@ export type Out<R> = R extends number ? number : { -readonly [K in keyof R]: num
 /** `jvp(f)(primals, tangents)`: the value and the directional derivative J·ẋ, both shaped like f's result. */
 export type JvpFn<F extends VecFn> = (primals: Parameters<F>, tangents: Parameters<F>) => [Out<ReturnType<F>>, Out<ReturnType<F>>];
 
+/** One row of P's shape per entry of R (a generic mapped type, so tuples stay tuples). */
+export type Rows<R, P extends readonly unknown[]> = { -readonly [I in keyof R]: Row<P> };
+
 /** `jacobian(f)(...x)`: one row per result (one row for a scalar f), one column per parameter. */
 export type JacobianFn<F extends VecFn> = (
   ...args: Parameters<F>
-) => ReturnType<F> extends number ? [Row<Parameters<F>>] : { -readonly [I in keyof ReturnType<F>]: Row<Parameters<F>> };
+) => ReturnType<F> extends number ? [Row<Parameters<F>>] : Rows<ReturnType<F>, Parameters<F>>;
 
 /** `hessian(f)(...x)`: the n×n matrix of second derivatives, row i = ∇(∂f/∂xᵢ). */
-export type HessianFn<F extends AnyFn> = (...args: Parameters<F>) => { -readonly [I in keyof Parameters<F>]: Row<Parameters<F>> };
+export type HessianFn<F extends AnyFn> = (...args: Parameters<F>) => Rows<Parameters<F>, Parameters<F>>;
 
 /** `hvp(f)(primals, v)`: the Hessian-vector product H·v, one entry per parameter. */
 export type HvpFn<F extends AnyFn> = (primals: Parameters<F>, v: Parameters<F>) => Row<Parameters<F>>;
