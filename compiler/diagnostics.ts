@@ -47,7 +47,7 @@ export const CodeDescriptions: Record<Code, string> = {
   2001: "an operator argument that is not a function declaration adc can resolve",
   2002: "operator options that are not a literal `{ wrt }` naming existing parameters (or jacobian's `{ mode }`)",
   2003: "an operator that needs a function returning a number (grad, vjp, hessian, …) given one returning a tuple",
-  2004: "a second derivative adc cannot build yet: grad(grad(f)) of several parameters, or through a call to another function",
+  2004: "a second derivative adc cannot build yet: grad(grad(f)) of several parameters, or through a function with a defineDerivative rule",
   2005: "a defineDerivative call adc cannot use: the function or a rule is not a declaration it can resolve, or has the wrong parameters",
 };
 

@@ -84,13 +84,13 @@ export function transformModule(program: ts.Program, sourceFile: ts.SourceFile):
   }
 }
 
-const kindOrder: Kind[] = ["grad", "valueAndGrad", "vjp", "jvp", "jacobian", "hessian", "hvp", "grad2", "pullback", "tangent"];
+const kindOrder: Kind[] = ["grad", "valueAndGrad", "vjp", "jvp", "jacobian", "hessian", "hvp", "grad2", "pullback", "tangent", "pullbackTangent"];
 
 /** Operators that need a function returning a number (not a tuple). */
 const scalarOnly = new Set(["grad", "valueAndGrad", "vjp", "checkGrad", "hessian", "hvp", "grad2"]);
 
 /** The base of a generated function's name, by kind: `f_grad_grad` for grad(grad(f)). */
-const kindNames: Partial<Record<Kind, string>> = { grad2: "grad_grad" };
+const kindNames: Partial<Record<Kind, string>> = { grad2: "grad_grad", pullbackTangent: "pullback_tangent" };
 
 interface Generated {
   readonly fn: LoweredFunction;
@@ -200,7 +200,7 @@ class ModuleGenerator {
 
   /** Registers a derivative to generate (once) and returns its function's name. */
   private request(fn: LoweredFunction, request: DerivativeRequest): string {
-    const key = `${fn.key}|${request.kind}|${request.wrt.join(",")}|${request.bare}|${request.directions ?? ""}|${request.mode ?? ""}`;
+    const key = `${fn.key}|${request.kind}|${request.wrt.join(",")}|${request.bare}|${request.directions ?? ""}|${request.mode ?? ""}|${request.tangentWrt?.join(",") ?? ""}`;
     const existing = this.generated.get(key);
     if (existing) return existing.name;
     const all = request.wrt.length === fn.func.params.length && request.wrt.every((w, i) => w === i);
@@ -224,6 +224,7 @@ class ModuleGenerator {
       adjoint: request.kind === "vjp" ? this.functionName(`${fn.key}_adjoint`) : undefined,
       residuals: request.kind === "vjp" ? this.functionName(`${fn.key}_Residuals`) : undefined,
       field: (v: Parameters<Naming["of"]>[0]) => naming.of(v),
+      bind: (v: Parameters<Naming["of"]>[0], name: string) => naming.bind(v, name),
     };
     const specs = derivativeFunctions(fn.func, request, names, what);
     specs.forEach((s) => this.requestPullbacks(s.body));
@@ -273,6 +274,9 @@ class ModuleGenerator {
       const forwardRule = custom.forward ? "forward" : "reverse";
       return tangentAdapter(request.wrt, request.directions ?? 1, { ...names, doc: `Tangent of ${what} along (${wrtNames}), by its ${forwardRule} rule (defineDerivative).` });
     }
+    if (request.kind === "pullbackTangent") {
+      throw new ForwardUnsupported(`second derivatives through '${fn.key}', whose derivative is defined by defineDerivative, are not supported yet`);
+    }
     throw new Error(`adc internal error: no ${request.kind} for a function with a defined derivative`);
   }
 
@@ -282,6 +286,10 @@ class ModuleGenerator {
     if (attrs.variant === "pullback") return t.identifier(this.request(fn, { kind: "pullback", wrt: attrs.wrt!, bare: true }));
     if (attrs.variant === "jvp") {
       return t.identifier(this.request(fn, { kind: "tangent", wrt: attrs.wrt!, bare: true, directions: attrs.directions }));
+    }
+    if (attrs.variant === "pullbackTangent") {
+      const request = { kind: "pullbackTangent" as const, wrt: attrs.wrt!, tangentWrt: attrs.tangentWrt, bare: true, directions: attrs.directions };
+      return t.identifier(this.request(fn, request));
     }
     return this.imports.primal(fn.decl);
   }

@@ -129,6 +129,12 @@ describe("second derivatives (fixtures/second-order.ts)", () => {
     tanh: (x) => -2 * Math.tanh(x) * (1 - Math.tanh(x) ** 2),
     expSquare: (x) => (4 * x * x - 2) * Math.exp(-x * x),
     softplus: (x) => (x > 30 ? 0 : Math.exp(x) / (1 + Math.exp(x)) ** 2),
+    // (x σ(x))″ = 2σ′ + x σ″ with σ′ = σ(1 − σ), σ″ = σ′(1 − 2σ)
+    swish: (x) => {
+      const s = 1 / (1 + Math.exp(-x));
+      const d = s * (1 - s);
+      return 2 * d + x * d * (1 - 2 * s);
+    },
   };
   const seconds = module.secondDerivatives as { fn: (x: number) => number; d: (x: number) => number; d2: (x: number) => number; at: number[][] }[];
 

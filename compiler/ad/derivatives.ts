@@ -13,9 +13,9 @@ import { optimize } from "../opt";
 import { reverseSweep } from "./reverse";
 import { jvpFunction, tangentFunction } from "./forward-functions";
 import { defaultJacobianMode, jacobianFunction, type JacobianMode } from "./jacobian";
-import { hessianFunction, hvpFunction, secondDerivativeFunction } from "./second-order";
+import { hessianFunction, hvpFunction, pullbackTangentFunction, secondDerivativeFunction } from "./second-order";
 
-export type Kind = "grad" | "valueAndGrad" | "pullback" | "vjp" | "jvp" | "tangent" | "jacobian" | "hessian" | "hvp" | "grad2";
+export type Kind = "grad" | "valueAndGrad" | "pullback" | "vjp" | "jvp" | "tangent" | "jacobian" | "hessian" | "hvp" | "grad2" | "pullbackTangent";
 
 export interface DerivativeRequest {
   readonly kind: Kind;
@@ -23,8 +23,10 @@ export interface DerivativeRequest {
   readonly wrt: readonly number[];
   /** Return a single gradient bare instead of in a one-element tuple. */
   readonly bare: boolean;
-  /** tangent: the number of directions carried at once. */
+  /** tangent, pullbackTangent: the number of directions carried at once. */
   readonly directions?: number;
+  /** pullbackTangent: the pullback arguments (x…, seed) that carry tangents. */
+  readonly tangentWrt?: readonly number[];
   /** jacobian: forward or reverse mode. */
   readonly mode?: JacobianMode;
 }
@@ -39,6 +41,8 @@ export interface Names {
   readonly seed: string;
   /** Names for the residual fields: the locals they are bound to on both sides. */
   readonly field: (v: Value) => string;
+  /** Gives a value a name chosen in advance (a parameter). */
+  readonly bind: (v: Value, name: string) => void;
 }
 
 const valueParams = (func: Func) => func.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name }));
@@ -107,6 +111,8 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
       return [hvpFunction(func, names, what)];
     case "grad2":
       return [secondDerivativeFunction(func, names, what)];
+    case "pullbackTangent":
+      return [pullbackTangentFunction(func, request.wrt, request.tangentWrt!, request.directions ?? 1, names, what)];
   }
 }
 

@@ -8,7 +8,7 @@
 // The output is ordinary IR (primitives, `if`s, calls), so it is valid input to either transform:
 // forward over a reverse sweep gives Hessian-vector products.
 import { Builder } from "../ir/builder";
-import type { Func, Op, Region, Value } from "../ir/types";
+import type { Attrs, Func, Op, Region, Value } from "../ir/types";
 import { f64, isDifferentiable } from "../ir/types";
 import { ruleFor } from "./rules";
 
@@ -119,27 +119,32 @@ class ForwardTransform {
    * arguments and to the number of directions: it returns the value and one tangent per direction.
    */
   private forwardCall(op: Op): void {
-    if (op.attrs.variant !== undefined && op.args.some((x) => this.tangents.has(x))) {
-      throw new ForwardUnsupported(`differentiating the ${op.attrs.variant} of '${op.attrs.callee}' again (a second derivative through a call) is not supported yet`);
-    }
     const wrt = op.args.flatMap((x, i) => (this.tangents.has(x) && isDifferentiable(x.type) ? [i] : []));
     if (wrt.length === 0) return this.copy(op);
+    if (op.attrs.variant !== undefined && op.attrs.variant !== "pullback") {
+      throw new ForwardUnsupported(`differentiating the ${op.attrs.variant} of '${op.attrs.callee}' again (a third derivative) is not supported yet`);
+    }
     const b = this.b;
     let zero: Value | undefined;
     const tangentArgs = range(this.k).flatMap((d) =>
       wrt.map((i) => this.tangents.get(op.args[i])![d] ?? (zero ??= b.const(0))),
     );
-    const y = op.results[0];
-    const results = [y, ...range(this.k).map(() => this.tangentValue(y, f64))];
+    // A primal call returns one value; a pullback call (met in a reverse sweep: second
+    // derivatives) one adjoint per wrt parameter. Each gets a tangent per direction.
+    const tangents = range(this.k).map(() => op.results.map((r) => this.tangentValue(r, f64)));
+    const attrs: Attrs =
+      op.attrs.variant === "pullback"
+        ? { callee: op.attrs.callee, variant: "pullbackTangent", wrt: op.attrs.wrt, tangentWrt: wrt, directions: this.k }
+        : { callee: op.attrs.callee, variant: "jvp", wrt, directions: this.k };
     b.region.ops.push({
       prim: "call",
       args: [...op.args, ...tangentArgs],
-      results,
-      attrs: { callee: op.attrs.callee, variant: "jvp", wrt, directions: this.k },
+      results: [...op.results, ...tangents.flat()],
+      attrs,
       regions: [],
       loc: op.loc,
     });
-    this.set(y, results.slice(1));
+    op.results.forEach((r, i) => this.set(r, tangents.map((t) => t[i])));
   }
 
   /**

@@ -56,15 +56,21 @@ export interface Attrs {
   /** For "call": the callee's key in the module's function table. */
   readonly callee?: string;
   /** For "call": which derivative of the callee (undefined: the primal). */
-  readonly variant?: "pullback" | "jvp";
+  readonly variant?: "pullback" | "jvp" | "pullbackTangent";
   /**
    * For a pullback call: the parameters whose adjoints it returns, one result each. For a jvp
    * call: the parameters that carry tangents (after the primal arguments, `directions` groups of
    * one tangent per wrt parameter); its results are the value and one tangent per direction.
    */
   readonly wrt?: readonly number[];
-  /** For a jvp call: how many tangent directions it carries (vector mode). */
+  /** For a jvp or pullbackTangent call: how many tangent directions it carries (vector mode). */
   readonly directions?: number;
+  /**
+   * For a pullbackTangent call (forward mode over a pullback call, for second derivatives): the
+   * pullback's arguments (its callee's, then the seed) that carry tangents. `wrt` stays the
+   * pullback's; the results are its adjoints, then per direction the tangent of each adjoint.
+   */
+  readonly tangentWrt?: readonly number[];
 }
 
 export interface Region {
