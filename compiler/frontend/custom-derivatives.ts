@@ -4,7 +4,11 @@
 // `declare`d function whose body adc cannot see.
 import ts from "typescript";
 import { Codes, diagnosticAt, type AdcDiagnostic } from "../diagnostics";
-import { resolveFunction, resolveSymbol, runtimeExport, type FunctionLike } from "./resolve";
+import { Builder } from "../ir/builder";
+import type { Func } from "../ir/types";
+import { f64 } from "../ir/types";
+import type { LoweredFunction } from "./lower";
+import { functionKey, resolveFunction, resolveSymbol, runtimeExport, type FunctionLike } from "./resolve";
 
 export interface CustomDerivative {
   /** The function the rules are for (possibly without a body). */
@@ -51,6 +55,17 @@ export function customDerivativeOf(
     if (custom) return custom;
   }
   return undefined;
+}
+
+/** A function with a registered derivative, as the module's function table sees it: parameters only. */
+export function customFunction(custom: CustomDerivative): LoweredFunction {
+  const b = new Builder();
+  const params = custom.decl.parameters.map((p) => ({ value: b.value(f64, (p.name as ts.Identifier).text), name: (p.name as ts.Identifier).text }));
+  const sf = custom.decl.getSourceFile();
+  const { line, character } = sf.getLineAndCharacterOfPosition(custom.decl.getStart(sf));
+  const key = functionKey(custom.decl);
+  const func: Func = { name: key, params, body: b.region, loc: { file: sf.fileName, line: line + 1, column: character + 1 } };
+  return { key, decl: custom.decl, func, callees: [], custom };
 }
 
 function parse(checker: ts.TypeChecker, call: ts.CallExpression): CustomDerivative | string {

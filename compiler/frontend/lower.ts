@@ -35,17 +35,6 @@ export function lowerFunction(
   return new FunctionLowering(checker, decl, customs).run();
 }
 
-/** A function with a registered derivative, as the module's function table sees it: parameters only. */
-export function customFunction(custom: CustomDerivative): LoweredFunction {
-  const b = new Builder();
-  const params = custom.decl.parameters.map((p) => ({ value: b.value(f64, (p.name as ts.Identifier).text), name: (p.name as ts.Identifier).text }));
-  const sf = custom.decl.getSourceFile();
-  const { line, character } = sf.getLineAndCharacterOfPosition(custom.decl.getStart(sf));
-  const key = functionKey(custom.decl);
-  const func: Func = { name: key, params, body: b.region, loc: { file: sf.fileName, line: line + 1, column: character + 1 } };
-  return { key, decl: custom.decl, func, callees: [], custom };
-}
-
 class FunctionLowering {
   private readonly b = new Builder();
   private readonly callees = new Set<FunctionLike>();
