@@ -160,7 +160,7 @@ class ModuleGenerator {
         this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text });
         continue;
       }
-      const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare, mode: m.mode });
+      const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare, mode: m.mode, directions: m.directions });
       this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text: name });
     }
     // Generate, following pullback calls until every callee that needs one has it.
@@ -205,7 +205,7 @@ class ModuleGenerator {
     if (existing) return existing.name;
     const all = request.wrt.length === fn.func.params.length && request.wrt.every((w, i) => w === i);
     const suffix = (all ? "" : `_${request.wrt.map((i) => fn.func.params[i].name).join("_")}`) +
-      (request.directions !== undefined && request.directions > 1 ? `_k${request.directions}` : "") +
+      (request.directions !== undefined && (request.directions > 1 || request.kind === "jvp") ? `_k${request.directions}` : "") +
       (request.mode !== undefined ? `_${request.mode}` : "");
     const name = this.functionName(`${fn.key}_${kindNames[request.kind] ?? request.kind}${suffix}`);
     this.generated.set(key, { fn, request, name, origin: this.origin });

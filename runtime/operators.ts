@@ -12,6 +12,8 @@ import type {
   JacobianFn,
   JacobianOptions,
   JvpFn,
+  JvpOptions,
+  JvpVectorFn,
   ValueAndGradFn,
   VjpFn,
   Wrt,
@@ -129,8 +131,17 @@ export function checkGrad<F extends AnyFn>(f: F, args: Parameters<F>, options?: 
   return checkGradient(f, (...xs: number[]) => d.valueAndGrad(...xs)[1] as number[], args, options);
 }
 
-/** Forward mode: the value and the directional derivative J·ẋ along `tangents`, in one pass. */
-export function jvp<F extends (...args: any[]) => number | readonly number[]>(f: F): JvpFn<F> {
+/**
+ * Forward mode: the value and the directional derivative J·ẋ along `tangents`, in one pass. With
+ * `{ directions: k }` (vector mode), k tangents at once: `[value, [J·ẋ₁, …, J·ẋₖ]]`.
+ */
+export function jvp<F extends (...args: any[]) => number | readonly number[]>(f: F): JvpFn<F>;
+export function jvp<F extends (...args: any[]) => number | readonly number[], const K extends number>(
+  f: F,
+  options: JvpOptions<K>,
+): JvpVectorFn<F, K>;
+export function jvp(f: Function, options?: unknown): unknown {
+  void options;
   throw notCompiled("jvp", f);
 }
 

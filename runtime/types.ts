@@ -62,6 +62,24 @@ export type JvpFn<F extends VecFn> = (primals: Parameters<F>, tangents: Paramete
 /** One row of P's shape per entry of R (a generic mapped type, so tuples stay tuples). */
 export type Rows<R, P extends readonly unknown[]> = { -readonly [I in keyof R]: Row<P> };
 
+/** K copies of T as a tuple, for a literal K (an array otherwise). */
+export type TupleOf<T, K extends number, Acc extends T[] = []> = number extends K
+  ? T[]
+  : Acc["length"] extends K
+    ? Acc
+    : TupleOf<T, K, [...Acc, T]>;
+
+export interface JvpOptions<K extends number> {
+  /** Vector mode: how many tangent directions one call carries (a literal, 1 to 64). */
+  readonly directions: K;
+}
+
+/** `jvp(f, { directions: k })(primals, [v₁…vₖ])`: the value and J·vᵢ for each direction, in one pass. */
+export type JvpVectorFn<F extends VecFn, K extends number> = (
+  primals: Parameters<F>,
+  tangents: TupleOf<Parameters<F>, K>,
+) => [Out<ReturnType<F>>, TupleOf<Out<ReturnType<F>>, K>];
+
 /** `jacobian(f)(...x)`: one row per result (one row for a scalar f), one column per parameter. */
 export type JacobianFn<F extends VecFn> = (
   ...args: Parameters<F>

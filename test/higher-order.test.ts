@@ -63,6 +63,31 @@ describe("vector-valued functions (fixtures/vector.ts)", () => {
   });
 });
 
+describe("vector mode (fixtures/vector.ts)", () => {
+  const module = loadCompiled(fixturePath("vector"));
+  const cases = module.vectorJvps as {
+    fn: (...x: number[]) => Vec;
+    jvp: (x: number[], dx: number[]) => [Vec, Vec];
+    k: number;
+    jvpK: (x: number[], dxs: number[][]) => [Vec, Vec[]];
+    at: number[][];
+  }[];
+
+  test.each(cases.map((c) => [c.fn.name, c.k, c] as const))("%s: %i directions at once equal as many jvps", (_, k, c) => {
+    const next = random(3);
+    for (const x of c.at) {
+      const dxs = Array.from({ length: k }, () => x.map(() => next()));
+      const [value, tangents] = c.jvpK([...x], dxs);
+      expect(value).toEqual(c.fn(...x));
+      expect(tangents).toHaveLength(k);
+      dxs.forEach((dx, d) => {
+        const [, one] = c.jvp([...x], dx);
+        list(one).forEach((t, i) => expect(gap(list(tangents[d])[i], t)).toBeLessThanOrEqual(1e-14));
+      });
+    }
+  });
+});
+
 describe("second derivatives (fixtures/second-order.ts)", () => {
   const module = loadCompiled(fixturePath("second-order"));
   const hessianCases = module.hessianCases as {

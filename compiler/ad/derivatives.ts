@@ -100,7 +100,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
     case "vjp":
       return splitForVjp(func, request, names, what);
     case "jvp":
-      return [jvpFunction(func, names, what)];
+      return [jvpFunction(func, names, what, request.directions)];
     case "tangent":
       return [tangentFunction(func, request.wrt, request.directions ?? 1, names, what)];
     case "jacobian":

@@ -11,8 +11,13 @@ import type { Naming } from "./naming";
 export type ParamSpec =
   | { readonly kind: "value"; readonly value: Value; readonly name: string }
   | { readonly kind: "struct"; readonly name: string; readonly typeName: string; readonly fields: readonly Field[] }
-  /** A tuple of numbers unpacked into its items: `primals: [number, number]`, then `const [x1, x2] = primals`. */
-  | { readonly kind: "tuple"; readonly name: string; readonly items: readonly Field[] };
+  /**
+   * A tuple unpacked into its items: `primals: [number, number]`, then `const [x1, x2] = primals`;
+   * an item may be a tuple itself (`tangents: [[number, number], [number, number]]`).
+   */
+  | { readonly kind: "tuple"; readonly name: string; readonly items: readonly TupleItem[] };
+
+export type TupleItem = Field | readonly TupleItem[];
 
 /** A named field of a residual object. */
 export interface Field {
@@ -80,17 +85,24 @@ class FunctionEmitter {
         params.push(typed(t.identifier(name), typeAnnotation(p.value.type)));
       } else if (p.kind === "tuple") {
         // Unused items are holes (noUnusedLocals); a tuple none of whose items is used is `_name`.
-        const used = p.items.map((f) => (this.counts.get(f.value) ?? 0) > 0);
-        const id = typed(
-          t.identifier(ctx.naming.fresh(used.some(Boolean) ? p.name : `_${p.name}`)),
-          t.tsTupleType(p.items.map((f) => typeAnnotation(f.value.type))),
-        );
+        const used = (item: TupleItem): boolean => (isField(item) ? (this.counts.get(item.value) ?? 0) > 0 : item.some(used));
+        const type = (items: readonly TupleItem[]): t.TSType =>
+          t.tsTupleType(items.map((item) => (isField(item) ? typeAnnotation(item.value.type) : type(item))));
+        const anyUsed = p.items.some(used);
+        const id = typed(t.identifier(ctx.naming.fresh(anyUsed ? p.name : `_${p.name}`)), type(p.items));
         params.push(id);
-        if (!used.some(Boolean)) continue;
-        p.items.forEach((f) => ctx.naming.bind(f.value, f.name));
-        const elements = p.items.map((f, i) => (used[i] ? t.identifier(f.name) : null));
-        while (elements.length > 0 && elements[elements.length - 1] === null) elements.pop();
-        prologue.push(t.variableDeclaration("const", [t.variableDeclarator(t.arrayPattern(elements), t.identifier(id.name))]));
+        if (!anyUsed) continue;
+        const pattern = (items: readonly TupleItem[]): t.ArrayPattern => {
+          const elements = items.map((item) => {
+            if (!used(item)) return null;
+            if (!isField(item)) return pattern(item);
+            ctx.naming.bind(item.value, item.name);
+            return t.identifier(item.name);
+          });
+          while (elements.length > 0 && elements[elements.length - 1] === null) elements.pop();
+          return t.arrayPattern(elements);
+        };
+        prologue.push(t.variableDeclaration("const", [t.variableDeclarator(pattern(p.items), t.identifier(id.name))]));
       } else {
         const id = typed(t.identifier(ctx.naming.fresh(p.name)), t.tsTypeReference(t.identifier(p.typeName)));
         params.push(id);
@@ -242,6 +254,10 @@ class FunctionEmitter {
     if (r.kind === "tuple") return t.tsTupleType(r.items.map((x) => this.resultType(x)));
     return t.tsTypeReference(t.identifier(r.typeName));
   }
+}
+
+function isField(item: TupleItem): item is Field {
+  return !Array.isArray(item);
 }
 
 function typed<T extends t.Identifier>(id: T, type: t.TSType): T {

@@ -16,6 +16,8 @@ export type Marker =
       readonly bare: boolean;
       /** jacobian's `{ mode }` option. */
       readonly mode?: "forward" | "reverse";
+      /** jvp's `{ directions }` option (vector mode). */
+      readonly directions?: number;
     }
   | { readonly kind: "decorator"; readonly node: ts.Decorator; readonly decl: FunctionLike };
 
@@ -86,10 +88,17 @@ function callMarker(
     }
     return { kind: "call", node: call, operator, decl, wrt: all, bare: false, mode: mode.mode };
   }
-  if (operator === "vjp" || operator === "jvp" || operator === "hessian" || operator === "hvp") {
+  if (operator === "jvp") {
+    const directions = parseDirections(options);
+    if (typeof directions === "string") {
+      diagnostics.push(diagnosticAt(Codes.BadOptions, directions, options));
+      return undefined;
+    }
+    return { kind: "call", node: call, operator, decl, wrt: all, bare: false, directions };
+  }
+  if (operator === "vjp" || operator === "hessian" || operator === "hvp") {
     const why: Record<string, string> = {
       vjp: "its pullback returns every parameter's adjoint",
-      jvp: "its tangents cover every parameter",
       hessian: "it covers every parameter",
       hvp: "it covers every parameter",
     };
@@ -142,6 +151,17 @@ function innerGrad(checker: ts.TypeChecker, e: ts.Expression): FunctionLike | un
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   if (!ts.isCallExpression(e) || e.arguments.length !== 1 || resolveOperator(checker, e.expression) !== "grad") return undefined;
   return resolveFunction(checker, e.arguments[0]);
+}
+
+/** jvp's options: `{ directions: k }` with k a literal integer from 1 to 64. */
+function parseDirections(options: ts.Expression): number | string {
+  const message = "jvp's only option is directions: a literal integer from 1 to 64 (its tangents cover every parameter)";
+  if (!ts.isObjectLiteralExpression(options) || options.properties.length !== 1) return message;
+  const [p] = options.properties;
+  if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || p.name.text !== "directions") return message;
+  if (!ts.isNumericLiteral(p.initializer)) return message;
+  const k = Number(p.initializer.text);
+  return Number.isInteger(k) && k >= 1 && k <= 64 ? k : message;
 }
 
 /** jacobian's options: `{ mode: "forward" }` or `{ mode: "reverse" }`, literally. */

@@ -19,6 +19,8 @@ const pulled: [number, number] = pullback(1);
 const cot: Cotangent<{ a: number; b: number[] }> = { a: 1, b: [2] };
 
 const [fy, fdot]: [number, number] = jvp(f)([2, 0.5], [1, 0]);
+const [fy3, fdots]: [number, [number, number, number]] = jvp(f, { directions: 3 })([2, 0.5], [[1, 0], [0, 1], [1, 1]]);
+const [, pdots]: [[number, number], [[number, number], [number, number]]] = jvp(p, { directions: 2 })([2, 0.3], [[1, 0], [0, 1]]);
 const [py, pdot]: [[number, number], [number, number]] = jvp(p)([2, 0.3], [1, 0]);
 const jf: [[number, number]] = jacobian(f)(2, 0.5);
 const jp: [[number, number], [number, number]] = jacobian(p, { mode: "reverse" })(2, 0.3);
@@ -32,6 +34,8 @@ defineDerivative(f, { reverse: fReverse, forward: fForward });
 const wrong: number = grad(f)(2, 0.5);
 // @ts-expect-error: the tangents have f's parameters' shape
 jvp(f)([2, 0.5], [1]);
+// @ts-expect-error: two directions need two tangents
+jvp(f, { directions: 2 })([2, 0.5], [[1, 0]]);
 // @ts-expect-error: hessian needs a scalar function
 hessian(p);
 // @ts-expect-error: a reverse rule takes the primals and a seed
@@ -43,4 +47,4 @@ grad(f)(2);
 // @ts-expect-error: the pullback takes a number seed
 pullback("1");
 
-export { both, one, named, indexed, listed, value, gradient, y, pulled, cot, wrong, fy, fdot, py, pdot, jf, jp, h, hv, g2, s };
+export { both, one, named, indexed, listed, value, gradient, y, pulled, cot, wrong, fy, fdot, fy3, fdots, pdots, py, pdot, jf, jp, h, hv, g2, s };
