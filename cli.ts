@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { compileFile, graphOfFile, irOfFile } from "./compiler";
 import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
 import { GraphRequestError, renderSvg, type Mode } from "./compiler/graph";
+import { checkFile, formatCheck } from "./compiler/check";
 
 export const ExitCode = { Ok: 0, Diagnostics: 1, Usage: 2, Internal: 3 } as const;
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, string> = {
   compile: "print the module with the generated derivative functions (or write it with -o)",
   ir: "print the SSA IR of every function the file marks for differentiation",
   graph: "draw one function's computational graph as DOT or SVG (options below)",
+  check: "compare reverse mode, forward mode and central differences for every marked function at random points",
 };
 
 /** The options only `adc graph` takes. */
@@ -42,6 +44,8 @@ ${commands}
 
 Options:
   -o, --output <file>  write the result to <file> instead of stdout (written atomically)
+      --seed <n>       check: the seed of the random points (default 1)
+      --points <n>     check: points per function (default 3)
   -h, --help           show this help
       --version        print the version
 
@@ -54,7 +58,7 @@ adc graph <file.ts> --fn <name> [--at x1,x2,...] [--mode forward|reverse] [--for
 
 Exit codes:
   0  success
-  1  the file has diagnostics (printed to stderr); nothing is written
+  1  the file has diagnostics (printed to stderr); nothing is written; or check found a disagreement
   2  usage error: unknown command or option, missing or unreadable input, unwritable output
   3  internal error in adc (please report it; ADC_DEBUG=1 prints the stack)
 
@@ -82,6 +86,8 @@ interface Invocation {
   readonly command?: string;
   readonly file?: string;
   readonly output?: string;
+  readonly seed?: number;
+  readonly points?: number;
   readonly help: boolean;
   readonly version: boolean;
   readonly graph?: GraphRequest;
@@ -103,6 +109,8 @@ function parse(argv: string[]): Invocation {
       strict: true,
       options: {
         output: { type: "string", short: "o" },
+        seed: { type: "string" },
+        points: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
         fn: { type: "string" },
@@ -120,10 +128,17 @@ function parse(argv: string[]): Invocation {
   }
   const { values, positionals } = parsed;
   const [command, file, ...extra] = positionals;
+  const integer = (name: string, text: string | undefined, min: number): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`--${name} must be an integer ≥ ${min}`);
+    return Number(text);
+  };
   const invocation = {
     command,
     file,
     output: values.output,
+    seed: integer("seed", values.seed, 0),
+    points: integer("points", values.points, 1),
     help: values.help ?? false,
     version: values.version ?? false,
   };
@@ -215,6 +230,17 @@ async function run(invocation: Invocation): Promise<number> {
     return ExitCode.Ok;
   }
   const file = invocation.file!;
+  if (invocation.command === "check") {
+    const result = checkFile(file, { seed: invocation.seed, points: invocation.points });
+    if (result.diagnostics.length > 0) {
+      reportDiagnostics(result.diagnostics);
+      return ExitCode.Diagnostics;
+    }
+    process.stdout.write(formatCheck(result.rows));
+    const bad = result.rows.filter((r) => r.status === "DISAGREE").length;
+    process.stdout.write(bad === 0 ? `All ${result.rows.length} checks agree.\n` : `${bad} of ${result.rows.length} checks disagree.\n`);
+    return bad === 0 ? ExitCode.Ok : ExitCode.Diagnostics;
+  }
   let text: string | undefined;
   let diagnostics: readonly AdcDiagnostic[];
   if (invocation.command === "compile") {

@@ -23,6 +23,9 @@ export const Codes = {
   ArrayMethod: 1015,
   NotAFunction: 2001,
   BadOptions: 2002,
+  NotScalar: 2003,
+  SecondOrder: 2004,
+  BadDerivativeRule: 2005,
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];
@@ -46,7 +49,10 @@ export const CodeDescriptions: Record<Code, string> = {
   1014: "an array or object variable that may refer to different memory (reassigned in a branch or loop)",
   1015: "an array constructor or method adc does not support",
   2001: "an operator argument that is not a function declaration adc can resolve",
-  2002: "operator options that are not a literal `{ wrt }` naming existing parameters",
+  2002: "operator options that are not a literal `{ wrt }` naming existing parameters (or jacobian's `{ mode }`)",
+  2003: "an operator that needs a function returning a number (grad, vjp, hessian, …) given one returning a tuple",
+  2004: "a second derivative adc cannot build yet: grad(grad(f)) of several parameters, or through a function with a defineDerivative rule",
+  2005: "a defineDerivative call adc cannot use: the function or a rule is not a declaration it can resolve, or has the wrong parameters",
 };
 
 export interface AdcDiagnostic {

@@ -20,7 +20,7 @@ export function printFunctionsIr(program: ts.Program, sourceFile: ts.SourceFile)
   for (const key of marked) {
     const fn = closure.lowered.get(key)!;
     const wrt = fn.func.params.map((_, i) => i);
-    const [spec] = derivativeFunctions(fn.func, { kind: "grad", wrt, bare: false }, { fn: `${key}_grad`, seed: "seed", field: () => "" }, key);
+    const [spec] = derivativeFunctions(fn.func, { kind: "grad", wrt, bare: false }, { fn: `${key}_grad`, seed: "seed", field: () => "", bind: () => undefined }, key);
     parts.push(printFunction({ name: spec.name, params: fn.func.params, body: spec.body }));
   }
   return { text: parts.join("\n"), diagnostics: [] };

@@ -11,6 +11,9 @@ import { residualType, vjpWrapper } from "./backend/vjp";
 import { Codes, Refusal, diagnosticAt, type AdcDiagnostic } from "./diagnostics";
 import { applyEdits, pruneOperatorImports, type Edit } from "./edits";
 import { lowerFunction, type LoweredFunction } from "./frontend/lower";
+import { customFunction, findCustomDerivatives, type CustomDerivative } from "./frontend/custom-derivatives";
+import { ForwardUnsupported } from "./ad/forward";
+import { pullbackAdapter, tangentAdapter } from "./backend/custom";
 import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, type FunctionLike } from "./frontend/resolve";
 import type { Attrs, Func, Loc, Op, Region } from "./ir/types";
@@ -24,7 +27,11 @@ export interface ModuleResult {
 }
 
 /** Lowers the marked functions and their callees; refusals become diagnostics. */
-export function lowerClosure(checker: ts.TypeChecker, roots: readonly FunctionLike[]) {
+export function lowerClosure(
+  checker: ts.TypeChecker,
+  roots: readonly FunctionLike[],
+  customs: ReadonlyMap<ts.Declaration, CustomDerivative> = new Map(),
+) {
   const lowered = new Map<string, LoweredFunction>();
   const diagnostics: AdcDiagnostic[] = [];
   const queue = [...roots];
@@ -34,7 +41,16 @@ export function lowerClosure(checker: ts.TypeChecker, roots: readonly FunctionLi
     if (seen.has(decl)) continue;
     seen.add(decl);
     try {
-      const fn = lowerFunction(checker, decl);
+      const custom = customs.get(decl);
+      if (custom && roots.includes(decl)) {
+        throw new Refusal(Codes.BadDerivativeRule, `'${functionKey(decl)}' has a derivative defined by defineDerivative; differentiate the functions that call it`, decl.name ?? decl);
+      }
+      if (custom) {
+        const fn = customFunction(custom);
+        lowered.set(fn.key, fn);
+        continue;
+      }
+      const fn = lowerFunction(checker, decl, customs);
       // Differentiate the optimised primal: fewer values to carry, no duplicated residuals.
       optimize(fn.func.body);
       const clash = lowered.get(fn.key);
@@ -53,9 +69,12 @@ export function lowerClosure(checker: ts.TypeChecker, roots: readonly FunctionLi
 
 export function transformModule(program: ts.Program, sourceFile: ts.SourceFile): ModuleResult {
   const checker = program.getTypeChecker();
-  const { markers, diagnostics } = findMarkers(checker, sourceFile);
+  const found = findMarkers(checker, sourceFile);
+  const { markers } = found;
+  const custom = findCustomDerivatives(program);
+  const diagnostics = [...found.diagnostics, ...custom.diagnostics.filter((d) => d.fileName === sourceFile.fileName)];
   if (markers.length === 0 || diagnostics.length > 0) return { code: sourceFile.text, diagnostics };
-  const closure = lowerClosure(checker, markers.map((m) => m.decl));
+  const closure = lowerClosure(checker, markers.map((m) => m.decl), custom.customs);
   if (closure.diagnostics.length > 0) return { code: sourceFile.text, diagnostics: closure.diagnostics };
   try {
     return new ModuleGenerator(checker, sourceFile, closure.lowered, markers).run();
@@ -65,14 +84,29 @@ export function transformModule(program: ts.Program, sourceFile: ts.SourceFile):
   }
 }
 
-const kindOrder: Kind[] = ["grad", "valueAndGrad", "vjp", "pullback"];
+const kindOrder: Kind[] = ["grad", "valueAndGrad", "vjp", "jvp", "jacobian", "hessian", "hvp", "grad2", "pullback", "tangent", "pullbackTangent"];
+
+/** Operators that need a function returning a number (not a tuple). */
+const scalarOnly = new Set(["grad", "valueAndGrad", "vjp", "checkGrad", "hessian", "hvp", "grad2"]);
+
+/** The base of a generated function's name, by kind: `f_grad_grad` for grad(grad(f)). */
+const kindNames: Partial<Record<Kind, string>> = { grad2: "grad_grad", pullbackTangent: "pullback_tangent" };
+
+interface Generated {
+  readonly fn: LoweredFunction;
+  readonly request: DerivativeRequest;
+  readonly name: string;
+  /** The marker whose derivative needed this one: where a refusal to generate it is reported. */
+  readonly origin: ts.Node;
+}
 
 class ModuleGenerator {
   private readonly naming: Naming;
   private readonly edits: Edit[] = [];
   private readonly imports: ModuleImports;
   /** Generated function name per request key `fnKey|kind|wrt|bare`. */
-  private readonly generated = new Map<string, { fn: LoweredFunction; request: DerivativeRequest; name: string }>();
+  private readonly generated = new Map<string, Generated>();
+  private origin: ts.Node;
   private readonly sourceLines = new Map<string, string[]>();
   private readonly paramNames: Set<string>;
   /** The names generated functions take; locals never do. */
@@ -84,6 +118,7 @@ class ModuleGenerator {
     private readonly lowered: Map<string, LoweredFunction>,
     private readonly markers: readonly Marker[],
   ) {
+    this.origin = sourceFile;
     // Generated functions keep their sources' parameter names, so module-level names they call
     // (other generated functions, imported primals) must differ from every one of those.
     this.paramNames = new Set([...lowered.values()].flatMap((fn) => fn.func.params.map((p) => p.name)));
@@ -93,7 +128,7 @@ class ModuleGenerator {
     // Generated functions are named as they are needed, after some locals: keep locals off the
     // whole family of names (`f_grad…`, `g_pullback…`).
     const keys = [...lowered.keys()].map((k) => k.replace(/[$]/g, "\\$&")).join("|");
-    this.derivativeNames = new RegExp(`^(${keys})_(grad|valueAndGrad|vjp|forward|adjoint|Residuals|pullback)(_|$)`);
+    this.derivativeNames = new RegExp(`^(${keys})_(grad|valueAndGrad|vjp|forward|adjoint|Residuals|pullback|jvp|tangent|jacobian|hessian|hvp)(_|$)`);
     // Callees from other modules may be imported under their own names later: keep locals off them.
     for (const fn of lowered.values()) {
       const owner = ts.isMethodDeclaration(fn.decl) ? (fn.decl.parent as ts.ClassLikeDeclaration) : fn.decl;
@@ -104,6 +139,13 @@ class ModuleGenerator {
   run(): ModuleResult {
     for (const m of this.markers) {
       const fn = this.lowered.get(functionKey(m.decl))!;
+      this.origin = m.node;
+      const results = fn.func.body.yields.length;
+      const operator = m.kind === "decorator" ? "grad" : m.operator;
+      if (scalarOnly.has(operator) && results !== 1) {
+        const op = operator === "grad2" ? "grad(grad(…))" : operator;
+        throw new Refusal(Codes.NotScalar, `${op} needs a function returning a number; '${fn.key}' returns a tuple of ${results} (use jacobian or jvp)`, m.node);
+      }
       if (m.kind === "decorator") {
         const name = this.request(fn, { kind: "valueAndGrad", wrt: fn.func.params.map((_, i) => i), bare: false });
         this.edits.push({ start: m.node.getFullStart(), end: m.node.getEnd(), text: "" });
@@ -121,7 +163,7 @@ class ModuleGenerator {
       if (m.operator === "vjp" && !splittable(fn.func)) {
         throw new Refusal(Codes.UnsupportedSyntax, "vjp of a function with loops, arrays or objects is not supported yet (its forward and reverse sweeps share the tape); use grad or valueAndGrad", m.node);
       }
-      const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare });
+      const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare, mode: m.mode, directions: m.directions });
       this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text: name });
     }
     // Generate, following pullback calls until every callee that needs one has it.
@@ -130,8 +172,15 @@ class ModuleGenerator {
     for (let pending = this.pending(emitted); pending.length > 0; pending = this.pending(emitted)) {
       for (const key of pending) {
         emitted.add(key);
-        const { fn, request, name } = this.generated.get(key)!;
-        const code = this.generate(fn, request, name);
+        const { fn, request, name, origin } = this.generated.get(key)!;
+        this.origin = origin;
+        let code: string;
+        try {
+          code = this.generate(fn, request, name);
+        } catch (e) {
+          if (e instanceof ForwardUnsupported) throw new Refusal(Codes.SecondOrder, e.message, origin);
+          throw e;
+        }
         const list = blocks.get(fn) ?? [];
         list.push({ order: kindOrder.indexOf(request.kind), code });
         blocks.set(fn, list);
@@ -154,13 +203,15 @@ class ModuleGenerator {
 
   /** Registers a derivative to generate (once) and returns its function's name. */
   private request(fn: LoweredFunction, request: DerivativeRequest): string {
-    const key = `${fn.key}|${request.kind}|${request.wrt.join(",")}|${request.bare}`;
+    const key = `${fn.key}|${request.kind}|${request.wrt.join(",")}|${request.bare}|${request.directions ?? ""}|${request.mode ?? ""}|${request.tangentWrt?.join(",") ?? ""}`;
     const existing = this.generated.get(key);
     if (existing) return existing.name;
     const all = request.wrt.length === fn.func.params.length && request.wrt.every((w, i) => w === i);
-    const suffix = all ? "" : `_${request.wrt.map((i) => fn.func.params[i].name).join("_")}`;
-    const name = this.functionName(`${fn.key}_${request.kind}${suffix}`);
-    this.generated.set(key, { fn, request, name });
+    const suffix = (all ? "" : `_${request.wrt.map((i) => fn.func.params[i].name).join("_")}`) +
+      (request.directions !== undefined && (request.directions > 1 || request.kind === "jvp") ? `_k${request.directions}` : "") +
+      (request.mode !== undefined ? `_${request.mode}` : "");
+    const name = this.functionName(`${fn.key}_${kindNames[request.kind] ?? request.kind}${suffix}`);
+    this.generated.set(key, { fn, request, name, origin: this.origin });
     return name;
   }
 
@@ -168,6 +219,7 @@ class ModuleGenerator {
     const what = `${fn.key} (${this.locText(fn.func.loc!)})`;
     const naming = this.naming.child(this.derivativeNames);
     fn.func.params.forEach((p) => naming.bind(p.value, p.name));
+    if (fn.custom) return this.customAdapter(fn, fn.custom, request, name, naming, what);
     const names = {
       seed: naming.fresh("seed"),
       fn: name,
@@ -175,6 +227,7 @@ class ModuleGenerator {
       adjoint: request.kind === "vjp" ? this.functionName(`${fn.key}_adjoint`) : undefined,
       residuals: request.kind === "vjp" ? this.functionName(`${fn.key}_Residuals`) : undefined,
       field: (v: Parameters<Naming["of"]>[0]) => naming.of(v),
+      bind: (v: Parameters<Naming["of"]>[0], name: string) => naming.bind(v, name),
     };
     const specs = derivativeFunctions(fn.func, request, names, what);
     specs.forEach((s) => this.requestPullbacks(s.body));
@@ -201,14 +254,47 @@ class ModuleGenerator {
 
   private requestPullbacks(body: Region): void {
     walkOps(body, (op: Op) => {
-      if (op.prim === "call" && op.attrs.variant === "pullback") this.calleeRef(op.attrs);
+      if (op.prim === "call" && op.attrs.variant !== undefined) this.calleeRef(op.attrs);
     });
+  }
+
+  /** A pullback or tangent function of a function with a registered derivative: it calls the user's rules. */
+  private customAdapter(fn: LoweredFunction, custom: CustomDerivative, request: DerivativeRequest, name: string, naming: Naming, what: string): string {
+    const text = (e: t.Expression) => generate(e).code;
+    const names = {
+      fn: name,
+      primal: text(this.imports.primal(fn.decl)),
+      forward: custom.forward && text(this.imports.primal(custom.forward)),
+      reverse: custom.reverse && text(this.imports.primal(custom.reverse)),
+      params: fn.func.params.map((p) => p.name),
+      fresh: (base: string) => naming.fresh(base),
+    };
+    const rule = custom.reverse ? "reverse" : "forward";
+    const wrtNames = request.wrt.map((i) => fn.func.params[i].name).join(", ");
+    if (request.kind === "pullback") {
+      return pullbackAdapter(request.wrt, { ...names, doc: `Pullback of ${what}: seed × ∂${fn.key}/∂(${wrtNames}), by its ${rule} rule (defineDerivative).` });
+    }
+    if (request.kind === "tangent") {
+      const forwardRule = custom.forward ? "forward" : "reverse";
+      return tangentAdapter(request.wrt, request.directions ?? 1, { ...names, doc: `Tangent of ${what} along (${wrtNames}), by its ${forwardRule} rule (defineDerivative).` });
+    }
+    if (request.kind === "pullbackTangent") {
+      throw new ForwardUnsupported(`second derivatives through '${fn.key}', whose derivative is defined by defineDerivative, are not supported yet`);
+    }
+    throw new Error(`adc internal error: no ${request.kind} for a function with a defined derivative`);
   }
 
   private calleeRef(attrs: Attrs): t.Expression {
     const key = attrs.callee!;
     const fn = this.lowered.get(key)!;
     if (attrs.variant === "pullback") return t.identifier(this.request(fn, { kind: "pullback", wrt: attrs.wrt!, bare: true }));
+    if (attrs.variant === "jvp") {
+      return t.identifier(this.request(fn, { kind: "tangent", wrt: attrs.wrt!, bare: true, directions: attrs.directions }));
+    }
+    if (attrs.variant === "pullbackTangent") {
+      const request = { kind: "pullbackTangent" as const, wrt: attrs.wrt!, tangentWrt: attrs.tangentWrt, bare: true, directions: attrs.directions };
+      return t.identifier(this.request(fn, request));
+    }
     return this.imports.primal(fn.decl);
   }
 

@@ -1,5 +1,17 @@
 // The `adc` package as users import it.
-export { checkGrad, grad, valueAndGrad, vjp, registerDerivatives } from "./operators";
+export {
+  checkGrad,
+  defineDerivative,
+  grad,
+  hessian,
+  hvp,
+  jacobian,
+  jvp,
+  registerDerivatives,
+  stopGradient,
+  valueAndGrad,
+  vjp,
+} from "./operators";
 export type { RegisteredDerivatives } from "./operators";
 export { checkGradient, centralDifference } from "./check";
 export { zerosLike, drain, addSlice } from "./memory";
@@ -8,6 +20,18 @@ export { Tape, tape } from "./tape";
 export type { CheckGradOptions, CheckGradResult } from "./check";
 export type {
   Cotangent,
+  DerivativeRules,
+  HessianFn,
+  HvpFn,
+  JacobianFn,
+  JacobianOptions,
+  JvpFn,
+  JvpOptions,
+  JvpVectorFn,
+  TupleOf,
+  Out,
+  Row,
+  Rows,
   GradFn,
   GradOptions,
   GradOut,

@@ -3,7 +3,21 @@
 // the transformer did not (they explain how to enable it), or for methods marked with `@grad`
 // whose derivatives were registered by the generated code.
 import { checkGradient, type CheckGradOptions, type CheckGradResult } from "./check";
-import type { GradFn, GradOptions, ValueAndGradFn, VjpFn, Wrt } from "./types";
+import type {
+  DerivativeRules,
+  GradFn,
+  GradOptions,
+  HessianFn,
+  HvpFn,
+  JacobianFn,
+  JacobianOptions,
+  JvpFn,
+  JvpOptions,
+  JvpVectorFn,
+  ValueAndGradFn,
+  VjpFn,
+  Wrt,
+} from "./types";
 
 type AnyFn = (...args: any[]) => number;
 
@@ -115,4 +129,53 @@ function scaleBy(g: unknown, s: number): unknown {
 export function checkGrad<F extends AnyFn>(f: F, args: Parameters<F>, options?: CheckGradOptions): CheckGradResult {
   const d = lookup("checkGrad", f, undefined);
   return checkGradient(f, (...xs: number[]) => d.valueAndGrad(...xs)[1] as number[], args, options);
+}
+
+/**
+ * Forward mode: the value and the directional derivative J·ẋ along `tangents`, in one pass. With
+ * `{ directions: k }` (vector mode), k tangents at once: `[value, [J·ẋ₁, …, J·ẋₖ]]`.
+ */
+export function jvp<F extends (...args: any[]) => number | readonly number[]>(f: F): JvpFn<F>;
+export function jvp<F extends (...args: any[]) => number | readonly number[], const K extends number>(
+  f: F,
+  options: JvpOptions<K>,
+): JvpVectorFn<F, K>;
+export function jvp(f: Function, options?: unknown): unknown {
+  void options;
+  throw notCompiled("jvp", f);
+}
+
+/**
+ * The Jacobian of a function returning a number or a tuple of numbers: one row per result, one
+ * column per parameter. Forward mode when f has no more parameters than results, else reverse
+ * (or as `options.mode` says).
+ */
+export function jacobian<F extends (...args: any[]) => number | readonly number[]>(f: F, options?: JacobianOptions): JacobianFn<F> {
+  void options;
+  throw notCompiled("jacobian", f);
+}
+
+/** The Hessian of a scalar function, by forward mode over its reverse sweep (one vector sweep). */
+export function hessian<F extends AnyFn>(f: F): HessianFn<F> {
+  throw notCompiled("hessian", f);
+}
+
+/** The Hessian-vector product H·v of a scalar function, by forward over reverse (no Hessian built). */
+export function hvp<F extends AnyFn>(f: F): HvpFn<F> {
+  throw notCompiled("hvp", f);
+}
+
+/**
+ * Registers a derivative for `f` (its forward rule, its reverse rule, or both), used by both modes
+ * wherever differentiated code calls `f`; `f` may then be a `declare`d function adc cannot see.
+ * adc finds the call at compile time: `f` and the rules must be function declarations.
+ */
+export function defineDerivative<F extends AnyFn>(f: F, rules: DerivativeRules<F>): void {
+  void f;
+  void rules;
+}
+
+/** `x` itself, but with derivative zero in both modes: nothing flows back or forward through it. */
+export function stopGradient(x: number): number {
+  return x;
 }

@@ -139,6 +139,35 @@ describe("adc graph", () => {
   });
 });
 
+describe("adc check", () => {
+  it("prints a table of reverse vs forward vs central differences and exits 0 when they agree", () => {
+    const run = adc("check", "fixtures/second-order.ts", "--points", "2", "--seed", "5");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines[0]).toBe("| function | at | forward vs reverse | reverse vs central differences | status |");
+    // 10 marked functions × 2 points, all agreeing, then the summary.
+    expect(lines.filter((l) => / ok \|$/.test(l))).toHaveLength(20);
+    expect(lines.at(-1)).toBe("All 20 checks agree.");
+    // Seeded: the same points every run.
+    expect(adc("check", "fixtures/second-order.ts", "--points", "2", "--seed", "5").stdout).toBe(run.stdout);
+  });
+
+  it("exits 1 when a registered derivative is wrong", () => {
+    const run = adc("check", "test/cli-fixtures/wrong-rule.ts", "--points", "2");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/\| f \| \(.*\) \| .* \| DISAGREE \|/);
+    expect(run.stdout).toMatch(/2 of 2 checks disagree\.\n$/);
+  });
+
+  it("reports diagnostics like compile, and rejects a bad --points", () => {
+    expect(adc("check", refused).status).toBe(1);
+    const run = adc("check", seed, "--points", "0");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("adc: --points must be an integer ≥ 1\nRun adc --help for usage.\n");
+  });
+});
+
 describe("help and version", () => {
   it.each([["--help"], ["-h"], ["compile", "--help"], ["ir", "-h"], ["graph", "--help"]])("adc %s prints usage", (...args) => {
     const run = adc(...args);

@@ -114,6 +114,85 @@ describe("operator misuse", () => {
   });
 });
 
+describe("forward mode, higher order and custom derivatives", () => {
+  /** The diagnostics of a module, as [code, message, line, column]. */
+  const diagnosticsOf = (source: string) =>
+    compileSource(source, file).diagnostics.map((d) => [d.code, d.message, d.line, d.column]);
+  const pair = "function p(x: number, y: number): [number, number] {\n  return [x * y, x + y];\n}\n";
+
+  test("grad of a function returning a tuple", () => {
+    expect(diagnosticsOf(`import { grad } from "adc";\n${pair}export const d = grad(p);\n`)).toEqual([
+      [2003, "grad needs a function returning a number; 'p' returns a tuple of 2 (use jacobian or jvp)", 5, 18],
+    ]);
+  });
+
+  test("hessian of a function returning a tuple", () => {
+    expect(diagnosticsOf(`import { hessian } from "adc";\n${pair}export const d = hessian(p);\n`)).toEqual([
+      [2003, "hessian needs a function returning a number; 'p' returns a tuple of 2 (use jacobian or jvp)", 5, 18],
+    ]);
+  });
+
+  test("a tuple returned other than as a literal", () => {
+    const source = `import { jvp } from "adc";\nfunction p(x: number): [number, number] {\n  return (x > 0 ? [x, x] : [0, x]) as [number, number];\n}\nexport const d = jvp(p);\n`;
+    expect(diagnosticsOf(source)).toEqual([[1002, "a function returning a tuple must return a literal […, …]", 3, 10]]);
+  });
+
+  test("a call of a function returning a tuple inside differentiated code", () => {
+    const source = `import { grad } from "adc";\n${pair}function f(x: number): number {\n  return (p(x, 1) as any) * 2;\n}\nexport const d = grad(f);\n`;
+    expect(diagnosticsOf(source)).toEqual([
+      [1002, "'p' does not return a number; calls to functions returning tuples are not supported yet", 6, 11],
+    ]);
+  });
+
+  test("grad(grad(f)) of a function of two parameters", () => {
+    const source = `import { grad } from "adc";\nfunction f(x: number, y: number): number {\n  return x * y;\n}\nexport const d = grad(grad(f));\n`;
+    expect(diagnosticsOf(source)).toEqual([[2004, "grad(grad(f)) needs a function of one parameter ('f' has 2); use hessian(f)", 5, 18]]);
+  });
+
+  test("a second derivative through a function whose derivative is defined", () => {
+    const source = `import { defineDerivative, hessian } from "adc";\nfunction g(x: number): number {\n  return x * x;\n}\nfunction gReverse(x: number, s: number): number {\n  return 2 * x * s;\n}\ndefineDerivative(g, { reverse: gReverse });\nfunction f(x: number, y: number): number {\n  return g(x) * y;\n}\nexport const d = hessian(f);\n`;
+    expect(diagnosticsOf(source)).toEqual([
+      [2004, "second derivatives through 'g', whose derivative is defined by defineDerivative, are not supported yet", 12, 18],
+    ]);
+  });
+
+  test("jacobian with a mode that is not a literal forward or reverse", () => {
+    const source = `import { jacobian } from "adc";\n${pair}export const d = jacobian(p, { mode: "both" as any });\n`;
+    expect(diagnosticsOf(source)).toEqual([[2002, 'jacobian\'s only option is mode: "forward" or "reverse", as a literal', 5, 30]]);
+  });
+
+  test("jvp with options", () => {
+    const source = `import { jvp } from "adc";\n${pair}export const d = jvp(p, { wrt: 0 });\n`;
+    expect(diagnosticsOf(source)).toEqual([
+      [2002, "jvp's only option is directions: a literal integer from 1 to 64 (its tangents cover every parameter)", 5, 25],
+    ]);
+  });
+
+  const rules = "function g(x: number): number {\n  return x * x;\n}\n";
+  const uses = "function f(x: number): number {\n  return g(x) + 1;\n}\nexport const d = grad(f);\n";
+
+  test("defineDerivative with an arrow function as its rule", () => {
+    const source = `import { defineDerivative, grad } from "adc";\n${rules}defineDerivative(g, { reverse: (x: number, s: number) => 2 * x * s });\n${uses}`;
+    expect(diagnosticsOf(source)).toEqual([
+      [2005, "the reverse rule must name a function declaration (not an arrow function or expression)", 5, 1],
+    ]);
+  });
+
+  test("defineDerivative with a rule of the wrong arity", () => {
+    const source = `import { defineDerivative, grad } from "adc";\n${rules}function gForward(x: number): [number, number] {\n  return [x * x, 2 * x];\n}\ndefineDerivative(g, { forward: gForward });\n${uses}`;
+    expect(diagnosticsOf(source)).toEqual([
+      [2005, "the forward rule of 'g' must take 2 number parameters (1 primals and 1 tangents)", 8, 1],
+    ]);
+  });
+
+  test("marking a function whose derivative is defined", () => {
+    const source = `import { defineDerivative, grad } from "adc";\n${rules}function gReverse(x: number, s: number): number {\n  return 2 * x * s;\n}\ndefineDerivative(g, { reverse: gReverse });\nexport const d = grad(g);\n`;
+    expect(diagnosticsOf(source)).toEqual([
+      [2005, "'g' has a derivative defined by defineDerivative; differentiate the functions that call it", 2, 10],
+    ]);
+  });
+});
+
 describe("decorators", () => {
   test("@grad on a method of an anonymous class", () => {
     const r = compileSource(`import { grad } from "adc";\nexport default class {\n  @grad static loss(w: number): number { return w * w; }\n}\n`, file);

@@ -1,5 +1,7 @@
 // Property tests: random scalar programs from the supported language (test/support/program-gen.ts)
-// are compiled with adc, and their gradients compared with central differences of the primal.
+// are compiled with adc, and their gradients compared with central differences of the primal; the
+// forward-mode gradient (one jvp per parameter) must equal the reverse-mode one, and the
+// Hessian-vector products (forward over reverse) central differences of the reverse gradient.
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -24,6 +26,10 @@ const MODULES = 48;
 const MIN_PROGRAMS = 200;
 const POINTS = 3;
 const TOLERANCE = 1e-6;
+/** Forward and reverse mode compute the same derivative in different orders: they agree to rounding. */
+const FORWARD_REVERSE = 1e-12;
+/** hvp against central differences of the gradient (truncation and rounding of a difference quotient). */
+const HVP_TOLERANCE = 1e-5;
 /** Central differences at h and h/10 that disagree by more than this flag a point near a kink. */
 const KINK = 1e-5;
 const MAX_SKIPPED = 0.1;
@@ -53,6 +59,9 @@ interface Tally {
   programs: number;
   /** Points checked where some gradient entry is nonzero. */
   nonzero: number;
+  /** Hessian entries checked by hvp, and those skipped near a kink of the gradient. */
+  hvpChecked: number;
+  hvpSkipped: number;
 }
 
 /** What the operator returned at x, as the gradient (wrt entries) and, when it gives one, the value. */
@@ -70,6 +79,39 @@ function evaluateOperator(fn: Check, g: (...xs: number[]) => unknown, x: number[
       return { value, gradient: pullback(1) };
     }
   }
+}
+
+/** hvp(f)(x, eᵢ) against central differences of the reverse gradient along xᵢ, where they are smooth. */
+function checkHvp(module: Module, check: Check, x: number[], tally: Tally, fail: (x: number[], what: string) => never): void {
+  const g = module[check.g] as (...xs: number[]) => unknown;
+  const hvp = module[check.hvp] as (primals: number[], v: number[]) => number[];
+  const gradient = (xs: number[]) => {
+    const out = evaluateOperator(check, g, xs).gradient;
+    return typeof out === "number" ? [out] : (out as number[]);
+  };
+  x.forEach((_, i) => {
+    const column = hvp(x.slice(), x.map((_, k) => (k === i ? 1 : 0)));
+    const difference = (step: number) => {
+      const h = step * Math.max(1, Math.abs(x[i]));
+      const plus = x.slice();
+      const minus = x.slice();
+      plus[i] += h;
+      minus[i] -= h;
+      const [gp, gm] = [gradient(plus), gradient(minus)];
+      return gp.map((v, j) => (v - gm[j]) / (plus[i] - minus[i]));
+    };
+    const [coarse, fine] = [difference(1e-5), difference(1e-6)];
+    check.wrt.forEach((w, j) => {
+      if (!(relativeGap(coarse[j], fine[j]) <= HVP_TOLERANCE)) {
+        tally.hvpSkipped++; // a kink of the gradient nearby
+        return;
+      }
+      tally.hvpChecked++;
+      if (!(relativeGap(column[w], fine[j]) <= HVP_TOLERANCE)) {
+        fail(x, `${check.hvpCall} along x${i}, entry ${w}: ${column[w]}, central differences of the gradient ${fine[j]}`);
+      }
+    });
+  });
 }
 
 /** Checks every derivative of one compiled module at POINTS points; throws on a wrong one. */
@@ -106,6 +148,16 @@ function checkModule(module: Module, functions: RenderedFunctions[], seed: numbe
           continue;
         }
         const result = checkGradient(fw, gradient as number | number[], at, { tolerance: TOLERANCE });
+        const jvp = module[check.jvp] as (primals: number[], tangents: number[]) => [number, number];
+        checkHvp(module, check, x, tally, fail);
+        check.wrt.forEach((i, j) => {
+          const [value, tangent] = jvp(x.slice(), x.map((_, k) => (k === i ? 1 : 0)));
+          if (!Object.is(value, y)) fail(x, `${check.jvpCall} gives the value ${value}, the primal ${y}`);
+          const reverse = result.analytic[j];
+          if (!(relativeGap(tangent, reverse) <= FORWARD_REVERSE)) {
+            fail(x, `${check.jvpCall} along x${i} gives ${tangent}, reverse mode ${reverse}, central differences ${result.numeric[j]}`);
+          }
+        });
         if (result.numeric.some((d) => d !== 0)) tally.nonzero++;
         if (!result.ok) {
           fail(
@@ -174,7 +226,7 @@ describe("generated programs", () => {
 
 describe("adc gradients of random programs", () => {
   it(`match central differences (${MIN_PROGRAMS}+ programs × ${POINTS} points)`, { timeout: 300_000 }, () => {
-    const tally: Tally = { points: 0, skipped: 0, programs: 0, nonzero: 0 };
+    const tally: Tally = { points: 0, skipped: 0, programs: 0, nonzero: 0, hvpChecked: 0, hvpSkipped: 0 };
     fc.assert(
       fc.property(programs, pointSeed, (ps: Program[], seed: number) => {
         const { text, functions } = renderModule(ps.map((p) => p.raw));
@@ -188,6 +240,9 @@ describe("adc gradients of random programs", () => {
     expect(tally.skipped / tally.points).toBeLessThanOrEqual(MAX_SKIPPED);
     // Mostly constant functions would check little.
     expect(tally.nonzero / (tally.points - tally.skipped)).toBeGreaterThan(0.6);
+    // Second derivatives: most Hessian entries are checked, not skipped.
+    expect(tally.hvpChecked).toBeGreaterThan(1000);
+    expect(tally.hvpSkipped / (tally.hvpChecked + tally.hvpSkipped)).toBeLessThan(0.1);
   });
 
   it("are deterministic: the same text compiles to the same code", { timeout: 120_000 }, () => {

@@ -186,12 +186,18 @@ describe("tspc with the adc plugin", () => {
 
     const main = run(process.execPath, [path.join(e2e, "build", "main.js")]);
     expect(main.status).toBe(0);
-    const [gradient, helper] = main.output.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+    const [gradient, helper, forward] = main.output.trim().split("\n").map((line) => JSON.parse(line) as unknown);
     expect(Array.isArray(gradient)).toBe(true);
     const [g1, g2] = gradient as number[];
     expect(Math.abs(g1 - -0.358298904800)).toBeLessThan(1e-12);
     expect(Math.abs(g2 - -0.119432968267)).toBeLessThan(1e-12);
     expect(helper).toBe(4); // the file without adc is emitted as usual
+    // jvp along e₁ gives ∂f/∂x1; the Hessian's first row is x1(x1² − 3)e, x2(x1² − 1)e.
+    const [y, dy, h] = forward as [number, number, number[][]];
+    expect(Math.abs(y - 0.238865936533)).toBeLessThan(1e-12);
+    expect(Math.abs(dy - -0.3582989048)).toBeLessThan(1e-12);
+    expect(Math.abs(h[0][0] - 0.238865936533)).toBeLessThan(1e-12);
+    expect(Math.abs(h[0][1] - 0.1791494524)).toBeLessThan(1e-11);
   });
 
   it("reports a refused construct as a tsc error on its line and exits non-zero", () => {

@@ -27,12 +27,13 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
   };
   const written = new Set<Value>();
   walkOps(body, (op) => {
-    if (op.prim === "store" || op.prim === "fill") written.add(rootOf(op.args[0]));
+    if (op.prim === "store" || op.prim === "storeAdd" || op.prim === "fill" || op.prim === "addSlice") written.add(rootOf(op.args[0]));
   });
 
   const varied = new Set<Value>();
   const roots = new Set<Value>();
   let changed = true;
+  let pushedVaried = false;
   const mark = (v: Value) => {
     if (!isDifferentiable(v.type)) return;
     if (isAggregate(v.type)) {
@@ -65,8 +66,19 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
           break;
         }
         case "store":
+        case "storeAdd":
         case "fill":
           if (isVaried(op.args[op.args.length - 1])) mark(op.args[0]);
+          break;
+        case "addSlice":
+          if (isVaried(op.args[2])) mark(op.args[0]);
+          break;
+        case "push":
+          // A reverse sweep being differentiated again: what it pops varies if what was pushed did.
+          if (isVaried(op.args[0]) && !pushedVaried) { pushedVaried = true; changed = true; }
+          break;
+        case "pop":
+          if (pushedVaried) mark(op.results[0]);
           break;
         case "load":
         case "slice":

@@ -4,13 +4,18 @@
 //   pullback      fused, seed as a parameter; what callers' reverse sweeps call
 //   forward / adjoint  the split used by vjp: the forward sweep returns the value and the residuals
 //                 the adjoint reads; the adjoint runs the reverse sweep from the residuals and a seed.
+// and, in forward mode (forward-functions.ts, jacobian.ts, second-order.ts):
+//   jvp, tangent, jacobian, hessian, hvp, grad2 (grad(grad(f))).
 import type { FunctionSpec, ResultSpec } from "../backend/emit";
 import type { Func, Region, Value } from "../ir/types";
 import { constantDefs, freeValues } from "../ir/walk";
 import { optimize } from "../opt";
 import { reverseSweep } from "./reverse";
+import { jvpFunction, tangentFunction } from "./forward-functions";
+import { defaultJacobianMode, jacobianFunction, type JacobianMode } from "./jacobian";
+import { hessianFunction, hvpFunction, pullbackTangentFunction, secondDerivativeFunction } from "./second-order";
 
-export type Kind = "grad" | "valueAndGrad" | "pullback" | "vjp";
+export type Kind = "grad" | "valueAndGrad" | "pullback" | "vjp" | "jvp" | "tangent" | "jacobian" | "hessian" | "hvp" | "grad2" | "pullbackTangent";
 
 export interface DerivativeRequest {
   readonly kind: Kind;
@@ -18,6 +23,12 @@ export interface DerivativeRequest {
   readonly wrt: readonly number[];
   /** Return a single gradient bare instead of in a one-element tuple. */
   readonly bare: boolean;
+  /** tangent, pullbackTangent: the number of directions carried at once. */
+  readonly directions?: number;
+  /** pullbackTangent: the pullback arguments (x…, seed) that carry tangents. */
+  readonly tangentWrt?: readonly number[];
+  /** jacobian: forward or reverse mode. */
+  readonly mode?: JacobianMode;
 }
 
 export interface Names {
@@ -30,6 +41,8 @@ export interface Names {
   readonly seed: string;
   /** Names for the residual fields: the locals they are bound to on both sides. */
   readonly field: (v: Value) => string;
+  /** Gives a value a name chosen in advance (a parameter). */
+  readonly bind: (v: Value, name: string) => void;
 }
 
 const valueParams = (func: Func) =>
@@ -87,6 +100,20 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
     }
     case "vjp":
       return splitForVjp(func, request, names, what);
+    case "jvp":
+      return [jvpFunction(func, names, what, request.directions)];
+    case "tangent":
+      return [tangentFunction(func, request.wrt, request.directions ?? 1, names, what)];
+    case "jacobian":
+      return [jacobianFunction(func, request.mode ?? defaultJacobianMode(func), names, what)];
+    case "hessian":
+      return [hessianFunction(func, names, what)];
+    case "hvp":
+      return [hvpFunction(func, names, what)];
+    case "grad2":
+      return [secondDerivativeFunction(func, names, what)];
+    case "pullbackTangent":
+      return [pullbackTangentFunction(func, request.wrt, request.tangentWrt!, request.directions ?? 1, names, what)];
   }
 }
 

@@ -13,7 +13,14 @@ import { loopShape } from "./loop-shape";
 
 export type ParamSpec =
   | { readonly kind: "value"; readonly value: Value; readonly name: string; readonly typeText?: string }
-  | { readonly kind: "struct"; readonly name: string; readonly typeName: string; readonly fields: readonly Field[] };
+  | { readonly kind: "struct"; readonly name: string; readonly typeName: string; readonly fields: readonly Field[] }
+  /**
+   * A tuple unpacked into its items: `primals: [number, number]`, then `const [x1, x2] = primals`;
+   * an item may be a tuple itself (`tangents: [[number, number], [number, number]]`).
+   */
+  | { readonly kind: "tuple"; readonly name: string; readonly items: readonly TupleItem[] };
+
+export type TupleItem = Field | readonly TupleItem[];
 
 /** A named field of a residual object. */
 export interface Field {
@@ -93,6 +100,26 @@ class FunctionEmitter {
         const name = this.counts.get(p.value) ? p.name : ctx.naming.fresh(`_${p.name}`);
         ctx.naming.bind(p.value, name);
         params.push(typed(t.identifier(name), writtenType(p.value.type, p.typeText)));
+      } else if (p.kind === "tuple") {
+        // Unused items are holes (noUnusedLocals); a tuple none of whose items is used is `_name`.
+        const used = (item: TupleItem): boolean => (isField(item) ? (this.counts.get(item.value) ?? 0) > 0 : item.some(used));
+        const type = (items: readonly TupleItem[]): t.TSType =>
+          t.tsTupleType(items.map((item) => (isField(item) ? typeAnnotation(item.value.type) : type(item))));
+        const anyUsed = p.items.some(used);
+        const id = typed(t.identifier(ctx.naming.fresh(anyUsed ? p.name : `_${p.name}`)), type(p.items));
+        params.push(id);
+        if (!anyUsed) continue;
+        const pattern = (items: readonly TupleItem[]): t.ArrayPattern => {
+          const elements = items.map((item) => {
+            if (!used(item)) return null;
+            if (!isField(item)) return pattern(item);
+            ctx.naming.bind(item.value, item.name);
+            return t.identifier(item.name);
+          });
+          while (elements.length > 0 && elements[elements.length - 1] === null) elements.pop();
+          return t.arrayPattern(elements);
+        };
+        prologue.push(t.variableDeclaration("const", [t.variableDeclarator(pattern(p.items), t.identifier(id.name))]));
       } else {
         const id = typed(t.identifier(ctx.naming.fresh(p.name)), t.tsTypeReference(t.identifier(p.typeName)));
         params.push(id);
@@ -157,7 +184,7 @@ class FunctionEmitter {
         const reads = isOrdered(op) || op.args.some((a) => this.inline.has(a) && readsMemory.has(a));
         if (reads) readsMemory.add(v);
         const use = uses.get(v);
-        const anonymous = (v.hint === undefined && v.adjointOf === undefined) || (yieldedOnce.has(v) && region !== this.spec.body);
+        const anonymous = (v.hint === undefined && v.adjointOf === undefined && v.tangentOf === undefined) || (yieldedOnce.has(v) && region !== this.spec.body);
         const movable = use !== undefined && use.loops === loops && (!reads || use.epoch === defEpoch) &&
           !(writes(op) || op.prim === "alloc" || op.prim === "slice" || op.prim === "zerosLike");
         if (anonymous && movable && counts.get(v) === 1 && op.prim !== "if" && op.prim !== "while" && (op.prim !== "call" || yieldedOnce.has(v)) && !pinned.has(v)) {
@@ -353,6 +380,8 @@ class FunctionEmitter {
         return t.callExpression(t.memberExpression(t.identifier("Math"), t.identifier(p.syntax.member)), args);
       case "select":
         return t.conditionalExpression(args[0], args[1], args[2]);
+      case "identity":
+        return args[0];
     }
   }
 
@@ -398,6 +427,10 @@ function usePlaces(body: Region): Map<Value, UsePlace> {
   };
   visit(body, 0);
   return places;
+}
+
+function isField(item: TupleItem): item is Field {
+  return !Array.isArray(item);
 }
 
 function typed<T extends t.Identifier>(id: T, type: t.TSType): T {

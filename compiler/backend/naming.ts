@@ -65,6 +65,7 @@ export class Naming {
     if (name === undefined) {
       if (v.hint !== undefined) name = this.fresh(v.hint);
       else if (v.adjointOf !== undefined) name = this.fresh(`${this.of(v.adjointOf)}_bar`);
+      else if (v.tangentOf !== undefined) name = this.fresh(`${this.of(v.tangentOf)}_dot`);
       else {
         do name = `t${++this.temps}`;
         while (this.isTaken(name));

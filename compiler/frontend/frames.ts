@@ -11,8 +11,8 @@ import type { Type, Value } from "../ir/types";
 export type Env = Map<ts.Symbol, Value | undefined>;
 
 export interface Frame {
-  /** `return value`. */
-  returnWith(value: Value, env: Env, at: ts.Node): Value[];
+  /** `return value` (several values for a function returning a tuple). */
+  returnWith(values: Value[], env: Env, at: ts.Node): Value[];
   /** The end of the region's statements is reached. */
   fallOff(env: Env, at: ts.Node): Value[];
   /** `break` / `continue`, optionally labelled. */
@@ -26,8 +26,8 @@ export class FunctionFrame implements Frame {
     private readonly end: ts.Node,
   ) {}
 
-  returnWith(value: Value): Value[] {
-    return [value];
+  returnWith(values: Value[]): Value[] {
+    return values;
   }
 
   fallOff(_env: Env, at: ts.Node): Value[] {
@@ -71,8 +71,8 @@ export class LoopFrame implements Frame {
     private readonly label: string | undefined,
   ) {}
 
-  returnWith(value: Value, env: Env, at: ts.Node): Value[] {
-    return this.tuple(ExitCode.Return, env, at, value);
+  returnWith(values: Value[], env: Env, at: ts.Node): Value[] {
+    return this.tuple(ExitCode.Return, env, at, values);
   }
 
   fallOff(env: Env, at: ts.Node): Value[] {
@@ -92,17 +92,18 @@ export class LoopFrame implements Frame {
   }
 
   /** The values the body yields when the iteration ends with `code`. */
-  private tuple(code: number, env: Env, at: ts.Node, ret?: Value): Value[] {
+  private tuple(code: number, env: Env, at: ts.Node, ret?: Value[]): Value[] {
     const has = (role: Slot["role"]) => this.slots.some((s) => s.role === role);
     if ((code !== ExitCode.Next && !has("code")) || (ret && !has("ret"))) {
       throw new Error("adc internal error: a loop exit the scan did not foresee");
     }
+    let r = 0;
     return this.slots.map((slot, i) => {
       switch (slot.role) {
         case "code":
           return this.b.const(code);
         case "ret":
-          return ret ?? this.params[i];
+          return ret ? ret[r++] : this.params[i];
         case "index":
           return this.params[i];
         case "var": {

@@ -6,7 +6,8 @@ import { Builder } from "../ir/builder";
 import { binaryOperators, mathFunctions, primitives } from "../ir/primitives";
 import type { Func, Loc, Region, Type, Value } from "../ir/types";
 import { bool, f64, isAggregate } from "../ir/types";
-import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, type FunctionLike } from "./resolve";
+import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, runtimeExport, type FunctionLike } from "./resolve";
+import { customDerivativeOf, type CustomDerivative } from "./custom-derivatives";
 import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
 import { alwaysJumps, assignedIdentifiers, containsJump, isLoop, loopJumps } from "./scan";
@@ -25,20 +26,29 @@ export interface LoweredFunction {
   readonly func: Func;
   /** Functions this one calls, each lowered on its own (no inlining). */
   readonly callees: readonly FunctionLike[];
+  /** Set for a function with a registered derivative: its body is not lowered (func has no ops). */
+  readonly custom?: CustomDerivative;
 }
 
-export function lowerFunction(checker: ts.TypeChecker, decl: FunctionLike): LoweredFunction {
-  return new FunctionLowering(checker, decl).run();
+export function lowerFunction(
+  checker: ts.TypeChecker,
+  decl: FunctionLike,
+  customs: ReadonlyMap<ts.Declaration, CustomDerivative> = new Map(),
+): LoweredFunction {
+  return new FunctionLowering(checker, decl, customs).run();
 }
 
 class FunctionLowering {
   private readonly b = new Builder();
   private readonly callees = new Set<FunctionLike>();
   private readonly sourceFile: ts.SourceFile;
+  /** For a function returning a tuple of numbers (`[number, number]`): its length. */
+  private tupleResult: number | undefined;
 
   constructor(
     private readonly checker: ts.TypeChecker,
     private readonly decl: FunctionLike,
+    private readonly customs: ReadonlyMap<ts.Declaration, CustomDerivative>,
   ) {
     this.sourceFile = decl.getSourceFile();
   }
@@ -51,7 +61,9 @@ class FunctionLowering {
     if (asyncModifier) throw new Refusal(Codes.Async, `async function '${key}' cannot be differentiated`, asyncModifier);
     if (!decl.body) throw new Refusal(Codes.NotAFunction, `'${key}' has no body to differentiate`, decl);
     this.checkReachable(decl, key);
-    this.expectNumber(this.checker.getReturnTypeOfSignature(this.checker.getSignatureFromDeclaration(decl)!), decl.type ?? decl.name ?? decl, "the result");
+    const resultType = this.checker.getReturnTypeOfSignature(this.checker.getSignatureFromDeclaration(decl)!);
+    this.tupleResult = this.numberTupleLength(resultType);
+    if (this.tupleResult === undefined) this.expectNumber(resultType, decl.type ?? decl.name ?? decl, "the result");
 
     const env: Env = new Map();
     const params = decl.parameters.map((p) => {
@@ -106,7 +118,7 @@ class FunctionLowering {
       if (ts.isBlock(s)) return this.statements([...s.statements, ...rest], env, frame);
       if (ts.isReturnStatement(s)) {
         if (!s.expression) throw new Refusal(Codes.MissingReturn, "return without a value", s);
-        return { exit: frame.returnWith(this.number(s.expression, env), env, s) };
+        return { exit: frame.returnWith(this.returned(s.expression, env), env, s) };
       }
       if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
         const kind = ts.isBreakStatement(s) ? "break" : "continue";
@@ -285,6 +297,26 @@ class FunctionLowering {
     return "exit" in outcome ? outcome.exit : frame.fallOff(outcome.env, at);
   }
 
+  /** What a return statement returns: a number, or each element of a tuple literal `[a, b]`. */
+  private returned(e: ts.Expression, env: Env): Value[] {
+    if (this.tupleResult === undefined) return [this.number(e, env)];
+    let inner = e;
+    while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner)) inner = inner.expression;
+    if (!ts.isArrayLiteralExpression(inner) || inner.elements.length !== this.tupleResult || inner.elements.some(ts.isSpreadElement)) {
+      throw new Refusal(Codes.UnsupportedType, `a function returning a tuple must return a literal [${Array(this.tupleResult).fill("…").join(", ")}]`, e);
+    }
+    return inner.elements.map((x) => this.number(x, env));
+  }
+
+  /** The length of a tuple type of numbers (`[number, number]`), else undefined. */
+  private numberTupleLength(type: ts.Type): number | undefined {
+    if (!this.checker.isTupleType(type)) return undefined;
+    const elements = this.checker.getTypeArguments(type as ts.TypeReference);
+    const target = (type as ts.TypeReference).target as ts.TupleType;
+    if (target.hasRestElement || target.minLength !== elements.length || elements.length === 0) return undefined;
+    return elements.every((t) => t.flags & ts.TypeFlags.NumberLike) ? elements.length : undefined;
+  }
+
   // ---- loops ----
 
   /**
@@ -338,8 +370,10 @@ class FunctionLowering {
       inits.push(init);
     }
     if (jumps.returns) {
-      slots.push({ role: "ret", name: "result", type: f64 });
-      inits.push(b.const(0));
+      for (let r = 0; r < (this.tupleResult ?? 1); r++) {
+        slots.push({ role: "ret", name: "result", type: f64 });
+        inits.push(b.const(0));
+      }
     }
     if (iterated) {
       slots.push({ role: "index", name: "index", type: f64 });
@@ -388,7 +422,8 @@ class FunctionLowering {
     // Dispatch on how the loop ended: return, a jump to an outer loop, or on to the next statement.
     const code = op.results[codeAt];
     const cases: [number, () => Value[]][] = [];
-    if (jumps.returns) cases.push([ExitCode.Return, () => frame.returnWith(op.results[slots.findIndex((x) => x.role === "ret")], after, s)]);
+    const returned = () => op.results.filter((_, i) => slots[i].role === "ret");
+    if (jumps.returns) cases.push([ExitCode.Return, () => frame.returnWith(returned(), after, s)]);
     for (const j of loopFrame!.outerJumps) cases.push([j.code, () => frame.jump(j.kind, j.label, after, s)]);
     if (cases.length === 0) return { env: after };
     const dispatch = (k: number): Value[] => {
@@ -594,6 +629,19 @@ class FunctionLowering {
     const callee = e.expression;
     const member = builtinMathMember(this.checker, e);
     if (member !== undefined) return this.mathCall(e, member, env);
+    if (runtimeExport(this.checker, callee) === "stopGradient") {
+      if (e.arguments.length !== 1) throw new Refusal(Codes.UnsupportedSyntax, "stopGradient takes one argument", e);
+      return this.b.op("stopGradient", [this.number(e.arguments[0], env)]);
+    }
+    const custom = customDerivativeOf(this.checker, this.customs, callee);
+    if (custom) {
+      if (e.arguments.length !== custom.decl.parameters.length) {
+        throw new Refusal(Codes.UnsupportedSyntax, `'${callee.getText()}' must be called with exactly its ${custom.decl.parameters.length} parameters`, e);
+      }
+      this.callees.add(custom.decl);
+      const args = e.arguments.map((a) => this.number(a, env));
+      return this.b.op("call", args, f64, { callee: functionKey(custom.decl) });
+    }
     if (ts.isPropertyAccessExpression(callee)) {
       const made = this.arrayCall(e, callee, env);
       if (made) return made;
@@ -607,6 +655,10 @@ class FunctionLowering {
     }
     if (e.arguments.length !== decl.parameters.length) {
       throw new Refusal(Codes.UnsupportedSyntax, `'${callee.getText()}' must be called with exactly its ${decl.parameters.length} parameters`, e);
+    }
+    const signature = this.checker.getSignatureFromDeclaration(decl);
+    if (signature && !(this.checker.getReturnTypeOfSignature(signature).flags & ts.TypeFlags.NumberLike)) {
+      throw new Refusal(Codes.UnsupportedType, `'${callee.getText()}' does not return a number; calls to functions returning tuples are not supported yet`, e);
     }
     this.callees.add(decl);
     const args = e.arguments.map((a) => {

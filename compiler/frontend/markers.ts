@@ -9,10 +9,15 @@ export type Marker =
   | {
       readonly kind: "call";
       readonly node: ts.CallExpression;
-      readonly operator: OperatorName;
+      /** "grad2": `grad(grad(f))`, the second derivative of a function of one parameter. */
+      readonly operator: OperatorName | "grad2";
       readonly decl: FunctionLike;
       readonly wrt: number[];
       readonly bare: boolean;
+      /** jacobian's `{ mode }` option. */
+      readonly mode?: "forward" | "reverse";
+      /** jvp's `{ directions }` option (vector mode). */
+      readonly directions?: number;
     }
   | { readonly kind: "decorator"; readonly node: ts.Decorator; readonly decl: FunctionLike };
 
@@ -56,6 +61,15 @@ function callMarker(
   diagnostics: AdcDiagnostic[],
 ): Marker | undefined {
   const [target, options, ...extra] = call.arguments;
+  const nested = operator === "grad" && target && !options ? innerGrad(checker, target) : undefined;
+  if (nested) {
+    const params = nested.parameters.length;
+    if (params !== 1) {
+      diagnostics.push(diagnosticAt(Codes.SecondOrder, `grad(grad(f)) needs a function of one parameter ('${nested.name?.getText() ?? "f"}' has ${params}); use hessian(f)`, call));
+      return undefined;
+    }
+    return { kind: "call", node: call, operator: "grad2", decl: nested, wrt: [0], bare: true };
+  }
   const decl = target && resolveFunction(checker, target);
   if (!decl || (extra.length > 0 && operator !== "checkGrad")) {
     diagnostics.push(diagnosticAt(Codes.NotAFunction, `${operator}(…) needs a function declaration or static method it can resolve at compile time`, target ?? call));
@@ -66,8 +80,29 @@ function callMarker(
   // checkGrad(f, args, options?): its further arguments are run-time values, not operator options.
   if (operator === "checkGrad") return { kind: "call", node: call, operator, decl, wrt: all, bare: false };
   if (!options) return { kind: "call", node: call, operator, decl, wrt: all, bare: params.length === 1 };
-  if (operator === "vjp") {
-    diagnostics.push(diagnosticAt(Codes.BadOptions, "vjp takes no options: its pullback returns every parameter's adjoint", options));
+  if (operator === "jacobian") {
+    const mode = parseMode(options);
+    if (typeof mode !== "object") {
+      diagnostics.push(diagnosticAt(Codes.BadOptions, mode, options));
+      return undefined;
+    }
+    return { kind: "call", node: call, operator, decl, wrt: all, bare: false, mode: mode.mode };
+  }
+  if (operator === "jvp") {
+    const directions = parseDirections(options);
+    if (typeof directions === "string") {
+      diagnostics.push(diagnosticAt(Codes.BadOptions, directions, options));
+      return undefined;
+    }
+    return { kind: "call", node: call, operator, decl, wrt: all, bare: false, directions };
+  }
+  if (operator === "vjp" || operator === "hessian" || operator === "hvp") {
+    const why: Record<string, string> = {
+      vjp: "its pullback returns every parameter's adjoint",
+      hessian: "it covers every parameter",
+      hvp: "it covers every parameter",
+    };
+    diagnostics.push(diagnosticAt(Codes.BadOptions, `${operator} takes no options: ${why[operator]}`, options));
     return undefined;
   }
   const wrt = parseWrt(options, params);
@@ -109,4 +144,32 @@ function parseWrt(options: ts.Expression, params: string[]): { indices: number[]
   }
   const i = one(init);
   return typeof i === "string" ? i : { indices: [i], bare: true };
+}
+
+/** `grad(f)` as the argument of another grad: the function f, else undefined. */
+function innerGrad(checker: ts.TypeChecker, e: ts.Expression): FunctionLike | undefined {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (!ts.isCallExpression(e) || e.arguments.length !== 1 || resolveOperator(checker, e.expression) !== "grad") return undefined;
+  return resolveFunction(checker, e.arguments[0]);
+}
+
+/** jvp's options: `{ directions: k }` with k a literal integer from 1 to 64. */
+function parseDirections(options: ts.Expression): number | string {
+  const message = "jvp's only option is directions: a literal integer from 1 to 64 (its tangents cover every parameter)";
+  if (!ts.isObjectLiteralExpression(options) || options.properties.length !== 1) return message;
+  const [p] = options.properties;
+  if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || p.name.text !== "directions") return message;
+  if (!ts.isNumericLiteral(p.initializer)) return message;
+  const k = Number(p.initializer.text);
+  return Number.isInteger(k) && k >= 1 && k <= 64 ? k : message;
+}
+
+/** jacobian's options: `{ mode: "forward" }` or `{ mode: "reverse" }`, literally. */
+function parseMode(options: ts.Expression): { mode: "forward" | "reverse" } | string {
+  const message = 'jacobian\'s only option is mode: "forward" or "reverse", as a literal';
+  if (!ts.isObjectLiteralExpression(options) || options.properties.length !== 1) return message;
+  const [p] = options.properties;
+  if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name) || p.name.text !== "mode") return message;
+  if (!ts.isStringLiteral(p.initializer) || (p.initializer.text !== "forward" && p.initializer.text !== "reverse")) return message;
+  return { mode: p.initializer.text };
 }

@@ -75,7 +75,7 @@ export function builtinConstant(checker: ts.TypeChecker, e: ts.PropertyAccessExp
   return numericConstants.get(`${e.expression.text}.${e.name.text}`);
 }
 
-export const operatorNames = ["grad", "valueAndGrad", "vjp", "checkGrad"] as const;
+export const operatorNames = ["grad", "valueAndGrad", "vjp", "checkGrad", "jvp", "jacobian", "hessian", "hvp"] as const;
 export type OperatorName = (typeof operatorNames)[number];
 
 /** Which adc operator a call's callee is, if any. */
@@ -84,4 +84,11 @@ export function resolveOperator(checker: ts.TypeChecker, callee: ts.Expression):
   const decl = symbol?.declarations?.[0];
   if (!decl || !isAdcRuntime(decl)) return undefined;
   return (operatorNames as readonly string[]).includes(symbol!.name) ? (symbol!.name as OperatorName) : undefined;
+}
+
+/** The name of the adc runtime export an expression refers to (`stopGradient`, `defineDerivative`, …), if it is one. */
+export function runtimeExport(checker: ts.TypeChecker, callee: ts.Expression): string | undefined {
+  const symbol = resolveSymbol(checker, callee);
+  const decl = symbol?.declarations?.[0];
+  return decl && isAdcRuntime(decl) ? symbol!.name : undefined;
 }

@@ -8,7 +8,9 @@ export type Syntax =
   | { readonly kind: "infix"; readonly operator: string; readonly precedence: number }
   | { readonly kind: "prefix"; readonly operator: "-" | "!" }
   | { readonly kind: "math"; readonly member: string }
-  | { readonly kind: "select" };
+  | { readonly kind: "select" }
+  /** Printed as its operand: `stopGradient(x)` is x at run time, only its derivative differs. */
+  | { readonly kind: "identity" };
 
 export interface Primitive {
   readonly name: string;
@@ -51,6 +53,7 @@ const table: Primitive[] = [
   { name: "min", arity: 2, result: f64, syntax: math("min"), evaluate: Math.min },
   { name: "max", arity: 2, result: f64, syntax: math("max"), evaluate: Math.max },
   { name: "hypot", arity: "n", result: f64, syntax: math("hypot"), evaluate: Math.hypot },
+  { name: "stopGradient", arity: 1, result: f64, syntax: { kind: "identity" }, evaluate: (a) => a },
 ];
 
 export const primitives: ReadonlyMap<string, Primitive> = new Map(table.map((p) => [p.name, p]));

@@ -44,6 +44,8 @@ export interface Value {
   hint?: string;
   /** Set on adjoint values: the primal value whose adjoint this is (named `<primal>_bar`). */
   adjointOf?: Value;
+  /** Set on tangent values: the primal value whose tangent this is (named `<primal>_dot`). */
+  tangentOf?: Value;
 }
 
 export interface Op {
@@ -62,8 +64,12 @@ export interface Attrs {
   /** For "call": the callee's key in the module's function table. */
   readonly callee?: string;
   /** For "call": which derivative of the callee (undefined: the primal). */
-  readonly variant?: "pullback";
-  /** For a pullback call: the parameters whose adjoints it returns, one result each. */
+  readonly variant?: "pullback" | "jvp" | "pullbackTangent";
+  /**
+   * For a pullback call: the parameters whose adjoints it returns, one result each. For a jvp
+   * call: the parameters that carry tangents (after the primal arguments, `directions` groups of
+   * one tangent per wrt parameter); its results are the value and one tangent per direction.
+   */
   readonly wrt?: readonly number[];
   /** For "load" / "store" / "storeAdd" of an object's field (absent: an array element). */
   readonly field?: string;
@@ -75,6 +81,14 @@ export interface Attrs {
   readonly type?: Type;
   /** For "push" and "pop": pairs a push with its pop. */
   readonly slot?: number;
+  /** For a jvp or pullbackTangent call: how many tangent directions it carries (vector mode). */
+  readonly directions?: number;
+  /**
+   * For a pullbackTangent call (forward mode over a pullback call, for second derivatives): the
+   * pullback's arguments (its callee's, then the seed) that carry tangents. `wrt` stays the
+   * pullback's; the results are its adjoints, then per direction the tangent of each adjoint.
+   */
+  readonly tangentWrt?: readonly number[];
 }
 
 export interface Region {

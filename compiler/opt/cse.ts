@@ -29,7 +29,7 @@ function keyOf(op: Op, sub: (v: Value) => Value, memory: Memory): string | undef
   const attr = typeof value === "number" && Object.is(value, -0) ? "-0" : String(value);
   const ids = op.args.map((a) => sub(a).id);
   if (commutative.has(op.prim)) ids.sort((x, y) => x - y); // x·y and y·x are the same value, exactly
-  return `${op.prim}(${ids.join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}|${op.attrs.wrt?.join(",") ?? ""}|${op.attrs.field ?? ""}${epoch}`;
+  return `${op.prim}(${ids.join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}|${op.attrs.wrt?.join(",") ?? ""}|${op.attrs.directions ?? ""}|${op.attrs.tangentWrt?.join(",") ?? ""}|${op.attrs.field ?? ""}${epoch}`;
 }
 
 function cseRegion(region: Region, seen: ScopedMap<string, Op>, replace: Map<Value, Value>, memory: Memory): void {

@@ -80,7 +80,9 @@ function foldRegion(
 /** `from` is replaced by `to`. Names stay with `to`: it may be a primal value, so an adjoint's name must not move onto it. */
 function alias(replace: Replacements, from: Value, to: Value): void {
   const target = replace.get(to) ?? to;
-  if (target.hint === undefined && target.adjointOf === undefined && from.adjointOf === undefined) target.hint = from.hint;
+  if (target.hint === undefined && target.adjointOf === undefined && target.tangentOf === undefined && from.adjointOf === undefined && from.tangentOf === undefined) {
+    target.hint = from.hint;
+  }
   replace.set(from, target);
 }
 

@@ -1105,6 +1105,12 @@ export interface Check {
   readonly bare: boolean;
   /** The operator call, e.g. `grad(f, { wrt: ["x"] })`. */
   readonly operatorCall: string;
+  /** The exported forward-mode derivative of the same function, and its call `jvp(f)`. */
+  readonly jvp: string;
+  readonly jvpCall: string;
+  /** The exported Hessian-vector product (forward over reverse), and its call `hvp(f)`. */
+  readonly hvp: string;
+  readonly hvpCall: string;
 }
 
 export interface RenderedFunctions {
@@ -1156,7 +1162,7 @@ export function operatorCheck(op: RawOperator, f: string, g: string, params: rea
   } else {
     wrt = params.map((_, i) => i);
   }
-  return { f, g, arity, operator: op.kind, wrt, bare, operatorCall: `${op.kind}(${callee}${options})` };
+  return { f, g, arity, operator: op.kind, wrt, bare, operatorCall: `${op.kind}(${callee}${options})`, jvp: `j${g}`, jvpCall: `jvp(${callee})`, hvp: `hv${g}`, hvpCall: `hvp(${callee})` };
 }
 
 /**
@@ -1188,7 +1194,7 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
           : { kind: "grad", wrtMask: 0, byName: false, bare: false, reversed: false };
       const check = operatorCheck(op, name, `g${name}`, h.k === "rec" ? ["a", "n"] : ["a", "b"]);
       checks.push(check);
-      exports.push(`export const ${check.g} = ${check.operatorCall};`);
+      exports.push(`export const ${check.g} = ${check.operatorCall};`, `export const ${check.jvp} = ${check.jvpCall};`, `export const ${check.hvp} = ${check.hvpCall};`);
     }
   });
   const f = `f${suffix}`;
@@ -1219,7 +1225,7 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
   }
   const main = operatorCheck(p.operator, f, `g${suffix}`, params, callee);
   checks.unshift(main);
-  exports.unshift(`export const ${main.g} = ${main.operatorCall};`);
+  exports.unshift(`export const ${main.g} = ${main.operatorCall};`, `export const ${main.jvp} = ${main.jvpCall};`, `export const ${main.hvp} = ${main.hvpCall};`);
   const lines = [
     ...constLines,
     ...(p.helpersAfter ? [] : helperLines),
@@ -1238,7 +1244,7 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
 export function renderModule(programs: readonly RawProgram[], withOperators = true): { text: string; functions: RenderedFunctions[] } {
   const functions = programs.map((p, i) => renderFunctions(p, programs.length === 1 ? "" : String(i), withOperators));
   const parts: string[] = [];
-  if (withOperators) parts.push(`import { grad, valueAndGrad, vjp } from "adc";`, "");
+  if (withOperators) parts.push(`import { grad, hvp, jvp, valueAndGrad, vjp } from "adc";`, "");
   for (const fn of functions) parts.push(fn.text, "");
   return { text: parts.join("\n"), functions };
 }

@@ -9,4 +9,4 @@ export function ruleFor(prim: string): Rule | undefined {
   return Object.prototype.hasOwnProperty.call(rules, prim) ? rules[prim] : undefined;
 }
 
-export type { Rule, RuleTable, ReverseRule } from "./rule";
+export type { Rule, RuleTable, ReverseRule, ForwardRule } from "./rule";

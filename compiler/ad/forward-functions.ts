@@ -1,0 +1,66 @@
+// The forward-mode functions adc generates for a function, as IR plus a signature:
+//   jvp      jvp(f): (primals, tangents) → [value, tangent], shaped like f's parameters and result;
+//            jvp(f, { directions: k }): (primals, [tangents₁…tangentsₖ]) → [value, [tangent₁…tangentₖ]]
+//   tangent  what callers' tangent code calls: g_tangent(x…, ẋ…) → [value, ẏ₁…ẏₖ], specialised to
+//            the arguments that vary at the call site and to the number of directions k
+import type { FunctionSpec, ResultSpec } from "../backend/emit";
+import type { Func, Region, Value } from "../ir/types";
+import { optimize } from "../opt";
+import { forwardSweep } from "./forward";
+
+export interface ForwardNames {
+  readonly fn: string;
+  /** The name of a tangent parameter (`x1_dot`). */
+  readonly field: (v: Value) => string;
+}
+
+const item = (value: Value, name: string) => ({ value, name });
+const values = (vs: readonly Value[]): ResultSpec[] => vs.map((value) => ({ kind: "value", value }));
+/** A number for a scalar function, a tuple for a tuple-valued one. */
+export const shaped = (vs: readonly Value[], tuple: boolean): ResultSpec =>
+  tuple ? { kind: "tuple", items: values(vs) } : { kind: "value", value: vs[0] };
+
+/** `directions` given: the vector form, k tangents in and out (even for k = 1). */
+export function jvpFunction(func: Func, names: ForwardNames, what: string, vectorDirections?: number): FunctionSpec {
+  const directions = vectorDirections ?? 1;
+  const all = func.params.map((_, i) => i);
+  const sweep = forwardSweep(func, { wrt: all, directions, seed: "param" });
+  const m = sweep.values.length;
+  const perDirection = Array.from({ length: directions }, (_, d) => sweep.tangents.map((t) => t[d]));
+  const body: Region = { ops: sweep.body.ops, yields: [...sweep.values, ...perDirection.flat()] };
+  optimize(body);
+  const tuple = m > 1;
+  const tangentItems = sweep.seeds.map((row) => row.map((v) => item(v, names.field(v))));
+  const tangentsOut = perDirection.map((_, d) => shaped(body.yields.slice(m * (d + 1), m * (d + 2)), tuple));
+  const vector = vectorDirections !== undefined;
+  return {
+    name: names.fn,
+    doc: vector
+      ? `Value and directional derivatives of ${what} along ${directions} tangents at once (forward mode, vector).`
+      : `Value and directional derivative of ${what} along the tangents (forward mode).`,
+    params: [
+      { kind: "tuple", name: "primals", items: func.params.map((p) => item(p.value, p.name)) },
+      { kind: "tuple", name: "tangents", items: vector ? tangentItems : tangentItems[0] },
+    ],
+    body,
+    result: { kind: "tuple", items: [shaped(body.yields.slice(0, m), tuple), vector ? { kind: "tuple", items: tangentsOut } : tangentsOut[0]] },
+  };
+}
+
+export function tangentFunction(func: Func, wrt: readonly number[], directions: number, names: ForwardNames, what: string): FunctionSpec {
+  const sweep = forwardSweep(func, { wrt, directions, seed: "param" });
+  const body: Region = { ops: sweep.body.ops, yields: [sweep.values[0], ...sweep.tangents[0]] };
+  optimize(body);
+  const wrtNames = wrt.map((i) => func.params[i].name).join(", ");
+  const along = directions === 1 ? "" : ` in ${directions} directions at once`;
+  return {
+    name: names.fn,
+    doc: `Tangent of ${what}: its value and ∂${func.name}/∂(${wrtNames}) · ẋ${along}.`,
+    params: [
+      ...func.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name })),
+      ...sweep.seeds.flat().map((v) => ({ kind: "value" as const, value: v, name: names.field(v) })),
+    ],
+    body,
+    result: { kind: "tuple", items: values(body.yields) },
+  };
+}
