@@ -4,7 +4,7 @@ import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import { Builder } from "../ir/builder";
 import { binaryOperators, mathFunctions, primitives } from "../ir/primitives";
-import type { Func, Loc, Region, Type, Value } from "../ir/types";
+import type { Func, Loc, Op, Region, Type, Value } from "../ir/types";
 import { bool, f64, isAggregate } from "../ir/types";
 import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, runtimeExport, type FunctionLike } from "./resolve";
 import { customDerivativeOf, type CustomDerivative } from "./custom-derivatives";
@@ -44,6 +44,8 @@ class FunctionLowering {
   private readonly sourceFile: ts.SourceFile;
   /** For a function returning a tuple of numbers (`[number, number]`): its length. */
   private tupleResult: number | undefined;
+  /** The op that made each local array (`alloc`), wherever it is. */
+  private readonly allocations = new Map<Value, Op>();
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -532,7 +534,12 @@ class FunctionLowering {
       const constant = builtinConstant(this.checker, e);
       if (constant !== undefined) return b.const(constant);
       const base = this.value(e.expression, env); // refuses the base first when it is the problem (`this`, a free variable)
-      if (base.type.kind === "array" && e.name.text === "length") return b.op("length", [base]);
+      if (base.type.kind === "array" && e.name.text === "length") {
+        // An array made here has the length it was made with (arrays never change length).
+        const made = this.allocations.get(base);
+        if (made?.prim === "alloc") return made.args[0];
+        return b.op("length", [base]);
+      }
       if (base.type.kind === "struct") return this.field(base, e.name.text, e.name);
       throw new Refusal(Codes.UnsupportedSyntax, `property access '${e.getText()}' is not supported`, e);
     }
@@ -677,7 +684,7 @@ class FunctionLowering {
     const args = e.arguments ?? [];
     if (isGlobalName(this.checker, e.expression, "Float64Array") && args.length === 1) {
       const arg = this.value(args[0], env);
-      if (arg.type.kind === "f64") return b.op("alloc", [arg], { kind: "array", element: f64, container: "Float64Array" }, { container: "Float64Array" });
+      if (arg.type.kind === "f64") return this.alloc(arg, { kind: "array", element: f64, container: "Float64Array" }, "Float64Array");
       if (arg.type.kind === "array" && arg.type.element.kind === "f64") {
         return b.op("slice", [arg, b.const(0), b.op("length", [arg])], { kind: "array", element: f64, container: "Float64Array" });
       }
@@ -688,13 +695,19 @@ class FunctionLowering {
     throw new Refusal(Codes.ArrayMethod, "only `new Float64Array(n)` and `new Array(n).fill(x)` make arrays in a differentiated function", e);
   }
 
+  private alloc(length: Value, type: Type, container: "Float64Array" | "Array"): Value {
+    const op = this.b.emit("alloc", [length], [type], { container });
+    this.allocations.set(op.results[0], op);
+    return op.results[0];
+  }
+
   /** Array methods: `new Array(n).fill(x)`, `Array.from({ length: n }, () => x)`, `a.slice(s, e)`. */
   private arrayCall(e: ts.CallExpression, callee: ts.PropertyAccessExpression, env: Env): Value | undefined {
     const b = this.b;
     const method = callee.name.text;
     const numbers: Type = { kind: "array", element: f64, container: "Array" };
     const filled = (length: Value, fill: Value) => {
-      const array = b.op("alloc", [length], numbers, { container: "Array" });
+      const array = this.alloc(length, numbers, "Array");
       if (!(this.constantOf(fill) === 0)) b.emit("fill", [array, fill], []);
       return array;
     };

@@ -22,6 +22,9 @@ import {
   fit,
   fresh,
   operatorCheck,
+  paren,
+  primary,
+  Prec,
   renderCond,
   renderExpr,
   renderHelper,
@@ -588,7 +591,18 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   for (const name of scalars) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
   const w = new Writer();
   renderLStmts(p.body, s, w, 1, { loops: [] });
-  w.line(1, `return ${renderReturned(p.tail, s).text};`);
+  // The result reads something a loop computed (the last carried variable or array still in
+  // scope) so that the loops rarely end up dead code.
+  const tail = renderReturned(p.tail, s);
+  const computed = [...ctx.assigned!].filter((v) => s.all().includes(v as Var) || s.allArrays().includes(v as ArrayVar));
+  if (computed.length > 0) {
+    const v = computed[computed.length - 1];
+    const read = "len" in v ? `${v.name}[${tail.text.length % v.len}]` : v.name;
+    const term = fit(primary(read, v.bound), 10);
+    w.line(1, `return ${paren(tail, Prec.Add)} + ${paren(term, Prec.Add + 0.5)};`);
+  } else {
+    w.line(1, `return ${tail.text};`);
+  }
   const signature = params.map((n, i) => `${n}: ${i < arrays.length ? ARRAY_TYPES[p.arrayKind] : "number"}`).join(", ");
   lines.push(`export function ${f}(${signature}): number {`, ...w.lines, `}`);
   // TODO(bug 1): a scalar stored into an array parameter left out of `wrt` loses its adjoint

@@ -404,7 +404,7 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
 // Rendering
 
 /** JS precedence levels used for parenthesization. */
-const Prec = {
+export const Prec = {
   Assign: 1,
   Cond: 2,
   Or: 3,
