@@ -146,9 +146,9 @@ describe("adc check", () => {
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split("\n");
     expect(lines[0]).toBe("| function | at | forward vs reverse | reverse vs central differences | status |");
-    // 10 marked functions × 2 points, all agreeing, then the summary.
-    expect(lines.filter((l) => / ok \|$/.test(l))).toHaveLength(20);
-    expect(lines.at(-1)).toBe("All 20 checks agree.");
+    // 11 marked functions × 2 points, all agreeing, then the summary.
+    expect(lines.filter((l) => / ok \|$/.test(l))).toHaveLength(22);
+    expect(lines.at(-1)).toBe("All 22 checks agree.");
     // Seeded: the same points every run.
     expect(adc("check", "fixtures/second-order.ts", "--points", "2", "--seed", "5").stdout).toBe(run.stdout);
   });
