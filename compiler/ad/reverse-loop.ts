@@ -11,6 +11,7 @@ import type { Op, Region, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
 import { definedIn, freeValues, substitute, walkOps } from "../ir/walk";
 import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
+import { primitives } from "../ir/primitives";
 
 interface Counter {
   readonly init: Value;
@@ -162,7 +163,8 @@ function supplyResiduals(t: ReverseTransform, loop: Op, body: Region, reverseBod
       });
     } else {
       const def = defs.get(v);
-      if (!def || depth > RECOMPUTE_DEPTH || !repeatable(t, loop, def)) return undefined;
+      const checkpoint = loop.attrs.checkpoint === true;
+      if (!def || (depth > RECOMPUTE_DEPTH && !checkpoint) || !repeatable(t, loop, def)) return undefined;
       const mark = prologue.length;
       const madeBefore = madeAgain.length;
       const args: Value[] = [];
@@ -266,6 +268,8 @@ function integerValued(body: Region): { integer: (v: Value) => boolean; constant
 function repeatable(t: ReverseTransform, loop: Op, op: Op): boolean {
   if (op.regions.length > 0 || op.results.length !== 1) return false;
   if (cheap.has(op.prim)) return true;
+  // A checkpointed loop repeats every pure computation of its body.
+  if (loop.attrs.checkpoint && (primitives.has(op.prim) || op.prim === "call")) return true;
   if (op.prim !== "load") return false;
   const result = op.results[0];
   // A reference into an aggregate does not depend on the memory's contents; an element read does,

@@ -416,7 +416,8 @@ class FunctionLowering {
     });
 
     b.loc = loc;
-    const op = b.emit("while", inits, slots.map((x) => x.type), { post: ts.isDoStatement(s) }, [cond.region, body.region]);
+    const attrs = { post: ts.isDoStatement(s), checkpoint: this.checkpointed(s) };
+    const op = b.emit("while", inits, slots.map((x) => x.type), attrs, [cond.region, body.region]);
     const after: Env = new Map(env);
     slots.forEach((slot, i) => slot.symbol && after.set(slot.symbol, this.named(op.results[i], slot.name)));
     if (codeAt < 0) return { env: after };
@@ -441,6 +442,17 @@ class FunctionLowering {
       return b.emit("if", [is], then.result.map((v) => v.type), {}, [then.region, otherwise.region]).results.slice();
     };
     return { exit: dispatch(0) };
+  }
+
+  /**
+   * `// adc: checkpoint` on the line before a loop (or its label): its reverse sweep makes the
+   * body's values again from the carried values of each iteration instead of taping them.
+   */
+  private checkpointed(loop: ts.Statement): boolean {
+    const at = ts.isLabeledStatement(loop.parent) ? loop.parent : loop;
+    const text = this.sourceFile.text;
+    const comments = ts.getLeadingCommentRanges(text, at.getFullStart()) ?? [];
+    return comments.some((c) => /^\/\/\s*adc:\s*checkpoint\b/.test(text.slice(c.pos, c.end)));
   }
 
   /** The values a loop body yields: its exit tuple, with the `for` update (and the for…of index step) applied when the iteration went on. */

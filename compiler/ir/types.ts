@@ -77,6 +77,8 @@ export interface Attrs {
   readonly container?: "Float64Array" | "Array";
   /** For "while": the condition is tested after the body (`do … while`). */
   readonly post?: boolean;
+  /** For "while": the reverse sweep recomputes the body from the carried values (`// adc: checkpoint`). */
+  readonly checkpoint?: boolean;
   /** For "pop": the type of the value popped. */
   readonly type?: Type;
   /** For "push" and "pop": pairs a push with its pop. */
