@@ -2,6 +2,8 @@
 // pushed them. One growable Float64Array, reused by every call (no allocation once it is big
 // enough); booleans travel as 0/1. Calls nest (a gradient calling a pullback, recursion) because
 // every sweep pops exactly what it pushed.
+import type { Tensor } from "./tensor/tensor";
+
 export class Tape {
   private data = new Float64Array(1024);
   private top = 0;
@@ -16,6 +18,17 @@ export class Tape {
   pop(): number {
     if (this.top > this.peak) this.peak = this.top; // the stack is highest just before it unwinds
     return this.data[--this.top];
+  }
+
+  /** Tensors a reverse sweep needs (references: a tensor is never copied onto the tape). */
+  private tensors: Tensor[] = [];
+
+  pushTensor(t: Tensor): void {
+    this.tensors.push(t);
+  }
+
+  popTensor(): Tensor {
+    return this.tensors.pop()!;
   }
 
   /** Numbers currently on the tape (0 between calls). */

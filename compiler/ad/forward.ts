@@ -210,12 +210,16 @@ class ForwardTransform {
   private forwardWhile(op: Op): void {
     const b = this.b;
     const [cond, body] = op.regions;
-    const active = op.args.flatMap((_, j) => (this.activity.varied.has(body.params![j]) && body.params![j].type.kind === "f64" ? [j] : []));
+    const active = op.args.flatMap((_, j) => {
+      const kind = body.params![j].type.kind;
+      return this.activity.varied.has(body.params![j]) && (kind === "f64" || kind === "tensor") ? [j] : [];
+    });
     let zero: Value | undefined;
-    const inits = active.flatMap((j) => range(this.k).map((d) => this.tangents.get(op.args[j])?.[d] ?? (zero ??= b.const(0))));
+    const zeroLike = (v: Value) => (v.type.kind === "tensor" ? b.op("zerosLike", [v], v.type) : (zero ??= b.const(0)));
+    const inits = active.flatMap((j) => range(this.k).map((d) => this.tangents.get(op.args[j])?.[d] ?? zeroLike(op.args[j])));
     const carried = (region: Region, build: () => Value[] | undefined) =>
       b.inRegion(() => {
-        const extra = active.flatMap((j) => range(this.k).map(() => this.tangentValue(region.params![j], f64)));
+        const extra = active.flatMap((j) => range(this.k).map(() => this.tangentValue(region.params![j], region.params![j].type)));
         b.region.params = [...region.params!, ...extra];
         active.forEach((j, n) => this.set(region.params![j], extra.slice(n * this.k, (n + 1) * this.k)));
         this.region(region);
@@ -225,9 +229,10 @@ class ForwardTransform {
     const newCond = carried(cond, () => undefined);
     const newBody = carried(body, () => {
       let z: Value | undefined;
-      return active.flatMap((j) => range(this.k).map((d) => this.tangents.get(body.yields[j])?.[d] ?? (z ??= b.const(0))));
+      const zeroOf = (v: Value) => (v.type.kind === "tensor" ? b.op("zerosLike", [v], v.type) : (z ??= b.const(0)));
+      return active.flatMap((j) => range(this.k).map((d) => this.tangents.get(body.yields[j])?.[d] ?? zeroOf(body.yields[j])));
     });
-    const extra = active.flatMap((j) => range(this.k).map(() => this.tangentValue(op.results[j], f64)));
+    const extra = active.flatMap((j) => range(this.k).map(() => this.tangentValue(op.results[j], op.results[j].type)));
     b.region.ops.push({ ...op, args: [...op.args, ...inits], results: [...op.results, ...extra], regions: [newCond, newBody] });
     active.forEach((j, n) => this.set(op.results[j], extra.slice(n * this.k, (n + 1) * this.k)));
   }
@@ -303,6 +308,7 @@ class ForwardTransform {
       }
       case "pop": {
         const v = op.results[0];
+        if (v.type.kind === "tensor") throw new ForwardUnsupported("second derivatives of tensor code with loops are not supported yet");
         if (v.type.kind !== "f64") return this.copy(op);
         // The tangents were pushed after the value: they come off first, last direction first.
         const popped = dirs.map(() => this.tangentValue(v, f64));

@@ -10,7 +10,7 @@
 import type { Op, Region, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
 import { definedIn, freeValues, substitute, walkOps } from "../ir/walk";
-import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
+import { hasAdjoint, zeroAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
 import { primitives } from "../ir/primitives";
 
 interface Counter {
@@ -40,17 +40,17 @@ export function reverseWhile(
   const count = countIterations(t, region, index, op);
   const counters = findCounters(op, carried, integerValued(t.forward));
 
-  const slots = [...Array(carried).keys()].filter((j) => t.varied.has(body.params![j]) && body.params![j].type.kind === "f64");
+  const slots = [...Array(carried).keys()].filter((j) => t.varied.has(body.params![j]) && hasAdjoint(body.params![j]));
   const inside = definedIn(body);
-  const outer = freeValues(body).filter((v) => t.varied.has(v) && v.type.kind === "f64" && !inside.has(v));
+  const outer = freeValues(body).filter((v) => t.varied.has(v) && hasAdjoint(v) && !inside.has(v));
 
   b.loc = op.loc;
   const kInit = b.sub(count, b.const(1));
-  const inits = [kInit, ...slots.map((j) => gs[j] ?? b.const(0)), ...outer.map((v) => adjoints.get(v) ?? b.const(0))];
+  const inits = [kInit, ...slots.map((j) => gs[j] ?? zeroAdjoint(b, op.results[j])), ...outer.map((v) => adjoints.get(v) ?? zeroAdjoint(b, v))];
 
   const reverseCond = b.inRegion(() => {
     const k = b.value(f64, "k");
-    b.region.params = [k, ...inits.slice(1).map(() => b.value(f64))];
+    b.region.params = [k, ...inits.slice(1).map((v) => b.value(v.type))];
     b.region.yields = [b.op("ge", [k, b.const(0)], bool)];
   }).region;
 
@@ -65,7 +65,7 @@ export function reverseWhile(
     b.loc = op.loc;
     b.region.yields = [
       b.sub(params[0], b.const(1)),
-      ...slots.map((j) => local.get(body.params![j]) ?? b.const(0)),
+      ...slots.map((j) => local.get(body.params![j]) ?? zeroAdjoint(b, op.results[j])),
       ...outer.map((v, i) => local.get(v) ?? params[1 + slots.length + i]),
     ];
   }).region;
@@ -73,7 +73,7 @@ export function reverseWhile(
   supplyResiduals(t, op, body, reverseBody, params[0], counters);
 
   b.loc = op.loc;
-  const reversed = b.emit("while", inits, inits.map(() => f64), {}, [reverseCond, reverseBody]);
+  const reversed = b.emit("while", inits, inits.map((v) => v.type), {}, [reverseCond, reverseBody]);
   // Outer adjoints first: an initial value may be an outer value too (`let y = x`).
   outer.forEach((v, i) => {
     const result = reversed.results[1 + slots.length + i];
@@ -84,7 +84,7 @@ export function reverseWhile(
 }
 
 function adjointParam(t: ReverseTransform, of: Value): Value {
-  const v = t.b.value(f64);
+  const v = t.b.value(of.type);
   v.adjointOf = of;
   return v;
 }

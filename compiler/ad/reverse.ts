@@ -209,12 +209,26 @@ export class ReverseTransform {
     return known;
   }
 
-  /** Adds a contribution to `x`'s adjoint (the first one becomes the adjoint). Scalars only. */
+  /** Adds a contribution to `x`'s adjoint (the first one becomes the adjoint). Numbers and tensors. */
   accumulate(adjoints: Adjoints, x: Value, contribution: Value | undefined): void {
-    if (!contribution || !this.varied.has(x) || x.type.kind !== "f64") return;
+    if (!contribution || !this.varied.has(x) || !hasAdjoint(x)) return;
     const previous = adjoints.get(x);
-    const next = previous ? this.b.add(previous, contribution) : contribution;
+    const next = !previous
+      ? contribution
+      : x.type.kind === "tensor"
+        ? this.b.op("tensor.add", [previous, contribution], x.type)
+        : this.b.add(previous, contribution);
     if (next.hint === undefined && next.adjointOf === undefined) next.adjointOf = x;
     adjoints.set(x, next);
   }
+}
+
+/** Values whose adjoint is a value (numbers, tensors), not shadow memory. */
+export function hasAdjoint(v: Value): boolean {
+  return v.type.kind === "f64" || v.type.kind === "tensor";
+}
+
+/** A zero adjoint for `like`: the number 0, or zeros of its shape for a tensor. */
+export function zeroAdjoint(b: Builder, like: Value): Value {
+  return like.type.kind === "tensor" ? b.op("zerosLike", [like], like.type) : b.const(0);
 }

@@ -10,6 +10,7 @@ import { isOrdered, writes } from "../ir/effects";
 import type { Naming } from "./naming";
 import { memoryExpressions, memoryStatements, type SyntaxContext } from "./memory-syntax";
 import { loopShape } from "./loop-shape";
+import { tensorOps } from "../ir/tensor-ops";
 
 export type ParamSpec =
   | { readonly kind: "value"; readonly value: Value; readonly name: string; readonly typeText?: string }
@@ -55,21 +56,24 @@ export function emitFunction(spec: FunctionSpec, ctx: EmitContext): t.FunctionDe
   return new FunctionEmitter(spec, ctx).emit();
 }
 
-export function typeAnnotation(type: Type): t.TSType {
+/** A type as TypeScript; `tensor` names the runtime's Tensor class in the module (imported on use). */
+export function typeAnnotation(type: Type, tensor: () => string = () => "Tensor"): t.TSType {
   if (type.kind === "bool") return t.tsBooleanKeyword();
   if (type.kind === "f64" || type.kind === "int") return t.tsNumberKeyword();
+  if (type.kind === "tensor") return t.tsTypeReference(t.identifier(tensor()));
   if (type.kind === "array") {
-    return type.container === "Float64Array" ? t.tsTypeReference(t.identifier("Float64Array")) : t.tsArrayType(typeAnnotation(type.element));
+    if (type.container !== "Array") return t.tsTypeReference(t.identifier(type.container));
+    return t.tsArrayType(typeAnnotation(type.element, tensor));
   }
   if (type.kind === "struct") {
-    return t.tsTypeLiteral(type.fields.map((f) => t.tsPropertySignature(t.identifier(f.name), t.tsTypeAnnotation(typeAnnotation(f.type)))));
+    return t.tsTypeLiteral(type.fields.map((f) => t.tsPropertySignature(t.identifier(f.name), t.tsTypeAnnotation(typeAnnotation(f.type, tensor)))));
   }
   throw new Error(`adc internal error: no TypeScript type for ${type.kind} yet`);
 }
 
 /** A type as the user wrote it, when there is one (the generated code sits in the same module). */
-function writtenType(type: Type, text: string | undefined): t.TSType {
-  return text === undefined ? typeAnnotation(type) : t.tsTypeReference(t.identifier(text));
+function writtenType(type: Type, text: string | undefined, tensor: () => string): t.TSType {
+  return text === undefined ? typeAnnotation(type, tensor) : t.tsTypeReference(t.identifier(text));
 }
 
 class FunctionEmitter {
@@ -82,6 +86,7 @@ class FunctionEmitter {
   private readonly mutable = new Set<Value>();
   private lastLine = -1;
   private tapeLocal: string | undefined;
+  private readonly tensorName = () => this.ctx.runtime("Tensor");
 
   constructor(
     private readonly spec: FunctionSpec,
@@ -99,12 +104,12 @@ class FunctionEmitter {
         // An unused parameter (a gradient that does not depend on it) is `_x`, as noUnusedParameters wants.
         const name = this.counts.get(p.value) ? p.name : ctx.naming.fresh(`_${p.name}`);
         ctx.naming.bind(p.value, name);
-        params.push(typed(t.identifier(name), writtenType(p.value.type, p.typeText)));
+        params.push(typed(t.identifier(name), writtenType(p.value.type, p.typeText, this.tensorName)));
       } else if (p.kind === "tuple") {
         // Unused items are holes (noUnusedLocals); a tuple none of whose items is used is `_name`.
         const used = (item: TupleItem): boolean => (isField(item) ? (this.counts.get(item.value) ?? 0) > 0 : item.some(used));
         const type = (items: readonly TupleItem[]): t.TSType =>
-          t.tsTupleType(items.map((item) => (isField(item) ? typeAnnotation(item.value.type) : type(item))));
+          t.tsTupleType(items.map((item) => (isField(item) ? typeAnnotation(item.value.type, this.tensorName) : type(item))));
         const anyUsed = p.items.some(used);
         const id = typed(t.identifier(ctx.naming.fresh(anyUsed ? p.name : `_${p.name}`)), type(p.items));
         params.push(id);
@@ -221,7 +226,7 @@ class FunctionEmitter {
     }
     if (op.prim === "if") {
       const lets = op.results.map((r) =>
-        t.variableDeclaration("let", [t.variableDeclarator(typed(t.identifier(this.name(r)), typeAnnotation(r.type)))]),
+        t.variableDeclaration("let", [t.variableDeclarator(typed(t.identifier(this.name(r)), typeAnnotation(r.type, this.tensorName)))]),
       );
       const line = this.lastLine;
       const then = this.region(op.regions[0], op.results);
@@ -284,7 +289,7 @@ class FunctionEmitter {
     const condStatements = this.region(cond);
     const test = this.expr(cond.yields[0]);
     const declared = op.args.map((init, j) =>
-      t.variableDeclaration("let", [t.variableDeclarator(typed(t.identifier(names[j]), typeAnnotation(init.type)), this.expr(init))]),
+      t.variableDeclaration("let", [t.variableDeclarator(typed(t.identifier(names[j]), typeAnnotation(init.type, this.tensorName)), this.expr(init))]),
     );
     if (condStatements.length > 0) {
       // The condition needs statements of its own: test it at the top of an endless loop.
@@ -363,6 +368,12 @@ class FunctionEmitter {
     if (op.prim === "const") return literal(op.attrs.value!);
     const memory = memoryExpressions[op.prim];
     if (memory) return memory(op, this.syntaxContext(op));
+    const tensor = tensorOps.get(op.prim);
+    if (tensor) {
+      // x.item() reads as a method; every other tensor op is a call of its runtime function.
+      if (tensor.runtime === "item") return t.callExpression(t.memberExpression(this.expr(op.args[0]), t.identifier("item")), []);
+      return t.callExpression(t.identifier(this.ctx.runtime(tensor.runtime)), op.args.map((a) => this.expr(a)));
+    }
     if (op.prim === "call") return t.callExpression(this.ctx.callee(op.attrs), op.args.map((a) => this.expr(a)));
     const p = primitives.get(op.prim);
     if (!p) throw new Error(`adc internal error: cannot print '${op.prim}'`);
@@ -398,7 +409,7 @@ class FunctionEmitter {
   }
 
   private resultType(r: ResultSpec): t.TSType {
-    if (r.kind === "value") return writtenType(r.value.type, r.typeText);
+    if (r.kind === "value") return writtenType(r.value.type, r.typeText, this.tensorName);
     if (r.kind === "tuple") return t.tsTupleType(r.items.map((x) => this.resultType(x)));
     return t.tsTypeReference(t.identifier(r.typeName));
   }

@@ -29,6 +29,7 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
   zerosLike: (_op, c) => helper(c, "zerosLike", [c.expr(0)]),
   drain: (_op, c) => helper(c, "drain", [c.expr(0)]),
   pop: (op, c) => {
+    if (op.attrs.type?.kind === "tensor") return method(t.identifier(c.runtime("tape")), "popTensor", []);
     const popped = method(t.identifier(c.runtime("tape")), "pop", []);
     return op.attrs.type?.kind === "bool" ? t.binaryExpression("!==", popped, t.numericLiteral(0)) : popped;
   },
@@ -37,13 +38,17 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
 /** Ops without a result, as statements. */
 export const memoryStatements: Record<string, (op: Op, c: SyntaxContext) => t.Expression> = {
   store: (op, c) => t.assignmentExpression("=", member(c.expr(0), op, c.expr(1)), c.expr(2)),
-  storeAdd: (op, c) =>
-    op.attrs.field !== undefined
-      ? t.assignmentExpression("+=", member(c.expr(0), op), c.expr(1))
-      : t.assignmentExpression("+=", member(c.expr(0), op, c.expr(1)), c.expr(2)),
+  storeAdd: (op, c) => {
+    const place = op.attrs.field !== undefined ? member(c.expr(0), op) : member(c.expr(0), op, c.expr(1));
+    const value = c.expr(op.args.length - 1);
+    // A tensor adds into the shadow's tensor in place (`+=` would concatenate strings).
+    if (op.args[op.args.length - 1].type.kind === "tensor") return helper(c, "addInto", [place, value]);
+    return t.assignmentExpression("+=", place, value);
+  },
   fill: (_op, c) => method(c.expr(0), "fill", [c.expr(1)]),
   addSlice: (_op, c) => helper(c, "addSlice", [c.expr(0), c.expr(1), c.expr(2)]),
   push: (op, c) => {
+    if (op.args[0].type.kind === "tensor") return method(t.identifier(c.runtime("tape")), "pushTensor", [c.expr(0)]);
     const v = op.args[0].type.kind === "bool" ? t.conditionalExpression(c.expr(0), t.numericLiteral(1), t.numericLiteral(0)) : c.expr(0);
     return method(t.identifier(c.runtime("tape")), "push", [v]);
   },

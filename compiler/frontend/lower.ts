@@ -6,7 +6,8 @@ import { Builder } from "../ir/builder";
 import { binaryOperators, mathFunctions, primitives } from "../ir/primitives";
 import type { Func, Loc, Op, Region, Type, Value } from "../ir/types";
 import { bool, f64, isAggregate } from "../ir/types";
-import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, runtimeExport, type FunctionLike } from "./resolve";
+import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, runtimeExport, tensorRuntimeName, type FunctionLike } from "./resolve";
+import { tensorOps, tensorResultType } from "../ir/tensor-ops";
 import { customDerivativeOf, type CustomDerivative } from "./custom-derivatives";
 import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
@@ -648,6 +649,8 @@ class FunctionLowering {
     const callee = e.expression;
     const member = builtinMathMember(this.checker, e);
     if (member !== undefined) return this.mathCall(e, member, env);
+    const tensorName = tensorRuntimeName(this.checker, callee);
+    if (tensorName !== undefined) return this.tensorCall(e, tensorName, env);
     if (runtimeExport(this.checker, callee) === "stopGradient") {
       if (e.arguments.length !== 1) throw new Refusal(Codes.UnsupportedSyntax, "stopGradient takes one argument", e);
       return this.b.op("stopGradient", [this.number(e.arguments[0], env)]);
@@ -752,6 +755,23 @@ class FunctionLowering {
   private constantOf(v: Value): number | boolean | undefined {
     const op = this.b.region.ops.find((o) => o.results[0] === v);
     return op?.prim === "const" ? op.attrs.value : undefined;
+  }
+
+  /** A tensor runtime function (`matmul(x, w)`) or Tensor method (`x.item()`, `a.add(b)`). */
+  private tensorCall(e: ts.CallExpression, name: string, env: Env): Value {
+    const prim = `tensor.${name}`;
+    const op = tensorOps.get(prim);
+    if (!op?.user) {
+      throw new Refusal(Codes.UnknownCall, `the tensor operation '${name}' has no derivative rule yet`, e);
+    }
+    const method = ts.isPropertyAccessExpression(e.expression) && this.checker.getTypeAtLocation(e.expression.expression).getSymbol()?.getName() === "Tensor";
+    const args = [...(method ? [(e.expression as ts.PropertyAccessExpression).expression] : []), ...e.arguments].map((a) => this.value(a, env));
+    if (args.length !== op.arity) {
+      const which = name === "sum" || name === "mean" ? " (only full reductions are differentiated: no axes)" : "";
+      throw new Refusal(Codes.UnsupportedSyntax, `'${name}' takes ${op.arity - (method ? 1 : 0)} argument${op.arity - (method ? 1 : 0) === 1 ? "" : "s"} here${which}`, e);
+    }
+    if (!args.some((a) => a.type.kind === "tensor")) throw new Refusal(Codes.UnsupportedType, `'${name}' needs a tensor operand`, e);
+    return this.b.op(prim, args, tensorResultType(prim, args));
   }
 
   private mathCall(e: ts.CallExpression, member: string, env: Env): Value {

@@ -40,6 +40,19 @@ export function isAdcRuntime(decl: ts.Declaration): boolean {
   return /[\\/]runtime[\\/]operators\.(d\.ts|ts)$/.test(file) && packageNameOf(file) === "adc";
 }
 
+/** True for declarations in adc's tensor runtime (Tensor, matmul, relu, …). */
+export function isAdcTensorRuntime(decl: ts.Declaration): boolean {
+  const file = decl.getSourceFile().fileName;
+  return /[\\/]runtime[\\/]tensor[\\/][\w-]+\.(d\.ts|ts)$/.test(file) && packageNameOf(file) === "adc";
+}
+
+/** The tensor runtime function or Tensor method a callee names (`matmul`, `x.item`), if it is one. */
+export function tensorRuntimeName(checker: ts.TypeChecker, callee: ts.Expression): string | undefined {
+  const symbol = resolveSymbol(checker, ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  const decl = symbol?.declarations?.[0];
+  return decl && isAdcTensorRuntime(decl) ? symbol!.name : undefined;
+}
+
 const packageNames = new Map<string, string | undefined>();
 
 /** The name in the nearest package.json above a file. */

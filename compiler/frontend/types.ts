@@ -3,7 +3,8 @@
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Type } from "../ir/types";
-import { bool, f64 } from "../ir/types";
+import { bool, f64, int } from "../ir/types";
+import { isAdcTensorRuntime } from "./resolve";
 
 export function irType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, what: string): Type {
   const found = tryIrType(checker, type, node, new Set());
@@ -17,9 +18,13 @@ export function irType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, wh
 function tryIrType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, seen: Set<ts.Type>): Type | string {
   if (type.flags & ts.TypeFlags.NumberLike) return f64;
   if (type.flags & ts.TypeFlags.BooleanLike) return bool;
-  const why = "; adc supports number, boolean, number[], Float64Array and objects of those";
+  const why = "; adc supports number, boolean, number[], Float64Array, Tensor and objects of those";
   if (type.isUnion() || type.isIntersection()) return why;
-  if (type.getSymbol()?.getName() === "Float64Array") return { kind: "array", element: f64, container: "Float64Array" };
+  const symbol = type.getSymbol();
+  if (symbol?.getName() === "Float64Array") return { kind: "array", element: f64, container: "Float64Array" };
+  // Integer labels (for softmaxCrossEntropy): read, never differentiated.
+  if (symbol?.getName() === "Int32Array") return { kind: "array", element: int, container: "Int32Array" };
+  if (symbol?.getName() === "Tensor" && symbol.declarations?.some(isAdcTensorRuntime)) return { kind: "tensor" };
   if (checker.isArrayType(type)) {
     const [element] = checker.getTypeArguments(type as ts.TypeReference);
     const inner = tryIrType(checker, element, node, seen);

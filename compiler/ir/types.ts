@@ -9,7 +9,7 @@ export type Type =
   | { readonly kind: "f64" }
   | { readonly kind: "bool" }
   | { readonly kind: "int" }
-  | { readonly kind: "array"; readonly element: Type; readonly container: "Float64Array" | "Array" }
+  | { readonly kind: "array"; readonly element: Type; readonly container: "Float64Array" | "Array" | "Int32Array" }
   | { readonly kind: "tensor" }
   | { readonly kind: "struct"; readonly fields: readonly { name: string; type: Type }[] }
   | { readonly kind: "tuple"; readonly elements: readonly Type[] };
@@ -74,7 +74,7 @@ export interface Attrs {
   /** For "load" / "store" / "storeAdd" of an object's field (absent: an array element). */
   readonly field?: string;
   /** For "alloc": the kind of array made, and the value it is filled with. */
-  readonly container?: "Float64Array" | "Array";
+  readonly container?: "Float64Array" | "Array" | "Int32Array";
   /** For "while": the condition is tested after the body (`do … while`). */
   readonly post?: boolean;
   /** For "while": the reverse sweep recomputes the body from the carried values (`// adc: checkpoint`). */

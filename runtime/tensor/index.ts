@@ -15,3 +15,4 @@ export { Rng, setSeed, randu, randn, glorotUniform, glorotNormal, heNormal, heUn
 export type { RandomOptions } from "./random";
 export { sgd, adam } from "./optim";
 export type { Optimizer, SgdOptions, AdamOptions } from "./optim";
+export { unbroadcast, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto } from "./adjoints";

@@ -3,11 +3,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkGradient, type CheckGradResult } from "../../runtime/check";
+import { Tensor } from "../../runtime/tensor/tensor";
 
 export const FIXTURES_DIR = path.resolve(__dirname, "../../fixtures");
 
 /** An argument: a number, an array (number[] or Float64Array, nested) or an object of those. */
-export type Arg = number | Float64Array | readonly Arg[] | { readonly [field: string]: Arg };
+export type Arg = number | Float64Array | Tensor | Int32Array | readonly Arg[] | { readonly [field: string]: Arg };
 
 type Fn = (...xs: any[]) => number;
 
@@ -26,6 +27,8 @@ export interface Case {
 /** The numbers in an argument, in a fixed order (elements in order, fields in key order). */
 export function leaves(x: unknown): number[] {
   if (typeof x === "number") return [x];
+  if (x instanceof Tensor) return [...x.data];
+  if (x instanceof Int32Array) return []; // integer labels: not differentiated
   if (x instanceof Float64Array) return [...x];
   if (Array.isArray(x)) return x.flatMap(leaves);
   if (x !== null && typeof x === "object") return Object.keys(x).sort().flatMap((k) => leaves((x as Record<string, unknown>)[k]));
@@ -35,6 +38,12 @@ export function leaves(x: unknown): number[] {
 /** `template`'s shape filled with `values` (consumed from the front). */
 export function rebuild(template: unknown, values: number[]): unknown {
   if (typeof template === "number") return values.shift()!;
+  if (template instanceof Tensor) {
+    const data = template.dtype === "float64" ? new Float64Array(template.size) : new Float32Array(template.size);
+    for (let i = 0; i < data.length; i++) data[i] = values.shift()!;
+    return new Tensor(data, [...template.shape]);
+  }
+  if (template instanceof Int32Array) return Int32Array.from(template);
   if (template instanceof Float64Array) return Float64Array.from(template, () => values.shift()!);
   if (Array.isArray(template)) return template.map((t) => rebuild(t, values));
   const out: Record<string, unknown> = {};
@@ -50,6 +59,7 @@ export function copyArgs(x: readonly Arg[]): Arg[] {
 /** Whether `g` has the same shape and kind as `template` (Float64Array for Float64Array, …). */
 export function sameShape(template: unknown, g: unknown): boolean {
   if (typeof template === "number") return typeof g === "number";
+  if (template instanceof Tensor) return g instanceof Tensor && g.shape.join() === template.shape.join() && g.dtype === template.dtype;
   if (template instanceof Float64Array) return g instanceof Float64Array && g.length === template.length;
   if (Array.isArray(template)) return Array.isArray(g) && g.length === template.length && template.every((t, i) => sameShape(t, g[i]));
   if (g === null || typeof g !== "object" || Array.isArray(g) || g instanceof Float64Array) return false;
@@ -60,7 +70,9 @@ export function sameShape(template: unknown, g: unknown): boolean {
 
 /** A point, printed for messages. */
 export function showPoint(x: readonly Arg[]): string {
-  return x.map((a) => (typeof a === "number" ? String(a) : JSON.stringify(a instanceof Float64Array ? [...a] : a))).join(", ");
+  const plain = (a: unknown): unknown =>
+    a instanceof Tensor ? `Tensor[${a.shape.join(",")}]` : a instanceof Float64Array || a instanceof Int32Array ? [...a] : a;
+  return x.map((a) => (typeof a === "number" ? String(a) : JSON.stringify(a, (_k, v) => plain(v)))).join(", ");
 }
 
 export type Operator = "grad" | "valueAndGrad" | "vjp";

@@ -1,0 +1,70 @@
+// Tensor primitives. Reverse rules sum an adjoint back over the dimensions an operand was
+// broadcast along (`unbroadcast`); matmul's adjoints are the transposed products, computed without
+// materialising a transpose. Each rule's kernel is a runtime helper (runtime/tensor/adjoints.ts).
+import type { Builder } from "../../ir/builder";
+import { tensorResultType } from "../../ir/tensor-ops";
+import type { Value } from "../../ir/types";
+import type { RuleTable } from "./rule";
+
+const t = (b: Builder, name: string, ...args: Value[]): Value => {
+  const prim = `tensor.${name}`;
+  return b.op(prim, args, tensorResultType(prim, args));
+};
+const unb = (b: Builder, g: Value, operand: Value) => t(b, "unbroadcast", g, operand);
+/** The sum of the defined terms (undefined: all zero). */
+const plus = (b: Builder, terms: (Value | undefined)[]) =>
+  terms.reduce<Value | undefined>((acc, x) => (x === undefined ? acc : acc === undefined ? x : t(b, "add", acc, x)), undefined);
+const unary = (make: (b: Builder, dx: Value, x: Value, y: Value) => Value) => ({
+  reverse: (b: Builder, [x]: Value[], y: Value, g: Value) => [make(b, g, x, y)],
+  forward: (b: Builder, [x]: Value[], y: Value, [dx]: (Value | undefined)[]) => (dx ? make(b, dx, x, y) : undefined),
+});
+
+export const tensorRules: RuleTable = {
+  "tensor.add": {
+    reverse: (b, [x, c], _y, g) => [unb(b, g, x), unb(b, g, c)],
+    forward: (b, _xs, _y, [dx, dc]) => plus(b, [dx, dc]),
+  },
+  "tensor.sub": {
+    reverse: (b, [x, c], _y, g) => [unb(b, g, x), unb(b, t(b, "neg", g), c)],
+    forward: (b, _xs, _y, [dx, dc]) => plus(b, [dx, dc && t(b, "neg", dc)]),
+  },
+  "tensor.mul": {
+    reverse: (b, [x, c], _y, g) => [unb(b, t(b, "mul", g, c), x), unb(b, t(b, "mul", g, x), c)],
+    forward: (b, [x, c], _y, [dx, dc]) => plus(b, [dx && t(b, "mul", dx, c), dc && t(b, "mul", x, dc)]),
+  },
+  "tensor.div": {
+    reverse: (b, [x, c], y, g) => [unb(b, t(b, "div", g, c), x), unb(b, t(b, "neg", t(b, "div", t(b, "mul", g, y), c)), c)],
+    forward: (b, [, c], y, [dx, dc]) => {
+      const num = plus(b, [dx, dc && t(b, "neg", t(b, "mul", y, dc))]);
+      return num && t(b, "div", num, c);
+    },
+  },
+  "tensor.matmul": {
+    reverse: (b, [x, w], _y, g) => [t(b, "matmulTransB", g, w), t(b, "matmulTransA", x, g)],
+    forward: (b, [x, w], _y, [dx, dw]) => plus(b, [dx && t(b, "matmul", dx, w), dw && t(b, "matmul", x, dw)]),
+  },
+  "tensor.relu": unary((b, d, x) => t(b, "reluGrad", d, x)),
+  "tensor.tanh": unary((b, d, _x, y) => t(b, "tanhGrad", d, y)),
+  "tensor.sigmoid": unary((b, d, _x, y) => t(b, "sigmoidGrad", d, y)),
+  "tensor.exp": unary((b, d, _x, y) => t(b, "mul", d, y)),
+  "tensor.log": unary((b, d, x) => t(b, "div", d, x)),
+  "tensor.square": unary((b, d, x) => t(b, "mul", d, t(b, "mul", x, b.const(2)))),
+  "tensor.neg": unary((b, d) => t(b, "neg", d)),
+  "tensor.sum": {
+    reverse: (b, [x], _y, g) => [t(b, "expandLike", g, x)],
+    forward: (b, _xs, _y, [dx]) => dx && t(b, "sum", dx),
+  },
+  "tensor.mean": {
+    reverse: (b, [x], _y, g) => [t(b, "meanGrad", g, x)],
+    forward: (b, _xs, _y, [dx]) => dx && t(b, "mean", dx),
+  },
+  "tensor.softmaxCrossEntropy": {
+    reverse: (b, [logits, labels], _y, g) => [t(b, "softmaxCrossEntropyGrad", g, logits, labels), undefined],
+    forward: (b, [logits, labels], y, [dx]) =>
+      dx && t(b, "sum", t(b, "mul", t(b, "softmaxCrossEntropyGrad", t(b, "fromItem", b.const(1), y), logits, labels), dx)),
+  },
+  "tensor.item": {
+    reverse: (b, [x], _y, g) => [t(b, "fromItem", g, x)],
+    forward: (b, _xs, _y, [dx]) => dx && t(b, "item", dx),
+  },
+};
