@@ -1,7 +1,8 @@
 // An `if` reverses into an `if` on the same condition whose results are the outer adjoints its
 // branches changed. Values a reverse branch needs from inside its forward branch are yielded out
 // of the forward `if` (they are its residuals); constants are simply made again.
-import type { Op, Value } from "../ir/types";
+import type { Builder } from "../ir/builder";
+import type { Op, Region, Value } from "../ir/types";
 import { f64, isAggregate } from "../ir/types";
 import { constantDefs, definedIn, freeValues, substitute } from "../ir/walk";
 import { zeroAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
@@ -33,26 +34,43 @@ export function reverseIf(t: ReverseTransform, op: Op, gs: (Value | undefined)[]
   });
 
   branches.forEach(({ primalBranch, region, inside }, k) => {
-    const needed = freeValues(region).filter((v) => inside.has(v));
     const constants = constantDefs(primalBranch);
-    const lifted = new Map<Value, Value>();
-    for (const v of needed) {
-      const constant = constants.get(v);
-      if (constant) {
-        const again = b.value(v.type);
-        region.ops.unshift({ ...constant, results: [again], regions: [] });
-        lifted.set(v, again);
-        continue;
+    const defs = new Map<Value, Op>();
+    for (const o of primalBranch.ops) o.results.forEach((r) => defs.set(r, o));
+    // Until the reverse branch reads nothing from inside the forward one: constants and references
+    // into arrays and objects (`m[i]`, `p.w`) are made again; other values leave as results.
+    for (let needed = neededFrom(region, inside); needed.length > 0; needed = neededFrom(region, inside)) {
+      const lifted = new Map<Value, Value>();
+      for (const v of needed) {
+        const def = constants.get(v) ?? defs.get(v);
+        if (def && (def.prim === "const" || (def.prim === "load" && isAggregate(v.type)))) {
+          const again = b.value(v.type, v.hint);
+          again.adjointOf = v.adjointOf;
+          region.ops.unshift({ ...def, args: [...def.args], results: [again], regions: [] });
+          lifted.set(v, again);
+          continue;
+        }
+        const result = b.value(v.type, v.hint);
+        result.adjointOf = v.adjointOf;
+        op.results.push(result);
+        op.regions.forEach((r, j) => {
+          r.yields.push(j === k ? v : b.into(r, () => placeholder(b, v)));
+        });
+        lifted.set(v, result);
       }
-      if (isAggregate(v.type)) throw new Error("adc internal error: an array reference would leave a branch");
-      const result = b.value(v.type, v.hint);
-      result.adjointOf = v.adjointOf;
-      op.results.push(result);
-      op.regions.forEach((r, j) => {
-        r.yields.push(j === k ? v : b.into(r, () => (v.type.kind === "bool" ? b.bool(false) : b.const(0))));
-      });
-      lifted.set(v, result);
+      substitute(region, lifted);
     }
-    substitute(region, lifted);
   });
+}
+
+function neededFrom(region: Region, inside: Set<Value>): Value[] {
+  return freeValues(region).filter((v) => inside.has(v));
+}
+
+/** What the other branches yield for a value lifted out of one: never read there. */
+function placeholder(b: Builder, v: Value): Value {
+  if (v.type.kind === "bool") return b.bool(false);
+  if (v.type.kind === "f64") return b.const(0);
+  if (v.type.kind === "array") return b.op("alloc", [b.const(0)], v.type, { container: v.type.container });
+  throw new Error(`adc internal error: a ${v.type.kind} would leave a branch`);
 }
