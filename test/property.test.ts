@@ -208,8 +208,8 @@ describe("adc gradients of random programs", () => {
 
 /** Loop programs are larger and slower to compile: fewer to a module. */
 const LOOP_MAX_BATCH = 10;
-const LOOP_MODULES = 34;
-const LOOP_MIN_PROGRAMS = 170;
+const LOOP_MODULES = 50;
+const LOOP_MIN_PROGRAMS = 250;
 
 const loopPrograms = fc.array(loopProgramArb(), { minLength: 1, maxLength: LOOP_MAX_BATCH });
 

@@ -479,6 +479,8 @@ export interface FnContext {
   refs: number;
   /** Most times the statement being rendered can run per call (the product of the enclosing loops' trip caps). */
   loopMult?: number;
+  /** A return statement has been rendered (program-gen-loops.ts). */
+  returned?: boolean;
   /** Variables and arrays assigned so far (program-gen-loops.ts finds what a loop carries). */
   assigned?: Set<Var | ArrayVar>;
 }
@@ -712,9 +714,7 @@ export function renderIndex(a: ArrayVar, ix: number, off: number, s: Scope): str
   const form = off % 3;
   if (c.counter!.hi < a.len) {
     if (form === 0) return c.name;
-    // TODO(bug 2): `a.length` inside a loop after an early return crashes adc ("an array
-    // reference would leave a branch", /tmp/adc-bugs.md); the literal length until it is fixed.
-    if (form === 2) return `${a.len - 1} - ${c.name}`;
+    if (form === 2) return `${a.name}.length - 1 - ${c.name}`;
   }
   return `(${c.name} + ${1 + (off % Math.max(1, a.len - 1))}) % ${a.len}`;
 }
