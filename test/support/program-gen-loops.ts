@@ -81,6 +81,8 @@ export interface RawLoopProgram {
   readonly len: number;
   /** A second array parameter (of the same kind and length). */
   readonly second: boolean;
+  /** A last parameter `w` of an object type `{ a: <array>; b: number }` (read only). */
+  readonly struct: boolean;
   /** Number of scalar parameters after the arrays, 0–2. */
   readonly scalars: number;
   readonly helper: FunctionBody | null;
@@ -222,6 +224,7 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
     len: fc.integer({ min: 3, max: 4 }),
     second: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
     scalars: fc.nat(2),
+    struct: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
     helper: fc.option(helper, { nil: null, freq: 4 }),
     body,
     tail: expr,
@@ -570,7 +573,11 @@ function renderLoopOnce(st: Extract<LStmt, { k: "loop" }>, s: Scope, w: Writer, 
   fn.loopMult = mult;
 }
 
-export type ParamSpec = { readonly k: "num" } | { readonly k: "array"; readonly kind: ArrayKind; readonly len: number };
+export type ParamSpec =
+  | { readonly k: "num" }
+  | { readonly k: "array"; readonly kind: ArrayKind; readonly len: number }
+  /** `{ a: <array of kind>; b: number }` */
+  | { readonly k: "struct"; readonly kind: ArrayKind; readonly len: number };
 
 export interface LoopCheck extends Check {
   readonly params: readonly ParamSpec[];
@@ -596,15 +603,22 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   const f = `f${suffix}`;
   const arrays = p.second ? ["x", "u"] : ["x"];
   const scalars = ["p", "q"].slice(0, p.scalars);
-  const params = [...arrays, ...scalars];
+  const params = [...arrays, ...scalars, ...(p.struct ? ["w"] : [])];
   const specs: ParamSpec[] = [
     ...arrays.map((): ParamSpec => ({ k: "array", kind: p.arrayKind, len: p.len })),
     ...scalars.map((): ParamSpec => ({ k: "num" })),
+    ...(p.struct ? [{ k: "struct" as const, kind: p.arrayKind, len: p.len }] : []),
   ];
+  const structType = `S${suffix}`;
+  if (p.struct) lines.push(`type ${structType} = { a: ${ARRAY_TYPES[p.arrayKind]}; b: number };`);
   const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts: [], refs: 0, loopMult: 1, assigned: new Set() };
   const s = new Scope(null, ctx);
   for (const a of arrays) s.arrays.push({ name: a, len: p.len, bound: INPUT_BOUND, writable: p.arrayKind !== 2 });
   for (const name of scalars) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
+  if (p.struct) {
+    s.arrays.push({ name: "w.a", len: p.len, bound: INPUT_BOUND, writable: false });
+    s.vars.push({ name: "w.b", bound: INPUT_BOUND, assignable: false });
+  }
   const w = new Writer();
   renderLStmts(p.body, s, w, 1, { loops: [] });
   // The result reads something a loop computed (the last carried variable or array still in
@@ -619,7 +633,9 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   } else {
     w.line(1, `return ${tail.text};`);
   }
-  const signature = params.map((n, i) => `${n}: ${i < arrays.length ? ARRAY_TYPES[p.arrayKind] : "number"}`).join(", ");
+  const signature = params
+    .map((n, i) => `${n}: ${i < arrays.length ? ARRAY_TYPES[p.arrayKind] : n === "w" ? structType : "number"}`)
+    .join(", ");
   lines.push(`export function ${f}(${signature}): number {`, ...w.lines, `}`);
   // TODO(bug 1): a scalar stored into an array parameter left out of `wrt` loses its adjoint
   // (/tmp/adc-bugs.md); until it is fixed, a subset of the parameters keeps writable arrays in.

@@ -849,7 +849,8 @@ function declName(nm: number, s: Scope): { name: string; shadows?: Var } {
     const mine = new Set(s.vars.map((v) => v.name));
     // Not a name already used in this block: that use would then be in the new variable's
     // temporal dead zone.
-    const outer = s.all().filter((v) => !mine.has(v.name) && !s.referenced.has(v.name));
+    // Not a field (`w.b`, program-gen-loops.ts), which no declaration can shadow.
+    const outer = s.all().filter((v) => !mine.has(v.name) && !s.referenced.has(v.name) && !v.name.includes("."));
     if (outer.length > 0) {
       const shadows = outer[nm % outer.length];
       return { name: shadows.name, shadows };
