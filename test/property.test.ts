@@ -263,21 +263,23 @@ describe("adc gradients of random programs", () => {
 
 /** Loop programs are larger and slower to compile: fewer to a module. */
 const LOOP_MAX_BATCH = 10;
-const LOOP_MODULES = 34;
-const LOOP_MIN_PROGRAMS = 170;
+const LOOP_MODULES = 50;
+const LOOP_MIN_PROGRAMS = 250;
 
 const loopPrograms = fc.array(loopProgramArb(), { minLength: 1, maxLength: LOOP_MAX_BATCH });
 
 /** Arguments for f's parameters: arrays of their kind and length, numbers in [-INPUT_BOUND, INPUT_BOUND]. */
 function sampleArgs(seed: number, params: readonly ParamSpec[], count: number): Arg[][] {
-  const sizes = params.map((p) => (p.k === "num" ? 1 : p.len));
+  const sizes = params.map((p) => (p.k === "num" ? 1 : p.k === "array" ? p.len : p.k === "matrix" ? p.rows * p.len : p.len + 1));
   const total = sizes.reduce((a, b) => a + b, 0);
   return samplePoints(seed, total, count).map((flat) => {
     const values = [...flat];
     return params.map((p): Arg => {
       if (p.k === "num") return values.shift()!;
+      if (p.k === "matrix") return Array.from({ length: p.rows }, () => values.splice(0, p.len));
       const xs = values.splice(0, p.len);
-      return p.kind === 0 ? Float64Array.from(xs) : xs;
+      const array = p.kind === 0 ? Float64Array.from(xs) : xs;
+      return p.k === "array" ? array : { a: array, b: values.shift()! };
     });
   });
 }

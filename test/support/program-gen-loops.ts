@@ -64,7 +64,7 @@ export type LStmt =
   /** `a[index] op e` into a writable array. */
   | { readonly k: "store"; readonly a: number; readonly ix: number; readonly off: number; readonly op: "=" | "+=" | "-=" | "*="; readonly e: Expr }
   | { readonly k: "fill"; readonly a: number; readonly e: Expr }
-  /** A local array: `new Float64Array(n)`, `new Array(n).fill(e)`, a copy or a slice of an array. */
+  /** A local array: `new Float64Array(n)`, `new Array(n).fill(e)`, `Array.from({ length: n }, () => e)`, a copy or a slice. */
   | { readonly k: "scratch"; readonly form: number; readonly a: number; readonly e: Expr }
   | { readonly k: "loop"; readonly head: LoopHead; readonly label: boolean; readonly body: readonly LStmt[] }
   /** `if (c) { …; break; }` (or continue; to the labelled outer loop when `outer` and there is one). */
@@ -81,6 +81,10 @@ export interface RawLoopProgram {
   readonly len: number;
   /** A second array parameter (of the same kind and length). */
   readonly second: boolean;
+  /** A parameter `m: number[][]` of 2 rows (read as `m[r][…]`, rows also written), after the arrays. */
+  readonly matrix: boolean;
+  /** A last parameter `w` of an object type `{ a: <array>; b: number }` (read only). */
+  readonly struct: boolean;
   /** Number of scalar parameters after the arrays, 0–2. */
   readonly scalars: number;
   readonly helper: FunctionBody | null;
@@ -205,7 +209,7 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
       { minLength: 1, maxLength: 4 },
     ),
   });
-  const scratch: fc.Arbitrary<LStmt> = fc.record({ k: fc.constant("scratch" as const), form: fc.nat(5), a: fc.nat(3), e: small });
+  const scratch: fc.Arbitrary<LStmt> = fc.record({ k: fc.constant("scratch" as const), form: fc.nat(6), a: fc.nat(3), e: small });
   const top: fc.Arbitrary<LStmt> = fc.oneof(
     { arbitrary: simple, weight: 4 },
     { arbitrary: scratch, weight: 3 },
@@ -222,6 +226,8 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
     len: fc.integer({ min: 3, max: 4 }),
     second: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
     scalars: fc.nat(2),
+    matrix: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
+    struct: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
     helper: fc.option(helper, { nil: null, freq: 4 }),
     body,
     tail: expr,
@@ -251,6 +257,7 @@ interface Snapshot {
   readonly next: number;
   readonly used: Set<string>;
   readonly refs: number;
+  readonly returned?: boolean;
   readonly referenced: Map<Scope, Set<string>>;
   readonly declared: number;
   readonly declaredArrays: number;
@@ -266,6 +273,7 @@ function snapshot(s: Scope): Snapshot {
     next: s.fn.next,
     used: new Set(s.fn.used),
     refs: s.fn.refs,
+    returned: s.fn.returned,
     referenced,
     declared: s.vars.length,
     declaredArrays: s.arrays.length,
@@ -280,6 +288,7 @@ function restoreSnapshot(s: Scope, snap: Snapshot): void {
   s.fn.used.clear();
   for (const n of snap.used) s.fn.used.add(n);
   s.fn.refs = snap.refs;
+  s.fn.returned = snap.returned;
   for (const [t, set] of snap.referenced) {
     t.referenced.clear();
     for (const n of set) t.referenced.add(n);
@@ -319,6 +328,7 @@ function renderLStmts(list: readonly LStmt[], s: Scope, w: Writer, depth: number
 function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx): void {
   switch (st.k) {
     case "s":
+      if (st.s.k === "ret") s.fn.returned = true;
       renderStmt(st.s, s, w, depth);
       return;
     case "store": {
@@ -365,6 +375,9 @@ function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx
       return;
     }
     case "scratch": {
+      // TODO(bug 2): a local array allocated after an early return crashes adc when a loop's
+      // reverse sweep reads it ("an array reference would leave a branch", /tmp/adc-bugs.md).
+      if (s.fn.returned) return;
       const sources = s.allArrays();
       const name = fresh(s);
       const src = sources.length > 0 ? sources[st.a % sources.length] : undefined;
@@ -373,7 +386,7 @@ function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx
       let text: string;
       let bound = 0;
       let size = len;
-      const form = src ? st.form : st.form % 3;
+      const form = src ? st.form : [0, 1, 2, 6][st.form % 4];
       switch (form) {
         case 0:
           text = `new Float64Array(${n})`;
@@ -391,6 +404,12 @@ function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx
           w.line(depth, `const ${name}: number[] = ${text};`);
           s.arrays.push({ name, len, bound, writable: true });
           return;
+        case 6: {
+          const e = renderExpr(st.e, s);
+          w.line(depth, `const ${name} = Array.from({ length: ${n} }, () => ${e.text});`);
+          s.arrays.push({ name, len, bound: e.bound, writable: true });
+          return;
+        }
         case 3:
           text = `new Float64Array(${src!.name})`;
           bound = src!.bound;
@@ -445,6 +464,7 @@ function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx
       return;
     }
     case "lret": {
+      s.fn.returned = true;
       const c = renderCond(st.c, s);
       w.line(depth, `if (${c.text}) return ${renderReturned(st.e, s).text};`);
       return;
@@ -517,7 +537,11 @@ function renderLoopOnce(st: Extract<LStmt, { k: "loop" }>, s: Scope, w: Writer, 
     case "forOf": {
       const arrays = s.allArrays();
       if (arrays.length === 0) return renderLoopOnce({ ...st, head: { k: "for", src: 2, lit: 3, step: 1, down: false, incl: false } }, s, w, depth, ctx);
-      const a = arrays[h.a % arrays.length];
+      // TODO(bug 3): for…of over an object's field after an early return crashes adc ("an array
+      // reference would leave a branch", /tmp/adc-bugs.md): over another array until it is fixed.
+      // The same for a row of a matrix (`m[0]`).
+      const iterable = fn.returned ? arrays.filter((x) => !/[.[]/.test(x.name)) : arrays;
+      const a = iterable[h.a % iterable.length];
       s.use(a.name);
       const v = freshNamed(s, "e");
       trips = a.len;
@@ -549,12 +573,19 @@ function renderLoopOnce(st: Extract<LStmt, { k: "loop" }>, s: Scope, w: Writer, 
   w.line(depth, `${prefix}${open}`);
   for (const line of first) w.line(depth + 1, line);
   const body = new Scope(header, fn);
+  // `k++` heads the body: a declaration there must not shadow k (its temporal dead zone).
+  for (const line of first) body.referenced.add(line.slice(0, -3));
   renderLStmts(st.body, body, w, depth + 1, { loops: [...ctx.loops, { label }] });
   w.line(depth, close);
   fn.loopMult = mult;
 }
 
-export type ParamSpec = { readonly k: "num" } | { readonly k: "array"; readonly kind: ArrayKind; readonly len: number };
+export type ParamSpec =
+  | { readonly k: "num" }
+  | { readonly k: "array"; readonly kind: ArrayKind; readonly len: number }
+  | { readonly k: "matrix"; readonly rows: number; readonly len: number }
+  /** `{ a: <array of kind>; b: number }` */
+  | { readonly k: "struct"; readonly kind: ArrayKind; readonly len: number };
 
 export interface LoopCheck extends Check {
   readonly params: readonly ParamSpec[];
@@ -578,17 +609,27 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
     callees.push({ name, rec: false, bound });
   }
   const f = `f${suffix}`;
-  const arrays = p.second ? ["x", "u"] : ["x"];
+  const arrays = [...(p.second ? ["x", "u"] : ["x"]), ...(p.matrix ? ["m"] : [])];
   const scalars = ["p", "q"].slice(0, p.scalars);
-  const params = [...arrays, ...scalars];
+  const params = [...arrays, ...scalars, ...(p.struct ? ["w"] : [])];
   const specs: ParamSpec[] = [
-    ...arrays.map((): ParamSpec => ({ k: "array", kind: p.arrayKind, len: p.len })),
+    ...arrays.map((a): ParamSpec => (a === "m" ? { k: "matrix", rows: 2, len: p.len } : { k: "array", kind: p.arrayKind, len: p.len })),
     ...scalars.map((): ParamSpec => ({ k: "num" })),
+    ...(p.struct ? [{ k: "struct" as const, kind: p.arrayKind, len: p.len }] : []),
   ];
+  const structType = `S${suffix}`;
+  if (p.struct) lines.push(`type ${structType} = { a: ${ARRAY_TYPES[p.arrayKind]}; b: number };`);
   const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts: [], refs: 0, loopMult: 1, assigned: new Set() };
   const s = new Scope(null, ctx);
-  for (const a of arrays) s.arrays.push({ name: a, len: p.len, bound: INPUT_BOUND, writable: p.arrayKind !== 2 });
+  for (const a of arrays) {
+    if (a === "m") for (const r of [0, 1]) s.arrays.push({ name: `m[${r}]`, len: p.len, bound: INPUT_BOUND, writable: true });
+    else s.arrays.push({ name: a, len: p.len, bound: INPUT_BOUND, writable: p.arrayKind !== 2 });
+  }
   for (const name of scalars) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
+  if (p.struct) {
+    s.arrays.push({ name: "w.a", len: p.len, bound: INPUT_BOUND, writable: false });
+    s.vars.push({ name: "w.b", bound: INPUT_BOUND, assignable: false });
+  }
   const w = new Writer();
   renderLStmts(p.body, s, w, 1, { loops: [] });
   // The result reads something a loop computed (the last carried variable or array still in
@@ -603,12 +644,14 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   } else {
     w.line(1, `return ${tail.text};`);
   }
-  const signature = params.map((n, i) => `${n}: ${i < arrays.length ? ARRAY_TYPES[p.arrayKind] : "number"}`).join(", ");
+  const signature = params
+    .map((n, i) => `${n}: ${n === "m" ? "number[][]" : i < arrays.length ? ARRAY_TYPES[p.arrayKind] : n === "w" ? structType : "number"}`)
+    .join(", ");
   lines.push(`export function ${f}(${signature}): number {`, ...w.lines, `}`);
   // TODO(bug 1): a scalar stored into an array parameter left out of `wrt` loses its adjoint
   // (/tmp/adc-bugs.md); until it is fixed, a subset of the parameters keeps writable arrays in.
   const inRange = p.operator.wrtMask & ((1 << params.length) - 1);
-  const arrayBits = p.arrayKind === 2 ? 0 : (1 << arrays.length) - 1;
+  const arrayBits = arrays.reduce((bits, a, i) => (a === "m" || p.arrayKind !== 2 ? bits | (1 << i) : bits), 0);
   const operator = inRange === 0 ? p.operator : { ...p.operator, wrtMask: p.operator.wrtMask | arrayBits };
   const check = operatorCheck(operator, f, `g${suffix}`, params);
   if (withOperator) lines.push(`export const ${check.g} = ${check.operatorCall};`);

@@ -479,6 +479,8 @@ export interface FnContext {
   refs: number;
   /** Most times the statement being rendered can run per call (the product of the enclosing loops' trip caps). */
   loopMult?: number;
+  /** A return statement has been rendered (program-gen-loops.ts). */
+  returned?: boolean;
   /** Variables and arrays assigned so far (program-gen-loops.ts finds what a loop carries). */
   assigned?: Set<Var | ArrayVar>;
 }
@@ -712,9 +714,7 @@ export function renderIndex(a: ArrayVar, ix: number, off: number, s: Scope): str
   const form = off % 3;
   if (c.counter!.hi < a.len) {
     if (form === 0) return c.name;
-    // TODO(bug 2): `a.length` inside a loop after an early return crashes adc ("an array
-    // reference would leave a branch", /tmp/adc-bugs.md); the literal length until it is fixed.
-    if (form === 2) return `${a.len - 1} - ${c.name}`;
+    if (form === 2) return `${a.name}.length - 1 - ${c.name}`;
   }
   return `(${c.name} + ${1 + (off % Math.max(1, a.len - 1))}) % ${a.len}`;
 }
@@ -849,7 +849,8 @@ function declName(nm: number, s: Scope): { name: string; shadows?: Var } {
     const mine = new Set(s.vars.map((v) => v.name));
     // Not a name already used in this block: that use would then be in the new variable's
     // temporal dead zone.
-    const outer = s.all().filter((v) => !mine.has(v.name) && !s.referenced.has(v.name));
+    // Not a field (`w.b`, program-gen-loops.ts), which no declaration can shadow.
+    const outer = s.all().filter((v) => !mine.has(v.name) && !s.referenced.has(v.name) && !v.name.includes("."));
     if (outer.length > 0) {
       const shadows = outer[nm % outer.length];
       return { name: shadows.name, shadows };
