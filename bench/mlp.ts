@@ -18,7 +18,7 @@ import { Rng, Tensor, randn } from "adc";
 import { compileAdcGradient } from "../examples/mlp/gradient";
 import { type Mlp, initMlp, lossAndGradHand } from "../examples/mlp/hand";
 import { loadAll } from "../examples/mnist/data";
-import { type Measurement, measure, measureInterleaved, sinkValue } from "./harness";
+import { type Measurement, measureInterleaved, sinkValue } from "./harness";
 
 const TIME = Number(process.env.ADC_BENCH_TIME ?? 0.6);
 const BATCHES = [64, 256];
@@ -180,23 +180,19 @@ async function main(): Promise<void> {
       }
       return e;
     };
-    // adc against hand-written: interleaved, their ratio is the number that matters.
-    const mine: { name: string; step: Step }[] = [{ name: "hand-written (runtime kernels)", step: hand }];
-    if (typeof adc === "function") mine.push({ name: "adc valueAndGrad", step: tensorStep(adc, pr) });
-    const gaps = mine.map((i) => check(i.name, i.step));
-    progress(`batch ${batch}: ${mine.map((i) => i.name).join(", ")}`);
+    // All of them interleaved batch by batch, so the shared machine's ups and downs hit them alike.
+    const impls: { name: string; step: Step }[] = [{ name: "hand-written (runtime kernels)", step: hand }];
+    if (typeof adc === "function") impls.push({ name: "adc valueAndGrad", step: tensorStep(adc, pr) });
+    for (const peer of peers) impls.push({ name: peer.name, step: peer.step(pr) });
+    const gaps = impls.map((i) => check(i.name, i.step));
+    progress(`batch ${batch}: ${impls.map((i) => i.name).join(", ")}`);
     const ms = await measureInterleaved(
-      mine.map((i) => ({ name: i.name, body: () => i.step()[0] })),
-      { time: TIME, minBatches: 9 },
+      impls.map((i) => ({ name: i.name, body: () => i.step()[0] })),
+      { warmup: 0.3, time: TIME, minBatches: 9 },
     );
-    mine.forEach((i, k) => rows.push({ batch, impl: i.name, m: ms[k], gap: gaps[k] }));
-    if (typeof adc !== "function") rows.push({ batch, impl: "adc valueAndGrad", na: `n/a: adc refuses model.ts (${adc.refused.replace(/^.*error /, "").split(";")[0]})` });
-    for (const peer of peers) {
-      const step = peer.step(pr);
-      const e = check(peer.name, step);
-      progress(`batch ${batch}: ${peer.name}`);
-      const m = await measure(peer.name, () => step()[0], { warmup: 0.3, time: TIME, minBatches: 7 });
-      rows.push({ batch, impl: peer.name, m, gap: e });
+    impls.forEach((i, k) => rows.push({ batch, impl: i.name, m: ms[k], gap: gaps[k] }));
+    if (typeof adc !== "function") {
+      rows.splice(rows.length - peers.length, 0, { batch, impl: "adc valueAndGrad", na: `n/a: adc refuses model.ts (${adc.refused.replace(/^.*error /, "").split(";")[0]})` });
     }
     rows.push(...unavailable.map((r) => ({ ...r, batch })));
   }
