@@ -32,15 +32,21 @@ export type GradsOf<P extends readonly unknown[]> = P extends readonly [infer On
 
 type Pick1<P extends readonly unknown[], I> = I extends keyof P ? Cotangent<P[I]> : number;
 
+/**
+ * A parameter chosen by name: TypeScript's types do not carry parameter names, so it is the
+ * gradient type of some parameter (exact when all parameters have the same type, e.g. numbers).
+ */
+type ByName<P extends readonly unknown[]> = Cotangent<P[number]>;
+
 /** The gradient a `grad(f, { wrt })` call returns, chosen by `wrt`. */
 export type GradOut<F extends AnyFn, W> = [W] extends [undefined]
   ? GradsOf<Parameters<F>>
   : W extends number
     ? Pick1<Parameters<F>, W>
     : W extends string
-      ? number
+      ? ByName<Parameters<F>>
       : W extends readonly unknown[]
-        ? { -readonly [K in keyof W]: W[K] extends number ? Pick1<Parameters<F>, W[K]> : number }
+        ? { -readonly [K in keyof W]: W[K] extends number ? Pick1<Parameters<F>, W[K]> : ByName<Parameters<F>> }
         : never;
 
 export type GradFn<F extends AnyFn, W = undefined> = (...args: Parameters<F>) => GradOut<F, W>;

@@ -11,7 +11,7 @@ import { loadIris } from "../examples/iris/data";
 import { type GradientChoice, type LoadedGradient, loadLossAndGrad } from "../examples/mlp/gradient";
 import { type Mlp, accuracy, initMlp, lossAndGradHand } from "../examples/mlp/hand";
 
-const GRADIENT: GradientChoice = "hand";
+const GRADIENT: GradientChoice = "adc";
 
 let gradient: LoadedGradient;
 beforeAll(async () => {
