@@ -375,9 +375,6 @@ function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx
       return;
     }
     case "scratch": {
-      // TODO(bug 2): a local array allocated after an early return crashes adc when a loop's
-      // reverse sweep reads it ("an array reference would leave a branch", /tmp/adc-bugs.md).
-      if (s.fn.returned) return;
       const sources = s.allArrays();
       const name = fresh(s);
       const src = sources.length > 0 ? sources[st.a % sources.length] : undefined;
@@ -537,11 +534,7 @@ function renderLoopOnce(st: Extract<LStmt, { k: "loop" }>, s: Scope, w: Writer, 
     case "forOf": {
       const arrays = s.allArrays();
       if (arrays.length === 0) return renderLoopOnce({ ...st, head: { k: "for", src: 2, lit: 3, step: 1, down: false, incl: false } }, s, w, depth, ctx);
-      // TODO(bug 3): for…of over an object's field after an early return crashes adc ("an array
-      // reference would leave a branch", /tmp/adc-bugs.md): over another array until it is fixed.
-      // The same for a row of a matrix (`m[0]`).
-      const iterable = fn.returned ? arrays.filter((x) => !/[.[]/.test(x.name)) : arrays;
-      const a = iterable[h.a % iterable.length];
+      const a = arrays[h.a % arrays.length];
       s.use(a.name);
       const v = freshNamed(s, "e");
       trips = a.len;
@@ -648,12 +641,7 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
     .map((n, i) => `${n}: ${n === "m" ? "number[][]" : i < arrays.length ? ARRAY_TYPES[p.arrayKind] : n === "w" ? structType : "number"}`)
     .join(", ");
   lines.push(`export function ${f}(${signature}): number {`, ...w.lines, `}`);
-  // TODO(bug 1): a scalar stored into an array parameter left out of `wrt` loses its adjoint
-  // (/tmp/adc-bugs.md); until it is fixed, a subset of the parameters keeps writable arrays in.
-  const inRange = p.operator.wrtMask & ((1 << params.length) - 1);
-  const arrayBits = arrays.reduce((bits, a, i) => (a === "m" || p.arrayKind !== 2 ? bits | (1 << i) : bits), 0);
-  const operator = inRange === 0 ? p.operator : { ...p.operator, wrtMask: p.operator.wrtMask | arrayBits };
-  const check = operatorCheck(operator, f, `g${suffix}`, params);
+  const check = operatorCheck(p.operator, f, `g${suffix}`, params);
   if (withOperator) lines.push(`export const ${check.g} = ${check.operatorCall};`);
   return { text: lines.join("\n"), check: { ...check, params: specs } };
 }
