@@ -62,7 +62,7 @@ const cases: [string, string, string][] = [
   ["missing return", "function f(x: number): number {\n  if (x > 0) {\n    return x;\n  }\n}",
     "input.ts(3,3): error ADC1011: this path can reach the end of the function without returning a number"],
   ["string parameter", "function f(x: number, label: string): number {\n  return x;\n}",
-    "input.ts(2,23): error ADC1002: parameter 'label' has type 'string'; adc supports number, boolean, number[], Float64Array and objects of those"],
+    "input.ts(2,23): error ADC1002: parameter 'label' has type 'string'; adc supports number, boolean, number[], Float64Array, Tensor and objects of those"],
   ["tuple parameter", "function f(x: [number, number]): number {\n  return x[0];\n}",
     "input.ts(2,12): error ADC1002: parameter 'x' has type '[number, number]'; tuples are not supported yet"],
   ["switch", "function f(x: number): number {\n  switch (x) {\n    default:\n      return x;\n  }\n}",
