@@ -35,7 +35,7 @@ export function reverseWhile(
   shadows: Shadows,
 ): void {
   const b = t.b;
-  const [cond, body] = op.regions;
+  const body = op.regions[1];
   const carried = op.args.length;
   const count = countIterations(t, region, index, op);
   const counters = findCounters(op, carried, integerValued(t.forward));

@@ -3,14 +3,14 @@
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import { Builder } from "../ir/builder";
-import { binaryOperators, mathFunctions, primitives } from "../ir/primitives";
-import type { Func, Loc, Op, Region, Type, Value } from "../ir/types";
+import { binaryOperators, primitives } from "../ir/primitives";
+import type { Func, Loc, Type, Value } from "../ir/types";
 import { bool, f64, isAggregate } from "../ir/types";
 import { builtinConstant, builtinMathMember, functionKey, resolveFunction, resolveSymbol, runtimeExport, tensorRuntimeName, type FunctionLike } from "./resolve";
-import { tensorOps, tensorResultType } from "../ir/tensor-ops";
 import { customDerivativeOf, type CustomDerivative } from "./custom-derivatives";
 import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
+import { BuiltinCalls } from "./builtins";
 import { alwaysJumps, assignedIdentifiers, containsJump, isLoop, loopJumps } from "./scan";
 import { irType } from "./types";
 import { ExitCode, FunctionFrame, LoopFrame, type Env, type Frame, type Slot } from "./frames";
@@ -45,8 +45,8 @@ class FunctionLowering {
   private readonly sourceFile: ts.SourceFile;
   /** For a function returning a tuple of numbers (`[number, number]`): its length. */
   private tupleResult: number | undefined;
-  /** The op that made each local array (`alloc`), wherever it is. */
-  private readonly allocations = new Map<Value, Op>();
+  /** Math, array and tensor calls (builtins.ts). */
+  private readonly builtins: BuiltinCalls;
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -54,6 +54,13 @@ class FunctionLowering {
     private readonly customs: ReadonlyMap<ts.Declaration, CustomDerivative>,
   ) {
     this.sourceFile = decl.getSourceFile();
+    this.builtins = new BuiltinCalls({
+      b: this.b,
+      checker,
+      value: (e, env) => this.value(e, env),
+      number: (e, env) => this.number(e, env),
+      array: (e, env) => this.array(e, env),
+    });
   }
 
   run(): LoweredFunction {
@@ -549,7 +556,7 @@ class FunctionLowering {
       const base = this.value(e.expression, env); // refuses the base first when it is the problem (`this`, a free variable)
       if (base.type.kind === "array" && e.name.text === "length") {
         // An array made here has the length it was made with (arrays never change length).
-        const made = this.allocations.get(base);
+        const made = this.builtins.allocations.get(base);
         if (made?.prim === "alloc") return made.args[0];
         return b.op("length", [base]);
       }
@@ -559,7 +566,7 @@ class FunctionLowering {
     if (ts.isElementAccessExpression(e)) {
       return this.element(this.array(e.expression, env), this.number(e.argumentExpression, env), e);
     }
-    if (ts.isNewExpression(e)) return this.newArray(e, env);
+    if (ts.isNewExpression(e)) return this.builtins.newArray(e, env);
     if (ts.isPrefixUnaryExpression(e)) {
       if (e.operator === ts.SyntaxKind.MinusToken) {
         if (ts.isNumericLiteral(e.operand)) return b.const(-Number(e.operand.text));
@@ -648,9 +655,9 @@ class FunctionLowering {
   private call(e: ts.CallExpression, env: Env): Value {
     const callee = e.expression;
     const member = builtinMathMember(this.checker, e);
-    if (member !== undefined) return this.mathCall(e, member, env);
+    if (member !== undefined) return this.builtins.mathCall(e, member, env);
     const tensorName = tensorRuntimeName(this.checker, callee);
-    if (tensorName !== undefined) return this.tensorCall(e, tensorName, env);
+    if (tensorName !== undefined) return this.builtins.tensorCall(e, tensorName, env);
     if (runtimeExport(this.checker, callee) === "stopGradient") {
       if (e.arguments.length !== 1) throw new Refusal(Codes.UnsupportedSyntax, "stopGradient takes one argument", e);
       return this.b.op("stopGradient", [this.number(e.arguments[0], env)]);
@@ -665,7 +672,7 @@ class FunctionLowering {
       return this.b.op("call", args, f64, { callee: functionKey(custom.decl) });
     }
     if (ts.isPropertyAccessExpression(callee)) {
-      const made = this.arrayCall(e, callee, env);
+      const made = this.builtins.arrayCall(e, callee, env);
       if (made) return made;
     }
     const decl = resolveFunction(this.checker, callee);
@@ -691,111 +698,6 @@ class FunctionLowering {
       return this.numberValue(v, a);
     });
     return this.b.op("call", args, f64, { callee: functionKey(decl) });
-  }
-
-  /** `new Float64Array(n)`, `new Float64Array(a)` (a copy). */
-  private newArray(e: ts.NewExpression, env: Env): Value {
-    const b = this.b;
-    const args = e.arguments ?? [];
-    if (isGlobalName(this.checker, e.expression, "Float64Array") && args.length === 1) {
-      const arg = this.value(args[0], env);
-      if (arg.type.kind === "f64") return this.alloc(arg, { kind: "array", element: f64, container: "Float64Array" }, "Float64Array");
-      if (arg.type.kind === "array" && arg.type.element.kind === "f64") {
-        return b.op("slice", [arg, b.const(0), b.op("length", [arg])], { kind: "array", element: f64, container: "Float64Array" });
-      }
-    }
-    if (isGlobalName(this.checker, e.expression, "Array")) {
-      throw new Refusal(Codes.ArrayMethod, "`new Array(n)` has holes; write `new Array(n).fill(0)` or `new Float64Array(n)`", e);
-    }
-    throw new Refusal(Codes.ArrayMethod, "only `new Float64Array(n)` and `new Array(n).fill(x)` make arrays in a differentiated function", e);
-  }
-
-  private alloc(length: Value, type: Type, container: "Float64Array" | "Array"): Value {
-    const op = this.b.emit("alloc", [length], [type], { container });
-    this.allocations.set(op.results[0], op);
-    return op.results[0];
-  }
-
-  /** Array methods: `new Array(n).fill(x)`, `Array.from({ length: n }, () => x)`, `a.slice(s, e)`. */
-  private arrayCall(e: ts.CallExpression, callee: ts.PropertyAccessExpression, env: Env): Value | undefined {
-    const b = this.b;
-    const method = callee.name.text;
-    const numbers: Type = { kind: "array", element: f64, container: "Array" };
-    const filled = (length: Value, fill: Value) => {
-      const array = this.alloc(length, numbers, "Array");
-      if (!(this.constantOf(fill) === 0)) b.emit("fill", [array, fill], []);
-      return array;
-    };
-    if (method === "fill" && ts.isNewExpression(callee.expression) && isGlobalName(this.checker, callee.expression.expression, "Array")) {
-      const args = callee.expression.arguments ?? [];
-      if (args.length !== 1 || e.arguments.length !== 1) throw new Refusal(Codes.ArrayMethod, "write `new Array(n).fill(x)`", e);
-      return filled(this.number(args[0], env), this.number(e.arguments[0], env));
-    }
-    if (method === "from" && isGlobalName(this.checker, callee.expression, "Array")) {
-      const [spec, make] = e.arguments;
-      const length = spec && ts.isObjectLiteralExpression(spec) && spec.properties.length === 1 ? spec.properties[0] : undefined;
-      if (!length || !ts.isPropertyAssignment(length) || length.name.getText() !== "length" || !make ||
-          !ts.isArrowFunction(make) || make.parameters.length > 0 || ts.isBlock(make.body)) {
-        throw new Refusal(Codes.ArrayMethod, "only `Array.from({ length: n }, () => x)` with a value that does not depend on the index is supported", e);
-      }
-      return filled(this.number(length.initializer, env), this.number(make.body, env));
-    }
-    const baseType = this.checker.getTypeAtLocation(callee.expression);
-    if (!this.checker.isArrayType(baseType) && baseType.getSymbol()?.getName() !== "Float64Array") return undefined;
-    const base = this.array(callee.expression, env);
-    if (base.type.kind !== "array") return undefined;
-    if (method === "slice" && e.arguments.length <= 2 && base.type.element.kind === "f64") {
-      const length = b.op("length", [base]);
-      const [start, end] = [0, 1].map((i) => (e.arguments[i] ? this.number(e.arguments[i], env) : i === 0 ? b.const(0) : length));
-      return b.op("slice", [base, start, end], base.type);
-    }
-    throw new Refusal(Codes.ArrayMethod, `array method '${method}' is not supported in a differentiated function`, callee.name);
-  }
-
-  private constantOf(v: Value): number | boolean | undefined {
-    const op = this.b.region.ops.find((o) => o.results[0] === v);
-    return op?.prim === "const" ? op.attrs.value : undefined;
-  }
-
-  /** A tensor runtime function (`matmul(x, w)`) or Tensor method (`x.item()`, `a.add(b)`). */
-  private tensorCall(e: ts.CallExpression, name: string, env: Env): Value {
-    const prim = `tensor.${name}`;
-    const op = tensorOps.get(prim);
-    if (!op?.user) {
-      throw new Refusal(Codes.UnknownCall, `the tensor operation '${name}' has no derivative rule yet`, e);
-    }
-    const method = ts.isPropertyAccessExpression(e.expression) && this.checker.getTypeAtLocation(e.expression.expression).getSymbol()?.getName() === "Tensor";
-    const args = [...(method ? [(e.expression as ts.PropertyAccessExpression).expression] : []), ...e.arguments].map((a) => this.value(a, env));
-    if (args.length !== op.arity) {
-      const which = name === "sum" || name === "mean" ? " (only full reductions are differentiated: no axes)" : "";
-      throw new Refusal(Codes.UnsupportedSyntax, `'${name}' takes ${op.arity - (method ? 1 : 0)} argument${op.arity - (method ? 1 : 0) === 1 ? "" : "s"} here${which}`, e);
-    }
-    if (!args.some((a) => a.type.kind === "tensor")) throw new Refusal(Codes.UnsupportedType, `'${name}' needs a tensor operand`, e);
-    return this.b.op(prim, args, tensorResultType(prim, args));
-  }
-
-  private mathCall(e: ts.CallExpression, member: string, env: Env): Value {
-    const prim = mathFunctions.get(member);
-    if (!prim) {
-      throw new Refusal(Codes.UnsupportedMath, `Math.${member} has no derivative${member === "random" ? " (it is not a function of the inputs)" : ""}`, e);
-    }
-    const args = e.arguments.map((a) => {
-      if (ts.isSpreadElement(a)) throw new Refusal(Codes.UnsupportedSyntax, "spread arguments are not supported", a);
-      return this.number(a, env);
-    });
-    if (prim.arity === "n") {
-      if (args.length === 0) return this.b.const(0);
-      return this.b.op(prim.name, args);
-    }
-    if (member === "min" || member === "max") {
-      // Math.min(a, b, c) = min(min(a, b), c); Math.min() = +∞, Math.max() = −∞.
-      if (args.length === 0) return this.b.const(member === "min" ? Infinity : -Infinity);
-      return args.reduce((acc, x) => this.b.op(prim.name, [acc, x]));
-    }
-    if (args.length !== prim.arity) {
-      throw new Refusal(Codes.UnsupportedSyntax, `Math.${member} takes ${prim.arity} argument${prim.arity === 1 ? "" : "s"}`, e);
-    }
-    return this.b.op(prim.name, args);
   }
 
   // ---- helpers ----
@@ -840,12 +742,6 @@ function elementType(array: Value): Type {
   return array.type.element;
 }
 
-/** Whether `e` names the global `name` (not a user declaration of the same name). */
-function isGlobalName(checker: ts.TypeChecker, e: ts.Expression, name: string): boolean {
-  if (!ts.isIdentifier(e) || e.text !== name) return false;
-  const symbol = checker.getSymbolAtLocation(e);
-  return !symbol || (symbol.declarations ?? []).every((d) => d.getSourceFile().isDeclarationFile);
-}
 
 const compoundPrims = new Map<ts.SyntaxKind, string>([
   [ts.SyntaxKind.PlusEqualsToken, "add"],
