@@ -98,8 +98,8 @@ export class BuiltinCalls {
     }
     const method = ts.isPropertyAccessExpression(e.expression) && this.l.checker.getTypeAtLocation(e.expression.expression).getSymbol()?.getName() === "Tensor";
     const args = [...(method ? [(e.expression as ts.PropertyAccessExpression).expression] : []), ...e.arguments].map((a) => this.l.value(a, env));
-    if (args.length !== op.arity) {
-      const which = name === "sum" || name === "mean" ? " (only full reductions are differentiated: no axes)" : "";
+    if (args.length > op.arity || args.length < (op.minArity ?? op.arity)) {
+      const which = name === "sum" || name === "mean" ? " (at most one axis, as a number, and keepdims)" : "";
       throw new Refusal(Codes.UnsupportedSyntax, `'${name}' takes ${op.arity - (method ? 1 : 0)} argument${op.arity - (method ? 1 : 0) === 1 ? "" : "s"} here${which}`, e);
     }
     if (!args.some((a) => a.type.kind === "tensor")) throw new Refusal(Codes.UnsupportedType, `'${name}' needs a tensor operand`, e);

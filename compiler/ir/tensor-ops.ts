@@ -9,7 +9,9 @@ export const tensorType: Type = { kind: "tensor" };
 export interface TensorOp {
   /** The runtime export it calls. */
   readonly runtime: string;
+  /** Operands it takes; `minArity` when trailing ones may be left out (sum(x) or sum(x, axis)). */
   readonly arity: number;
+  readonly minArity?: number;
   readonly result: "tensor" | "number" | "operand";
   readonly user: boolean;
 }
@@ -20,7 +22,9 @@ const table: Record<string, Omit<TensorOp, "runtime">> = {
   add: op(2), sub: op(2), mul: op(2), div: op(2),
   matmul: op(2),
   relu: op(1), tanh: op(1), sigmoid: op(1), exp: op(1), log: op(1), square: op(1), neg: op(1),
-  sum: op(1), mean: op(1),
+  sum: { ...op(3), minArity: 1 }, mean: { ...op(3), minArity: 1 }, max: op(1), logsumexp: op(1),
+  sqrt: op(1), abs: op(1), softplus: op(1), pow: op(2), transpose: op(1),
+  softmax: op(1), logSoftmax: op(1), mse: op(2),
   softmaxCrossEntropy: op(2),
   item: op(1, "number"),
   // Only in derivatives.
@@ -29,6 +33,9 @@ const table: Record<string, Omit<TensorOp, "runtime">> = {
   reluGrad: op(2, "tensor", false), tanhGrad: op(2, "tensor", false), sigmoidGrad: op(2, "tensor", false),
   expandLike: op(2, "tensor", false), meanGrad: op(2, "tensor", false),
   softmaxCrossEntropyGrad: op(3, "tensor", false), fromItem: op(2, "tensor", false),
+  sumGrad: op(4, "tensor", false), meanAxisGrad: op(4, "tensor", false), absGrad: op(2, "tensor", false),
+  maxGrad: op(2, "tensor", false), logsumexpGrad: op(3, "tensor", false), softmaxGrad: op(2, "tensor", false),
+  logSoftmaxGrad: op(2, "tensor", false), logSoftmaxTangent: op(2, "tensor", false), mseGrad: op(3, "tensor", false),
 };
 
 export const tensorOps: ReadonlyMap<string, TensorOp> = new Map(

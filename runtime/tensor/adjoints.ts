@@ -85,3 +85,97 @@ export function addInto(a: Tensor, b: Tensor): Tensor {
   for (let i = 0; i < a.size; i++) a.data[i] += src.data[i];
   return a;
 }
+
+/** The adjoint of a reduction (sum, or mean when `mean`) over `axis` (a number; undefined: all). */
+export function reduceGrad(g: Tensor, x: Tensor, axis?: number, keepdims = false, mean = false): Tensor {
+  if (axis === undefined) return expandLike(g, x, mean ? 1 / x.size : 1);
+  const a = axis < 0 ? axis + x.rank : axis;
+  const kept = keepdims ? g : new Tensor(g.data, [...x.shape.slice(0, a), 1, ...x.shape.slice(a + 1)]);
+  const out = broadcastTo(kept, x.shape);
+  if (mean) for (let i = 0; i < out.size; i++) out.data[i] /= x.shape[a];
+  return out;
+}
+
+export function sumGrad(g: Tensor, x: Tensor, axis?: number, keepdims = false): Tensor {
+  return reduceGrad(g, x, axis, keepdims, false);
+}
+
+export function meanAxisGrad(g: Tensor, x: Tensor, axis?: number, keepdims = false): Tensor {
+  return reduceGrad(g, x, axis, keepdims, true);
+}
+
+/** g · sign(x): the adjoint (and tangent) of abs. */
+export function absGrad(g: Tensor, x: Tensor): Tensor {
+  const out = like(g);
+  for (let i = 0; i < out.size; i++) out.data[i] = g.data[i] * Math.sign(x.data[i]);
+  return out;
+}
+
+/** The adjoint of the full max: g at the (first) largest element, 0 elsewhere. */
+export function maxGrad(g: Tensor, x: Tensor): Tensor {
+  const out = like(x);
+  let at = 0;
+  for (let i = 1; i < x.size; i++) if (x.data[i] > x.data[at]) at = i;
+  out.data[at] = g.data[0];
+  return out;
+}
+
+/** The adjoint of the full logsumexp y: g · exp(x − y). */
+export function logsumexpGrad(g: Tensor, x: Tensor, y: Tensor): Tensor {
+  const out = like(x);
+  for (let i = 0; i < out.size; i++) out.data[i] = g.data[0] * Math.exp(x.data[i] - y.data[0]);
+  return out;
+}
+
+/** Along the last axis: Σⱼ a_ij · b_ij per row, as a tensor of a's shape (each row filled with its sum). */
+function rowSums(a: Tensor, b: Tensor): Float64Array {
+  const c = a.shape[a.rank - 1] ?? 1;
+  const sums = new Float64Array(a.size / c);
+  for (let r = 0; r < sums.length; r++) {
+    let s = 0;
+    for (let j = 0; j < c; j++) s += a.data[r * c + j] * b.data[r * c + j];
+    sums[r] = s;
+  }
+  return sums;
+}
+
+/** The adjoint (and, the Jacobian being symmetric, the tangent) of softmax y along the last axis: y · (g − Σ g·y). */
+export function softmaxGrad(g: Tensor, y: Tensor): Tensor {
+  const c = y.shape[y.rank - 1] ?? 1;
+  const sums = rowSums(g, y);
+  const out = like(y);
+  for (let i = 0; i < out.size; i++) out.data[i] = y.data[i] * (g.data[i] - sums[Math.floor(i / c)]);
+  return out;
+}
+
+/** The adjoint of logSoftmax y along the last axis: g − softmax · Σ g. */
+export function logSoftmaxGrad(g: Tensor, y: Tensor): Tensor {
+  const c = y.shape[y.rank - 1] ?? 1;
+  const out = like(y);
+  for (let r = 0; r < y.size / c; r++) {
+    let s = 0;
+    for (let j = 0; j < c; j++) s += g.data[r * c + j];
+    for (let j = 0; j < c; j++) out.data[r * c + j] = g.data[r * c + j] - Math.exp(y.data[r * c + j]) * s;
+  }
+  return out;
+}
+
+/** The tangent of logSoftmax y along the last axis: dx − Σ softmax · dx. */
+export function logSoftmaxTangent(dx: Tensor, y: Tensor): Tensor {
+  const c = y.shape[y.rank - 1] ?? 1;
+  const out = like(y);
+  for (let r = 0; r < y.size / c; r++) {
+    let s = 0;
+    for (let j = 0; j < c; j++) s += Math.exp(y.data[r * c + j]) * dx.data[r * c + j];
+    for (let j = 0; j < c; j++) out.data[r * c + j] = dx.data[r * c + j] - s;
+  }
+  return out;
+}
+
+/** The adjoint of mse(prediction, target) with respect to the prediction: g · 2 (p − t) / n. */
+export function mseGrad(g: Tensor, prediction: Tensor, target: Tensor): Tensor {
+  const out = like(prediction);
+  const scale = (2 * g.data[0]) / prediction.size;
+  for (let i = 0; i < out.size; i++) out.data[i] = scale * (prediction.data[i] - target.data[i]);
+  return out;
+}

@@ -15,4 +15,7 @@ export { Rng, setSeed, randu, randn, glorotUniform, glorotNormal, heNormal, heUn
 export type { RandomOptions } from "./random";
 export { sgd, adam } from "./optim";
 export type { Optimizer, SgdOptions, AdamOptions } from "./optim";
-export { unbroadcast, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto } from "./adjoints";
+export {
+  unbroadcast, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto,
+  sumGrad, meanAxisGrad, absGrad, maxGrad, logsumexpGrad, softmaxGrad, logSoftmaxGrad, logSoftmaxTangent, mseGrad,
+} from "./adjoints";

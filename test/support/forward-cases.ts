@@ -21,7 +21,7 @@ export function withJvpCases(name: string): string {
   const entries = caseFunctions(text).map((e) => `  { fn: ${e}, jvp: adc_jvp(${e}) },`);
   const adcImport = /^import \{([^}]*)\} from "adc";$/m;
   const withImport = adcImport.test(text)
-    ? text.replace(adcImport, (_, names: string) => `import {${names.trimEnd()}, jvp as adc_jvp } from "adc";`)
+    ? text.replace(adcImport, (_, names: string) => `import {${names.trimEnd().replace(/,$/, "")}, jvp as adc_jvp } from "adc";`)
     : `${text}import { jvp as adc_jvp } from "adc";\n`;
   return `${withImport}export const jvpCases = [\n${entries.join("\n")}\n];\n`;
 }

@@ -11,6 +11,10 @@ const t = (b: Builder, name: string, ...args: Value[]): Value => {
   return b.op(prim, args, tensorResultType(prim, args));
 };
 const unb = (b: Builder, g: Value, operand: Value) => t(b, "unbroadcast", g, operand);
+/** ln a for a tensor or a number base. */
+const logOf = (b: Builder, a: Value) => (a.type.kind === "tensor" ? t(b, "log", a) : b.call("log", a));
+/** p − 1 for a number or a tensor exponent. */
+const sub1 = (b: Builder, p: Value) => (p.type.kind === "tensor" ? t(b, "sub", p, b.const(1)) : b.sub(p, b.const(1)));
 /** The sum of the defined terms (undefined: all zero). */
 const plus = (b: Builder, terms: (Value | undefined)[]) =>
   terms.reduce<Value | undefined>((acc, x) => (x === undefined ? acc : acc === undefined ? x : t(b, "add", acc, x)), undefined);
@@ -50,13 +54,48 @@ export const tensorRules: RuleTable = {
   "tensor.log": unary((b, d, x) => t(b, "div", d, x)),
   "tensor.square": unary((b, d, x) => t(b, "mul", d, t(b, "mul", x, b.const(2)))),
   "tensor.neg": unary((b, d) => t(b, "neg", d)),
+  // sum(x, axis?, keepdims?): the adjoint spreads g back over the reduced axis.
   "tensor.sum": {
-    reverse: (b, [x], _y, g) => [t(b, "expandLike", g, x)],
-    forward: (b, _xs, _y, [dx]) => dx && t(b, "sum", dx),
+    reverse: (b, [x, ...rest], _y, g) => [t(b, "sumGrad", g, x, ...rest)],
+    forward: (b, [, ...rest], _y, [dx]) => dx && t(b, "sum", dx, ...rest),
   },
   "tensor.mean": {
-    reverse: (b, [x], _y, g) => [t(b, "meanGrad", g, x)],
-    forward: (b, _xs, _y, [dx]) => dx && t(b, "mean", dx),
+    reverse: (b, [x, ...rest], _y, g) => [t(b, "meanAxisGrad", g, x, ...rest)],
+    forward: (b, [, ...rest], _y, [dx]) => dx && t(b, "mean", dx, ...rest),
+  },
+  "tensor.max": {
+    reverse: (b, [x], _y, g) => [t(b, "maxGrad", g, x)],
+    forward: (b, [x], y, [dx]) => dx && t(b, "sum", t(b, "mul", t(b, "maxGrad", t(b, "fromItem", b.const(1), y), x), dx)),
+  },
+  "tensor.logsumexp": {
+    reverse: (b, [x], y, g) => [t(b, "logsumexpGrad", g, x, y)],
+    forward: (b, [x], y, [dx]) => dx && t(b, "sum", t(b, "mul", t(b, "logsumexpGrad", t(b, "fromItem", b.const(1), y), x, y), dx)),
+  },
+  "tensor.sqrt": unary((b, d, _x, y) => t(b, "div", t(b, "mul", d, b.const(0.5)), y)),
+  "tensor.abs": unary((b, d, x) => t(b, "absGrad", d, x)),
+  "tensor.softplus": unary((b, d, x) => t(b, "mul", d, t(b, "sigmoid", x))),
+  "tensor.transpose": unary((b, d) => t(b, "transpose", d)),
+  // The softmax Jacobian is symmetric: one kernel for both modes.
+  "tensor.softmax": unary((b, d, _x, y) => t(b, "softmaxGrad", d, y)),
+  "tensor.logSoftmax": {
+    reverse: (b, _xs, y, g) => [t(b, "logSoftmaxGrad", g, y)],
+    forward: (b, _xs, y, [dx]) => dx && t(b, "logSoftmaxTangent", dx, y),
+  },
+  // y = a ** p: ∂a = g · p · a ** (p − 1), ∂p = g · y · ln a.
+  "tensor.pow": {
+    reverse: (b, [a, p], y, g) => [
+      unb(b, t(b, "mul", g, t(b, "mul", t(b, "pow", a, sub1(b, p)), p)), a),
+      unb(b, t(b, "mul", t(b, "mul", g, y), logOf(b, a)), p),
+    ],
+    forward: (b, [a, p], y, [da, dp]) =>
+      plus(b, [da && t(b, "mul", da, t(b, "mul", t(b, "pow", a, sub1(b, p)), p)), dp && t(b, "mul", dp, t(b, "mul", y, logOf(b, a)))]),
+  },
+  "tensor.mse": {
+    reverse: (b, [p, q], _y, g) => [t(b, "mseGrad", g, p, q), t(b, "neg", t(b, "mseGrad", g, p, q))],
+    forward: (b, [p, q], y, [dp, dq]) => {
+      const d = plus(b, [dp, dq && t(b, "neg", dq)]);
+      return d && t(b, "sum", t(b, "mul", t(b, "mseGrad", t(b, "fromItem", b.const(1), y), p, q), d));
+    },
   },
   "tensor.softmaxCrossEntropy": {
     reverse: (b, [logits, labels], _y, g) => [t(b, "softmaxCrossEntropyGrad", g, logits, labels), undefined],
