@@ -182,12 +182,12 @@ class ForwardTransform {
     });
     branches.forEach(({ region, result }, j) => {
       let zero: Value | undefined;
-      region.yields = [
-        ...op.regions[j].yields,
-        ...active.map(([i, d]) => result[i]?.[d] ?? (zero ??= b.into(region, () => b.const(0)))),
-      ];
+      const yields = op.regions[j].yields;
+      const zeroOf = (v: Value) =>
+        v.type.kind === "tensor" ? b.into(region, () => b.op("zerosLike", [v], v.type)) : (zero ??= b.into(region, () => b.const(0)));
+      region.yields = [...yields, ...active.map(([i, d]) => result[i]?.[d] ?? zeroOf(yields[i]))];
     });
-    const extra = active.map(([i]) => this.tangentValue(op.results[i], f64));
+    const extra = active.map(([i]) => this.tangentValue(op.results[i], op.results[i].type));
     b.region.ops.push({
       ...op,
       args: [...op.args],

@@ -72,5 +72,6 @@ function placeholder(b: Builder, v: Value): Value {
   if (v.type.kind === "bool") return b.bool(false);
   if (v.type.kind === "f64") return b.const(0);
   if (v.type.kind === "array") return b.op("alloc", [b.const(0)], v.type, { container: v.type.container });
+  if (v.type.kind === "tensor") return b.op("emptyTensor", [], v.type);
   throw new Error(`adc internal error: a ${v.type.kind} would leave a branch`);
 }

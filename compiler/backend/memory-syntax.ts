@@ -27,6 +27,7 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
   },
   slice: (_op, c) => method(c.expr(0), "slice", [c.expr(1), c.expr(2)]),
   zerosLike: (_op, c) => helper(c, "zerosLike", [c.expr(0)]),
+  emptyTensor: (_op, c) => t.identifier(c.runtime("emptyTensor")),
   drain: (_op, c) => helper(c, "drain", [c.expr(0)]),
   pop: (op, c) => {
     if (op.attrs.type?.kind === "tensor") return method(t.identifier(c.runtime("tape")), "popTensor", []);

@@ -15,7 +15,7 @@ import type { Op, Region } from "./types";
 
 const writing = new Set(["store", "storeAdd", "fill", "push", "pop", "drain", "addSlice"]);
 const reading = new Set(["load", "slice", "zerosLike"]);
-const allocating = new Set(["alloc", "slice", "zerosLike"]);
+const allocating = new Set(["alloc", "slice", "zerosLike", "emptyTensor"]);
 
 /** The op writes memory (or the tape): it must stay, in order. */
 export function writes(op: Op): boolean {

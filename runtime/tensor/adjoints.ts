@@ -179,3 +179,6 @@ export function mseGrad(g: Tensor, prediction: Tensor, target: Tensor): Tensor {
   for (let i = 0; i < out.size; i++) out.data[i] = scale * (prediction.data[i] - target.data[i]);
   return out;
 }
+
+/** A placeholder a branch yields for a tensor only the other branch makes (never read). */
+export const emptyTensor: Tensor = new Tensor(new Float32Array(0), [0]);
