@@ -8,6 +8,7 @@
 //   jvp, tangent, jacobian, hessian, hvp, grad2 (grad(grad(f))).
 import type { FunctionSpec, ResultSpec } from "../backend/emit";
 import type { Func, Region, Value } from "../ir/types";
+import { isAggregate } from "../ir/types";
 import { constantDefs, freeValues } from "../ir/walk";
 import { optimize } from "../opt";
 import { reverseSweep } from "./reverse";
@@ -48,8 +49,8 @@ export interface Names {
 const valueParams = (func: Func) =>
   func.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name, typeText: p.typeText }));
 
-function fused(func: Func, wrt: readonly number[], seed: "one" | "param", withValue: boolean) {
-  const sweep = reverseSweep(func, { wrt, seed });
+function fused(func: Func, wrt: readonly number[], seed: "one" | "param", withValue: boolean, shadowParams = false) {
+  const sweep = reverseSweep(func, { wrt, seed, shadowParams });
   const body: Region = {
     ops: [...sweep.forward.ops, ...sweep.reverse.ops],
     yields: withValue ? [sweep.value, ...sweep.adjoints] : [...sweep.adjoints],
@@ -89,13 +90,23 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
       }];
     }
     case "pullback": {
-      const { sweep, body } = fused(func, request.wrt, "param", false);
+      // Arrays and objects among the arguments come with their shadows, which the pullback adds into.
+      const { sweep, body } = fused(func, request.wrt, "param", false, true);
+      const aggregates = request.wrt.filter((i) => isAggregate(func.params[i].value.type));
+      const numbers = request.wrt.filter((i) => !isAggregate(func.params[i].value.type));
+      const shadowParams = aggregates.map((i, k) => ({
+        kind: "value" as const,
+        value: sweep.shadowParams[k],
+        name: `${func.params[i].name}_bar`,
+        typeText: func.params[i].typeText,
+        writable: true,
+      }));
       return [{
         name: names.fn,
-        doc: `Pullback of ${what}: seed × ∂${func.name}/∂(${wrtNames}), recomputing the forward sweep.`,
-        params: [...valueParams(func), { kind: "value", value: sweep.seed, name: names.seed }],
+        doc: `Pullback of ${what}: seed × ∂${func.name}/∂(${wrtNames}), recomputing the forward sweep${aggregates.length > 0 ? "; adds into the shadows of its array arguments" : ""}.`,
+        params: [...valueParams(func), ...shadowParams, { kind: "value", value: sweep.seed, name: names.seed }],
         body,
-        result: gradients(body.yields, true, func, request.wrt),
+        result: numbers.length === 1 ? gradients(body.yields, true, func, numbers) : { kind: "tuple", items: body.yields.map((value) => ({ kind: "value" as const, value })) },
       }];
     }
     case "vjp":

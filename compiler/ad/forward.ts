@@ -137,6 +137,9 @@ class ForwardTransform {
   private forwardCall(op: Op): void {
     const wrt = op.args.flatMap((x, i) => (this.tangents.has(x) && isDifferentiable(x.type) ? [i] : []));
     if (wrt.length === 0) return this.copy(op);
+    if (op.attrs.variant === "pullback" && op.args.some((a) => isAggregate(a.type))) {
+      throw new ForwardUnsupported(`second derivatives through '${op.attrs.callee}', which is passed arrays or objects, are not supported yet`);
+    }
     if (op.attrs.variant !== undefined && op.attrs.variant !== "pullback") {
       throw new ForwardUnsupported(`differentiating the ${op.attrs.variant} of '${op.attrs.callee}' again (a third derivative) is not supported yet`);
     }

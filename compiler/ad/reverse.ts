@@ -24,6 +24,11 @@ export interface ReverseRequest {
   readonly wrt: readonly number[];
   /** "one": the seed is the constant 1 (a gradient). "param": the seed is an extra parameter (a pullback). */
   readonly seed: "one" | "param";
+  /**
+   * A pullback's callers pass the shadows of its array and object arguments, and it adds into
+   * them: those shadows are parameters, and only number adjoints are results.
+   */
+  readonly shadowParams?: boolean;
 }
 
 export interface ReverseSweep {
@@ -39,6 +44,8 @@ export interface ReverseSweep {
   readonly adjoints: Value[];
   /** Whether the sweeps use the tape (then forward and reverse must run as a pair, in order). */
   readonly tape: boolean;
+  /** With `shadowParams`: the shadow parameter of each array or object in `wrt`, in order. */
+  readonly shadowParams: Value[];
 }
 
 export function reverseSweep(primal: Func, request: ReverseRequest): ReverseSweep {
@@ -128,29 +135,32 @@ export class ReverseTransform {
   run(): ReverseSweep {
     const { b, primal, forward } = this;
     const value = forward.yields[0];
+    const shadowParams: Value[] = [];
     let seed: Value;
     const { region: reverse } = b.inRegion(() => {
       b.loc = primal.loc;
       seed = this.request.seed === "param" ? b.value(f64, "seed") : b.const(1);
       const adjoints: Adjoints = new ScopedMap();
       const shadows: Shadows = new ScopedMap();
-      // Shadows of array and object parameters: zero-filled, same shape.
-      for (const p of primal.params) {
-        if (isAggregate(p.value.type) && this.varied.has(p.value)) {
-          const shadow = b.op("zerosLike", [p.value], p.value.type);
-          shadow.adjointOf = p.value;
-          shadows.set(p.value, shadow);
-        }
-      }
+      // Shadows of array and object parameters: zero-filled, same shape (or given by the caller).
+      primal.params.forEach((p, i) => {
+        if (!isAggregate(p.value.type) || !this.varied.has(p.value)) return;
+        const given = this.request.shadowParams && this.request.wrt.includes(i);
+        const shadow = given ? b.value(p.value.type) : b.op("zerosLike", [p.value], p.value.type);
+        shadow.adjointOf = p.value;
+        if (given) shadowParams.push(shadow);
+        shadows.set(p.value, shadow);
+      });
       if (this.varied.has(value)) adjoints.set(value, seed);
       this.region(forward, adjoints, shadows);
       b.loc = primal.loc;
-      b.region.yields = this.request.wrt.map((i) => {
+      const results = this.request.shadowParams ? this.request.wrt.filter((i) => !isAggregate(primal.params[i].value.type)) : this.request.wrt;
+      b.region.yields = results.map((i) => {
         const param = primal.params[i].value;
         return (isAggregate(param.type) ? shadows.get(param) : adjoints.get(param)) ?? b.const(0);
       });
     });
-    return { seed: seed!, forward, value, reverse, adjoints: reverse.yields, tape: this.usesTape };
+    return { seed: seed!, forward, value, reverse, adjoints: reverse.yields, tape: this.usesTape, shadowParams };
   }
 
   /** Emits the reverse of `region`'s ops into the builder's current region, updating `adjoints` and `shadows`. */
@@ -164,7 +174,7 @@ export class ReverseTransform {
       this.b.loc = op.loc;
       if (op.prim === "if") reverseIf(this, op, gs, adjoints, shadows);
       else if (op.prim === "while") reverseWhile(this, region, i, op, gs, adjoints, shadows);
-      else if (op.prim === "call") this.reverseCall(op, gs[0]!, adjoints);
+      else if (op.prim === "call") this.reverseCall(op, gs[0]!, adjoints, shadows);
       else if (memoryRules[op.prim]) memoryRules[op.prim](this, op, gs[0], adjoints, shadows);
       else this.reversePrimitive(op, gs[0]!, adjoints);
     }
@@ -181,15 +191,18 @@ export class ReverseTransform {
    * A call reverses into a call of the callee's pullback, specialised to the arguments that vary
    * here (`p(x, n - 1)` needs no adjoint for n): one result per such argument.
    */
-  private reverseCall(op: Op, g: Value, adjoints: Adjoints): void {
-    const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && x.type.kind === "f64" ? [i] : []));
+  private reverseCall(op: Op, g: Value, adjoints: Adjoints, shadows: Shadows): void {
+    const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && (x.type.kind === "f64" || shadows.get(x)) ? [i] : []));
     if (wrt.length === 0) return;
-    const pullback = this.b.emit("call", [...op.args, g], wrt.map(() => f64), {
+    // Arrays and objects: the pullback adds into the shadows passed after the arguments.
+    const numbers = wrt.filter((i) => op.args[i].type.kind === "f64");
+    const passed = wrt.filter((i) => op.args[i].type.kind !== "f64").map((i) => shadows.get(op.args[i])!);
+    const pullback = this.b.emit("call", [...op.args, ...passed, g], numbers.map(() => f64), {
       callee: op.attrs.callee,
       variant: "pullback",
       wrt,
     });
-    wrt.forEach((i, k) => this.accumulate(adjoints, op.args[i], pullback.results[k]));
+    numbers.forEach((i, k) => this.accumulate(adjoints, op.args[i], pullback.results[k]));
   }
 
   /** Whether the op (or an op inside it) writes memory that has a shadow: its reverse must run. */

@@ -13,7 +13,7 @@ import { loopShape } from "./loop-shape";
 import { tensorOps } from "../ir/tensor-ops";
 
 export type ParamSpec =
-  | { readonly kind: "value"; readonly value: Value; readonly name: string; readonly typeText?: string }
+  | { readonly kind: "value"; readonly value: Value; readonly name: string; readonly typeText?: string; readonly writable?: boolean }
   | { readonly kind: "struct"; readonly name: string; readonly typeName: string; readonly fields: readonly Field[] }
   /**
    * A tuple unpacked into its items: `primals: [number, number]`, then `const [x1, x2] = primals`;
@@ -104,7 +104,10 @@ class FunctionEmitter {
         // An unused parameter (a gradient that does not depend on it) is `_x`, as noUnusedParameters wants.
         const name = this.counts.get(p.value) ? p.name : ctx.naming.fresh(`_${p.name}`);
         ctx.naming.bind(p.value, name);
-        params.push(typed(t.identifier(name), writtenType(p.value.type, p.typeText, this.tensorName)));
+        let type = writtenType(p.value.type, p.typeText, this.tensorName);
+        // Shadows passed in are written: `Writable<readonly number[]>` is `number[]`.
+        if (p.writable) type = t.tsTypeReference(t.identifier(ctx.runtime("Writable")), t.tsTypeParameterInstantiation([type]));
+        params.push(typed(t.identifier(name), type));
       } else if (p.kind === "tuple") {
         // Unused items are holes (noUnusedLocals); a tuple none of whose items is used is `_name`.
         const used = (item: TupleItem): boolean => (isField(item) ? (this.counts.get(item.value) ?? 0) > 0 : item.some(used));
@@ -236,6 +239,7 @@ class FunctionEmitter {
       const ifStatement = t.ifStatement(test, t.blockStatement(then), otherwise.length > 0 ? t.blockStatement(otherwise) : null);
       return [...lets, ifStatement];
     }
+    if (op.results.length === 0) return [t.expressionStatement(this.compute(op))];
     if (op.results.length === 1) {
       const v = op.results[0];
       const previous = this.accumulations.get(v);

@@ -692,10 +692,12 @@ class FunctionLowering {
     this.callees.add(decl);
     const args = e.arguments.map((a) => {
       const v = this.value(a, env);
-      if (isAggregate(v.type)) {
-        throw new Refusal(Codes.UnsupportedType, `passing an array or object to '${callee.getText()}' is not supported yet; pass numbers, or write the loop in this function`, a);
+      if (isAggregate(v.type) && writesMemory(decl)) {
+        // Its pullback runs its forward sweep again: writes would happen twice.
+        throw new Refusal(Codes.UnsupportedType, `'${callee.getText()}' writes to an array; adc cannot pass arrays or objects to a function that writes arrays (write the loop in this function)`, a);
       }
-      return this.numberValue(v, a);
+      if (v.type.kind === "bool" || v.type.kind === "tensor") throw new Refusal(Codes.UnsupportedType, "expected a number, an array or an object here", a);
+      return v;
     });
     return this.b.op("call", args, f64, { callee: functionKey(decl) });
   }
@@ -754,4 +756,15 @@ const compoundPrims = new Map<ts.SyntaxKind, string>([
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+/** Whether a function writes any array element (`a[i] = …`, `a[i] += …`, `a[i]++`, `a.fill(…)`). */
+function writesMemory(decl: ts.Node): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind) && ts.isElementAccessExpression(skipParens(n.left))) return true;
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isElementAccessExpression(skipParens(n.operand))) return true;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "fill") return true;
+    return ts.forEachChild(n, visit) ?? false;
+  };
+  return visit(decl);
 }

@@ -17,9 +17,10 @@ const writing = new Set(["store", "storeAdd", "fill", "push", "pop", "drain", "a
 const reading = new Set(["load", "slice", "zerosLike"]);
 const allocating = new Set(["alloc", "slice", "zerosLike", "emptyTensor"]);
 
-/** The op writes memory (or the tape): it must stay, in order. */
+/** The op writes memory (or the tape): it must stay, in order. A pullback adds into the shadows it is passed. */
 export function writes(op: Op): boolean {
-  return writing.has(op.prim) || op.regions.some(regionWrites);
+  return writing.has(op.prim) || op.regions.some(regionWrites) ||
+    (op.prim === "call" && op.attrs.variant === "pullback" && op.args.some((a) => a.type.kind === "array" || a.type.kind === "struct"));
 }
 
 export function regionWrites(region: Region): boolean {
