@@ -160,9 +160,6 @@ class ModuleGenerator {
         this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text });
         continue;
       }
-      if (m.operator === "vjp" && !splittable(fn.func)) {
-        throw new Refusal(Codes.UnsupportedSyntax, "vjp of a function with loops, arrays or objects is not supported yet (its forward and reverse sweeps share the tape); use grad or valueAndGrad", m.node);
-      }
       const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare, mode: m.mode, directions: m.directions });
       this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text: name });
     }
@@ -241,7 +238,9 @@ class ModuleGenerator {
     if (request.kind !== "vjp") return printed.join("\n\n");
     const locals = this.naming.child();
     fn.func.params.forEach((p) => locals.bind(p.value, p.name));
-    const wrapper = vjpWrapper(fn.key, fn.func.params.map((p) => p.name), {
+    const typeOf = (i: number) => fn.func.params[i].typeText ?? "number";
+    const params = fn.func.params.map((p, i) => ({ name: p.name, type: typeOf(i) }));
+    const wrapper = vjpWrapper(fn.key, params, request.wrt.map(typeOf), {
       fn: name,
       forward: names.forward!,
       adjoint: names.adjoint!,
@@ -249,7 +248,7 @@ class ModuleGenerator {
       residuals: locals.fresh("residuals"),
       seed: locals.fresh("seed"),
     });
-    return [residualType(names.residuals!, specs[1]), ...printed, wrapper].join("\n\n");
+    return [residualType(names.residuals!, specs[1], (n) => this.imports.runtimeName(n)), ...printed, wrapper].join("\n\n");
   }
 
   private requestPullbacks(body: Region): void {
@@ -360,11 +359,4 @@ function declOrder(decl: ts.Node): number {
 function topLevelStatement(node: ts.Node): ts.Node {
   while (node.parent && !ts.isSourceFile(node.parent)) node = node.parent;
   return node;
-}
-
-/** Whether vjp's split into separate forward and adjoint functions applies: scalar code without loops. */
-function splittable(func: Func): boolean {
-  let loops = false;
-  walkOps(func.body, (op) => (loops ||= op.prim === "while"));
-  return !loops && func.params.every((p) => p.value.type.kind === "f64");
 }

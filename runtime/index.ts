@@ -17,6 +17,7 @@ export { checkGradient, centralDifference } from "./check";
 export { zerosLike, drain, addSlice } from "./memory";
 export type { Writable } from "./memory";
 export { Tape, tape } from "./tape";
+export type { TapeMark, TapeSegment } from "./tape";
 export type { CheckGradOptions, CheckGradResult } from "./check";
 export type {
   Cotangent,

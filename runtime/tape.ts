@@ -4,6 +4,16 @@
 // every sweep pops exactly what it pushed.
 import type { Tensor } from "./tensor/tensor";
 
+export interface TapeMark {
+  readonly numbers: number;
+  readonly tensors: number;
+}
+
+export interface TapeSegment {
+  readonly numbers: Float64Array;
+  readonly tensors: readonly Tensor[];
+}
+
 export class Tape {
   private data = new Float64Array(1024);
   private top = 0;
@@ -29,6 +39,25 @@ export class Tape {
 
   popTensor(): Tensor {
     return this.tensors.pop()!;
+  }
+
+  /** Where the tape stands: what a vjp's forward sweep takes its pushes from. */
+  mark(): TapeMark {
+    return { numbers: this.top, tensors: this.tensors.length };
+  }
+
+  /** Everything pushed since `mark`, taken off the tape (kept by a vjp for its pullback). */
+  take(mark: TapeMark): TapeSegment {
+    const segment = { numbers: this.data.slice(mark.numbers, this.top), tensors: this.tensors.slice(mark.tensors) };
+    this.top = mark.numbers;
+    this.tensors.length = mark.tensors;
+    return segment;
+  }
+
+  /** Puts a taken segment back on top (a pullback's reverse sweep pops it; each call restores it anew). */
+  restore(segment: TapeSegment): void {
+    for (let i = 0; i < segment.numbers.length; i++) this.push(segment.numbers[i]);
+    for (const t of segment.tensors) this.tensors.push(t);
   }
 
   /** Numbers currently on the tape (0 between calls). */

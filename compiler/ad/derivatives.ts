@@ -11,6 +11,7 @@ import type { Func, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
 import { constantDefs, freeValues } from "../ir/walk";
 import { optimize } from "../opt";
+import { Builder } from "../ir/builder";
 import { reverseSweep } from "./reverse";
 import { jvpFunction, tangentFunction } from "./forward-functions";
 import { defaultJacobianMode, jacobianFunction, type JacobianMode } from "./jacobian";
@@ -131,6 +132,19 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
 function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what: string): FunctionSpec[] {
   const sweep = reverseSweep(func, { wrt: request.wrt, seed: "param" });
   const adjointBody = sweep.reverse;
+  if (sweep.tape) {
+    // The forward sweep's pushes leave the tape as a residual; each pullback call puts them back.
+    const b = new Builder();
+    const mark = b.op("tapeMark", [], { kind: "opaque", name: "TapeMark" });
+    const markOp = b.region.ops.pop()!;
+    const segment = b.op("tapeTake", [mark], { kind: "opaque", name: "TapeSegment" });
+    segment.hint = "taped";
+    const takeOp = b.region.ops.pop()!;
+    sweep.forward.ops.unshift(markOp);
+    sweep.forward.ops.push(takeOp);
+    b.emit("tapeRestore", [segment], []);
+    adjointBody.ops.unshift(...b.region.ops);
+  }
   optimize(adjointBody);
   // Constants are recomputed by the adjoint rather than stored.
   const constants = constantDefs(sweep.forward);

@@ -121,11 +121,17 @@ class ForwardTransform {
     const dxs = op.args.map((x) => this.tangents.get(x));
     if (op.prim === "const" || !isDifferentiable(y.type) || dxs.every((t) => t === undefined)) return;
     const rule = ruleFor(op.prim);
+    if (!rule && op.prim.startsWith("tensor.")) {
+      throw new ForwardUnsupported("second derivatives of tensor code (hessian, hvp, grad of grad) are not supported yet");
+    }
     if (!rule) throw new Error(`adc internal error: no derivative rule for '${op.prim}'`);
     const out: Tangents = range(this.k).map((d) => {
       const ds = dxs.map((t) => t?.[d]);
       if (ds.every((t) => t === undefined)) return undefined;
-      return this.named(rule.forward(this.b, op.args, y, ds), y);
+      let dy = rule.forward(this.b, op.args, y, ds);
+      // A tensor's tangent is a tensor, also where only a number operand varied (x + s).
+      if (dy && y.type.kind === "tensor" && dy.type.kind !== "tensor") dy = this.b.op("tensor.fullLike", [y, dy], y.type);
+      return this.named(dy, y);
     });
     this.set(y, out);
   }

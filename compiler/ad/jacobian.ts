@@ -56,16 +56,21 @@ export function jacobianFunction(func: Func, mode: JacobianMode, names: ForwardN
 /** Gives every value a region defines a new identity (same type and names), in place. */
 function freshen(region: Region, b: Builder): void {
   const map = new Map<Value, Value>();
-  walkOps(region, (op) =>
-    op.results.forEach((v) => {
-      const fresh = b.value(v.type, v.hint);
-      map.set(v, fresh);
-    }),
-  );
+  const renew = (v: Value) => map.set(v, b.value(v.type, v.hint));
+  // Op results and the params of nested regions (a loop's carried values) get new identities.
+  walkOps(region, (op) => {
+    op.results.forEach(renew);
+    op.regions.forEach((r) => r.params?.forEach(renew));
+  });
   for (const [old, fresh] of map) {
     if (old.adjointOf) fresh.adjointOf = map.get(old.adjointOf) ?? old.adjointOf;
     if (old.tangentOf) fresh.tangentOf = map.get(old.tangentOf) ?? old.tangentOf;
   }
-  walkOps(region, (op) => op.results.forEach((v, i) => (op.results[i] = map.get(v)!)));
+  walkOps(region, (op) => {
+    op.results.forEach((v, i) => (op.results[i] = map.get(v)!));
+    op.regions.forEach((r) => {
+      if (r.params) r.params = r.params.map((v) => map.get(v)!);
+    });
+  });
   substitute(region, map);
 }

@@ -157,7 +157,7 @@ export class ReverseTransform {
       const results = this.request.shadowParams ? this.request.wrt.filter((i) => !isAggregate(primal.params[i].value.type)) : this.request.wrt;
       b.region.yields = results.map((i) => {
         const param = primal.params[i].value;
-        return (isAggregate(param.type) ? shadows.get(param) : adjoints.get(param)) ?? b.const(0);
+        return (isAggregate(param.type) ? shadows.get(param) : adjoints.get(param)) ?? zeroAdjoint(b, param);
       });
     });
     return { seed: seed!, forward, value, reverse, adjoints: reverse.yields, tape: this.usesTape, shadowParams };

@@ -56,24 +56,26 @@ export function emitFunction(spec: FunctionSpec, ctx: EmitContext): t.FunctionDe
   return new FunctionEmitter(spec, ctx).emit();
 }
 
-/** A type as TypeScript; `tensor` names the runtime's Tensor class in the module (imported on use). */
-export function typeAnnotation(type: Type, tensor: () => string = () => "Tensor"): t.TSType {
+/** A type as TypeScript; `runtime` names a runtime type (Tensor, TapeSegment) in the module, imported on use. */
+export function typeAnnotation(type: Type, runtime: (name: string) => string = (name) => name): t.TSType {
+  const tensor = () => runtime("Tensor");
   if (type.kind === "bool") return t.tsBooleanKeyword();
   if (type.kind === "f64" || type.kind === "int") return t.tsNumberKeyword();
   if (type.kind === "tensor") return t.tsTypeReference(t.identifier(tensor()));
+  if (type.kind === "opaque") return t.tsTypeReference(t.identifier(runtime(type.name)));
   if (type.kind === "array") {
     if (type.container !== "Array") return t.tsTypeReference(t.identifier(type.container));
-    return t.tsArrayType(typeAnnotation(type.element, tensor));
+    return t.tsArrayType(typeAnnotation(type.element, runtime));
   }
   if (type.kind === "struct") {
-    return t.tsTypeLiteral(type.fields.map((f) => t.tsPropertySignature(t.identifier(f.name), t.tsTypeAnnotation(typeAnnotation(f.type, tensor)))));
+    return t.tsTypeLiteral(type.fields.map((f) => t.tsPropertySignature(t.identifier(f.name), t.tsTypeAnnotation(typeAnnotation(f.type, runtime)))));
   }
   throw new Error(`adc internal error: no TypeScript type for ${type.kind} yet`);
 }
 
 /** A type as the user wrote it, when there is one (the generated code sits in the same module). */
-function writtenType(type: Type, text: string | undefined, tensor: () => string): t.TSType {
-  return text === undefined ? typeAnnotation(type, tensor) : t.tsTypeReference(t.identifier(text));
+function writtenType(type: Type, text: string | undefined, runtime: (name: string) => string): t.TSType {
+  return text === undefined ? typeAnnotation(type, runtime) : t.tsTypeReference(t.identifier(text));
 }
 
 class FunctionEmitter {
@@ -86,7 +88,7 @@ class FunctionEmitter {
   private readonly mutable = new Set<Value>();
   private lastLine = -1;
   private tapeLocal: string | undefined;
-  private readonly tensorName = () => this.ctx.runtime("Tensor");
+  private readonly tensorName = (name: string) => this.ctx.runtime(name);
 
   constructor(
     private readonly spec: FunctionSpec,

@@ -28,6 +28,8 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
   slice: (_op, c) => method(c.expr(0), "slice", [c.expr(1), c.expr(2)]),
   zerosLike: (_op, c) => helper(c, "zerosLike", [c.expr(0)]),
   emptyTensor: (_op, c) => t.identifier(c.runtime("emptyTensor")),
+  tapeMark: (_op, c) => method(t.identifier(c.runtime("tape")), "mark", []),
+  tapeTake: (_op, c) => method(t.identifier(c.runtime("tape")), "take", [c.expr(0)]),
   drain: (_op, c) => helper(c, "drain", [c.expr(0)]),
   pop: (op, c) => {
     if (op.attrs.type?.kind === "tensor") return method(t.identifier(c.runtime("tape")), "popTensor", []);
@@ -54,4 +56,5 @@ export const memoryStatements: Record<string, (op: Op, c: SyntaxContext) => t.Ex
     return method(t.identifier(c.runtime("tape")), "push", [v]);
   },
   pop: (op, c) => memoryExpressions.pop(op, c),
+  tapeRestore: (_op, c) => method(t.identifier(c.runtime("tape")), "restore", [c.expr(0)]),
 };

@@ -3,10 +3,10 @@
 import generate from "@babel/generator";
 import { typeAnnotation, type FunctionSpec } from "./emit";
 
-export function residualType(typeName: string, adjoint: FunctionSpec): string {
+export function residualType(typeName: string, adjoint: FunctionSpec, runtime: (name: string) => string): string {
   const struct = adjoint.params[0];
   if (struct.kind !== "struct") throw new Error("adc internal error: adjoint without residuals");
-  const fields = struct.fields.map((f) => `  readonly ${f.name}: ${generate(typeAnnotation(f.value.type)).code};`);
+  const fields = struct.fields.map((f) => `  readonly ${f.name}: ${generate(typeAnnotation(f.value.type, runtime)).code};`);
   return `/** What ${adjoint.name} needs from the forward sweep. */\ninterface ${typeName} {\n${fields.join("\n")}\n}`;
 }
 
@@ -20,13 +20,19 @@ export interface VjpNames {
   readonly seed: string;
 }
 
-export function vjpWrapper(key: string, params: readonly string[], names: VjpNames): string {
+/** A parameter of the wrapper: its name and its type as written. */
+export interface WrapperParam {
+  readonly name: string;
+  readonly type: string;
+}
+
+export function vjpWrapper(key: string, params: readonly WrapperParam[], grads: readonly string[], names: VjpNames): string {
   const { value, residuals, seed } = names;
-  const grads = params.length === 1 ? "number" : `[${params.map(() => "number").join(", ")}]`;
+  const result = grads.length === 1 ? grads[0] : `[${grads.join(", ")}]`;
   return [
     `/** vjp(${key}): its value and a pullback mapping a seed to seed × the gradient. */`,
-    `function ${names.fn}(${params.map((p) => `${p}: number`).join(", ")}): [number, (${seed}: number) => ${grads}] {`,
-    `  const [${value}, ${residuals}] = ${names.forward}(${params.join(", ")});`,
+    `function ${names.fn}(${params.map((p) => `${p.name}: ${p.type}`).join(", ")}): [number, (${seed}: number) => ${result}] {`,
+    `  const [${value}, ${residuals}] = ${names.forward}(${params.map((p) => p.name).join(", ")});`,
     `  return [${value}, (${seed}: number) => ${names.adjoint}(${residuals}, ${seed})];`,
     `}`,
   ].join("\n");

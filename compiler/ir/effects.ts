@@ -13,7 +13,7 @@
 //   addSlice(a, s, b)                 a[s + j] += b[j] (adjoint of slice)
 import type { Op, Region } from "./types";
 
-const writing = new Set(["store", "storeAdd", "fill", "push", "pop", "drain", "addSlice"]);
+const writing = new Set(["store", "storeAdd", "fill", "push", "pop", "drain", "addSlice", "tapeMark", "tapeTake", "tapeRestore"]);
 const reading = new Set(["load", "slice", "zerosLike"]);
 const allocating = new Set(["alloc", "slice", "zerosLike", "emptyTensor"]);
 

@@ -35,7 +35,7 @@ const table: Record<string, Omit<TensorOp, "runtime">> = {
   softmaxCrossEntropyGrad: op(3, "tensor", false), fromItem: op(2, "tensor", false),
   sumGrad: op(4, "tensor", false), meanAxisGrad: op(4, "tensor", false), absGrad: op(2, "tensor", false),
   maxGrad: op(2, "tensor", false), logsumexpGrad: op(3, "tensor", false), softmaxGrad: op(2, "tensor", false),
-  logSoftmaxGrad: op(2, "tensor", false), logSoftmaxTangent: op(2, "tensor", false), mseGrad: op(3, "tensor", false),
+  logSoftmaxGrad: op(2, "tensor", false), crossEntropyLabelsGrad: op(2, "tensor", false), fullLike: op(2, "tensor", false), logSoftmaxTangent: op(2, "tensor", false), mseGrad: op(3, "tensor", false),
 };
 
 export const tensorOps: ReadonlyMap<string, TensorOp> = new Map(

@@ -11,6 +11,8 @@ export type Type =
   | { readonly kind: "int" }
   | { readonly kind: "array"; readonly element: Type; readonly container: "Float64Array" | "Array" | "Int32Array" }
   | { readonly kind: "tensor" }
+  /** A runtime value generated code only passes along (a tape mark or segment), by its type's name. */
+  | { readonly kind: "opaque"; readonly name: string }
   | { readonly kind: "struct"; readonly fields: readonly { name: string; type: Type }[] }
   | { readonly kind: "tuple"; readonly elements: readonly Type[] };
 

@@ -2,7 +2,7 @@
 // rule's kernel, so generated code stays a flat list of calls. Every helper allocates its result;
 // `addInto` is the one that writes in place (accumulating into a gradient's tensor).
 import { reduceToShape, broadcastTo } from "./broadcast";
-import { softmax } from "./nn";
+import { logSoftmax, softmax } from "./nn";
 import { Tensor, allocate, shapeString, type Indices } from "./tensor";
 
 function like(x: Tensor): Tensor {
@@ -21,7 +21,10 @@ export function unbroadcast(g: Tensor, operand: Tensor | number): Tensor | numbe
     for (let i = 0; i < g.size; i++) s += g.data[i];
     return s;
   }
-  return reduceToShape(g, operand.shape);
+  // A fresh tensor even when no dimension was broadcast: gradients returned to the caller must not
+  // share storage (a caller may clip or accumulate one in place).
+  const reduced = reduceToShape(g, operand.shape);
+  return reduced === g ? new Tensor(g.data.slice(), g.shape as number[]) : reduced;
 }
 
 /** g where x > 0, else 0: the adjoint of relu. */
@@ -182,3 +185,11 @@ export function mseGrad(g: Tensor, prediction: Tensor, target: Tensor): Tensor {
 
 /** A placeholder a branch yields for a tensor only the other branch makes (never read). */
 export const emptyTensor: Tensor = new Tensor(new Float32Array(0), [0]);
+
+/** The adjoint of softmaxCrossEntropy(logits, labels) with respect to probability labels: −g · logSoftmax / n. */
+export function crossEntropyLabelsGrad(g: Tensor, logits: Tensor): Tensor {
+  const out = logSoftmax(logits);
+  const scale = -g.data[0] / logits.shape[0];
+  for (let i = 0; i < out.size; i++) out.data[i] *= scale;
+  return out;
+}

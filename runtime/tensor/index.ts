@@ -17,5 +17,5 @@ export { sgd, adam } from "./optim";
 export type { Optimizer, SgdOptions, AdamOptions } from "./optim";
 export {
   unbroadcast, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto,
-  emptyTensor, sumGrad, meanAxisGrad, absGrad, maxGrad, logsumexpGrad, softmaxGrad, logSoftmaxGrad, logSoftmaxTangent, mseGrad,
+  emptyTensor, crossEntropyLabelsGrad, sumGrad, meanAxisGrad, absGrad, maxGrad, logsumexpGrad, softmaxGrad, logSoftmaxGrad, logSoftmaxTangent, mseGrad,
 } from "./adjoints";

@@ -11,6 +11,8 @@ const t = (b: Builder, name: string, ...args: Value[]): Value => {
   return b.op(prim, args, tensorResultType(prim, args));
 };
 const unb = (b: Builder, g: Value, operand: Value) => t(b, "unbroadcast", g, operand);
+/** −v for a tensor or a number. */
+const negate = (b: Builder, v: Value) => (v.type.kind === "tensor" ? t(b, "neg", v) : b.neg(v));
 /** ln a for a tensor or a number base. */
 const logOf = (b: Builder, a: Value) => (a.type.kind === "tensor" ? t(b, "log", a) : b.call("log", a));
 /** p − 1 for a number or a tensor exponent. */
@@ -30,7 +32,7 @@ export const tensorRules: RuleTable = {
   },
   "tensor.sub": {
     reverse: (b, [x, c], _y, g) => [unb(b, g, x), unb(b, t(b, "neg", g), c)],
-    forward: (b, _xs, _y, [dx, dc]) => plus(b, [dx, dc && t(b, "neg", dc)]),
+    forward: (b, _xs, _y, [dx, dc]) => plus(b, [dx, dc && negate(b, dc)]),
   },
   "tensor.mul": {
     reverse: (b, [x, c], _y, g) => [unb(b, t(b, "mul", g, c), x), unb(b, t(b, "mul", g, x), c)],
@@ -97,10 +99,19 @@ export const tensorRules: RuleTable = {
       return d && t(b, "sum", t(b, "mul", t(b, "mseGrad", t(b, "fromItem", b.const(1), y), p, q), d));
     },
   },
+  // Labels are integers (no derivative) or probability rows (∂/∂labels = −logSoftmax(logits) / n).
   "tensor.softmaxCrossEntropy": {
-    reverse: (b, [logits, labels], _y, g) => [t(b, "softmaxCrossEntropyGrad", g, logits, labels), undefined],
-    forward: (b, [logits, labels], y, [dx]) =>
-      dx && t(b, "sum", t(b, "mul", t(b, "softmaxCrossEntropyGrad", t(b, "fromItem", b.const(1), y), logits, labels), dx)),
+    reverse: (b, [logits, labels], _y, g) => [
+      t(b, "softmaxCrossEntropyGrad", g, logits, labels),
+      labels.type.kind === "tensor" ? t(b, "crossEntropyLabelsGrad", g, logits) : undefined,
+    ],
+    forward: (b, [logits, labels], y, [dx, dl]) => {
+      const one = () => t(b, "fromItem", b.const(1), y);
+      return plus(b, [
+        dx && t(b, "sum", t(b, "mul", t(b, "softmaxCrossEntropyGrad", one(), logits, labels), dx)),
+        dl && t(b, "sum", t(b, "mul", t(b, "crossEntropyLabelsGrad", one(), logits), dl)),
+      ]);
+    },
   },
   "tensor.item": {
     reverse: (b, [x], _y, g) => [t(b, "fromItem", g, x)],
