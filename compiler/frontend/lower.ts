@@ -437,7 +437,11 @@ class FunctionLowering {
     if (jumps.returns) cases.push([ExitCode.Return, () => frame.returnWith(returned(), after, s)]);
     for (const j of loopFrame!.outerJumps) cases.push([j.code, () => frame.jump(j.kind, j.label, after, s)]);
     if (cases.length === 0) return { env: after };
+    // A loop with no condition (`for (;;)`, `while (true)`) and no break ends only by the jumps
+    // above: nothing after it runs, and its last case needs no test.
+    const endless = !iterated && !jumps.exits && (test === undefined || test.kind === ts.SyntaxKind.TrueKeyword);
     const dispatch = (k: number): Value[] => {
+      if (endless && k === cases.length - 1) return cases[k][1]();
       if (k === cases.length) return this.exitOf(this.statements(rest, new Map(after), frame), frame, s);
       const [value, exit] = cases[k];
       b.loc = loc;
