@@ -7,10 +7,8 @@ import { zerosLike as tensorZerosLike } from "./tensor/creation";
 /** A value's shape with every number writable (shadows are written in place). */
 export type Writable<T> = T extends number
   ? number
-  : T extends Tensor
-    ? Tensor
-    : T extends Float64Array
-    ? Float64Array
+  : T extends Tensor | Float64Array | Int32Array
+    ? T
     : T extends ReadonlyArray<infer E>
       ? Writable<E>[]
       : { -readonly [K in keyof T]: Writable<T[K]> };
@@ -29,6 +27,7 @@ function zeros(x: unknown): unknown {
   if (typeof x === "number") return 0;
   if (x instanceof Tensor) return tensorZerosLike(x);
   if (x instanceof Float64Array) return new Float64Array(x.length);
+  if (x instanceof Int32Array) return new Int32Array(x.length);
   if (Array.isArray(x)) return x.map(zeros);
   if (x !== null && typeof x === "object") {
     const out: Record<string, unknown> = {};

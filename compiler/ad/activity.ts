@@ -102,7 +102,7 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
   walkOps(body, (op) => {
     for (const v of [...op.args, ...op.results]) if (isAggregate(v.type) && roots.has(rootOf(v))) varied.add(v);
   });
-  for (const v of inputs) if (isAggregate(v.type)) varied.add(v);
+  for (const v of inputs) if (isAggregate(v.type) && isDifferentiable(v.type)) varied.add(v);
   return { varied, rootOf, written };
 }
 

@@ -77,7 +77,9 @@ class ForwardTransform {
         for (let d = 0; d < k; d++) {
           seeds.push(request.wrt.map((i) => this.tangentValue(primal.params[i].value, primal.params[i].value.type)));
         }
-        request.wrt.forEach((i, j) => this.tangents.set(primal.params[i].value, seeds.map((s) => s[j])));
+        request.wrt.forEach((i, j) => {
+          if (isDifferentiable(primal.params[i].value.type)) this.tangents.set(primal.params[i].value, seeds.map((s) => s[j]));
+        });
       } else {
         const one = b.const(1);
         request.wrt.forEach((i, j) => this.tangents.set(primal.params[i].value, range(k).map((d) => (d === j ? one : undefined))));

@@ -243,5 +243,5 @@ export function hasAdjoint(v: Value): boolean {
 
 /** A zero adjoint for `like`: the number 0, or zeros of its shape for a tensor. */
 export function zeroAdjoint(b: Builder, like: Value): Value {
-  return like.type.kind === "tensor" ? b.op("zerosLike", [like], like.type) : b.const(0);
+  return like.type.kind === "f64" ? b.const(0) : b.op("zerosLike", [like], like.type);
 }

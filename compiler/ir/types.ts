@@ -22,7 +22,8 @@ export const int: Type = { kind: "int" };
 
 /** Only f64 values and aggregates of them carry derivatives; int and bool never do. */
 export function isDifferentiable(type: Type): boolean {
-  return type.kind === "f64" || isAggregate(type) || type.kind === "tensor";
+  if (type.kind === "array") return isDifferentiable(type.element); // Int32Array labels are not
+  return type.kind === "f64" || type.kind === "struct" || type.kind === "tensor";
 }
 
 /** Arrays and objects: references to memory, whose adjoints are memory of the same shape. */

@@ -115,6 +115,14 @@ function simplify(op: Op, consts: Map<Value, number | boolean>, negated: Map<Val
     case "neg":
       if (negated.has(x)) return { alias: negated.get(x)! }; // −(−a) = a
       break;
+    case "and":
+      if (cy === true) return { alias: x };
+      if (cx === true) return { alias: y };
+      break;
+    case "or":
+      if (cy === false) return { alias: x };
+      if (cx === false) return { alias: y };
+      break;
     case "div":
       if (cy === 1) return { alias: x };
       break;
