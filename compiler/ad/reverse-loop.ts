@@ -3,8 +3,10 @@
 // adjoints of the forward loop's carried values and of the outer values the body reads.
 //
 // What the reverse body needs from an iteration of the forward body comes, cheapest first, from:
-//   - making it again: constants; a loop counter (`i = init + k·step`); cheap arithmetic on those
-//     and on values from outside the loop; reads of arrays the function never writes;
+//   - making it again: constants; a loop counter (`i = init + k·step`, whole numbers only); cheap
+//     arithmetic on those, on values from outside the loop and on values taped anyway; reads of
+//     memory nothing writes from the loop on (`frozenAt`); in a `// adc: checkpoint` loop, every
+//     pure computation of the body, from its taped carried values;
 //   - the tape: the forward body pushes the rest at the end of each iteration and the reverse body
 //     pops them at its start (so loops nest: an inner loop's pushes sit below the outer one's).
 import type { Op, Region, Value } from "../ir/types";
