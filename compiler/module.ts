@@ -16,7 +16,7 @@ import { ForwardUnsupported } from "./ad/forward";
 import { pullbackAdapter, tangentAdapter } from "./backend/custom";
 import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, type FunctionLike } from "./frontend/resolve";
-import type { Attrs, Func, Loc, Op, Region } from "./ir/types";
+import type { Attrs, Loc, Op, Region } from "./ir/types";
 import { walkOps } from "./ir/walk";
 import { ModuleImports, moduleScopeNames } from "./module-imports";
 import { optimize } from "./opt";

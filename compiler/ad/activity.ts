@@ -106,7 +106,3 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
   return { varied, rootOf, written };
 }
 
-/** The varied values only (scalar code). */
-export function variedValues(body: Region, inputs: readonly Value[]): Set<Value> {
-  return analyzeActivity(body, inputs).varied;
-}

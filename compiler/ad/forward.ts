@@ -192,11 +192,8 @@ class ForwardTransform {
       for (let d = 0; d < this.k; d++) if (branches.some((br) => br.result[i]?.[d] !== undefined)) active.push([i, d]);
     });
     branches.forEach(({ region, result }, j) => {
-      let zero: Value | undefined;
       const yields = op.regions[j].yields;
-      const zeroOf = (v: Value) =>
-        v.type.kind === "tensor" ? b.into(region, () => b.op("zerosLike", [v], v.type)) : (zero ??= b.into(region, () => b.const(0)));
-      region.yields = [...yields, ...active.map(([i, d]) => result[i]?.[d] ?? zeroOf(yields[i]))];
+      region.yields = [...yields, ...active.map(([i, d]) => result[i]?.[d] ?? b.into(region, () => b.zeroLike(yields[i])))];
     });
     const extra = active.map(([i]) => this.tangentValue(op.results[i], op.results[i].type));
     b.region.ops.push({
@@ -225,9 +222,7 @@ class ForwardTransform {
       const kind = body.params![j].type.kind;
       return this.activity.varied.has(body.params![j]) && (kind === "f64" || kind === "tensor") ? [j] : [];
     });
-    let zero: Value | undefined;
-    const zeroLike = (v: Value) => (v.type.kind === "tensor" ? b.op("zerosLike", [v], v.type) : (zero ??= b.const(0)));
-    const inits = active.flatMap((j) => range(this.k).map((d) => this.tangents.get(op.args[j])?.[d] ?? zeroLike(op.args[j])));
+    const inits = active.flatMap((j) => range(this.k).map((d) => this.tangents.get(op.args[j])?.[d] ?? b.zeroLike(op.args[j])));
     const carried = (region: Region, build: () => Value[] | undefined) =>
       b.inRegion(() => {
         const extra = active.flatMap((j) => range(this.k).map(() => this.tangentValue(region.params![j], region.params![j].type)));
@@ -238,11 +233,9 @@ class ForwardTransform {
         b.region.yields = [...region.yields, ...(yields ?? [])];
       }).region;
     const newCond = carried(cond, () => undefined);
-    const newBody = carried(body, () => {
-      let z: Value | undefined;
-      const zeroOf = (v: Value) => (v.type.kind === "tensor" ? b.op("zerosLike", [v], v.type) : (z ??= b.const(0)));
-      return active.flatMap((j) => range(this.k).map((d) => this.tangents.get(body.yields[j])?.[d] ?? zeroOf(body.yields[j])));
-    });
+    const newBody = carried(body, () =>
+      active.flatMap((j) => range(this.k).map((d) => this.tangents.get(body.yields[j])?.[d] ?? b.zeroLike(body.yields[j]))),
+    );
     const extra = active.flatMap((j) => range(this.k).map(() => this.tangentValue(op.results[j], op.results[j].type)));
     b.region.ops.push({ ...op, args: [...op.args, ...inits], results: [...op.results, ...extra], regions: [newCond, newBody] });
     active.forEach((j, n) => this.set(op.results[j], extra.slice(n * this.k, (n + 1) * this.k)));

@@ -5,7 +5,7 @@ import type { Builder } from "../ir/builder";
 import type { Op, Region, Value } from "../ir/types";
 import { f64, isAggregate } from "../ir/types";
 import { constantDefs, definedIn, freeValues, substitute } from "../ir/walk";
-import { zeroAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
+import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
 
 export function reverseIf(t: ReverseTransform, op: Op, gs: (Value | undefined)[], adjoints: Adjoints, shadows: Shadows): void {
   const b = t.b;
@@ -25,7 +25,7 @@ export function reverseIf(t: ReverseTransform, op: Op, gs: (Value | undefined)[]
   }
   const outer = [...changed].sort((x, y) => x.id - y.id);
   for (const { region, local } of branches) {
-    region.yields = outer.map((v) => local.get(v) ?? adjoints.get(v) ?? b.into(region, () => zeroAdjoint(b, v)));
+    region.yields = outer.map((v) => local.get(v) ?? adjoints.get(v) ?? b.into(region, () => b.zeroLike(v)));
   }
   const reversed = b.emit("if", [op.args[0]], outer.map((v) => (v.type.kind === "tensor" ? v.type : f64)), {}, branches.map((x) => x.region));
   outer.forEach((v, i) => {

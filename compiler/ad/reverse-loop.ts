@@ -12,7 +12,7 @@
 import type { Op, Region, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
 import { definedIn, freeValues, substitute, walkOps } from "../ir/walk";
-import { hasAdjoint, zeroAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
+import { hasAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
 import { primitives } from "../ir/primitives";
 
 interface Counter {
@@ -40,7 +40,7 @@ export function reverseWhile(
   const body = op.regions[1];
   const carried = op.args.length;
   const count = countIterations(t, region, index, op);
-  const counters = findCounters(op, carried, integerValued(t.forward));
+  const counters = findCounters(op, carried, wholeNumbers(t));
 
   const slots = [...Array(carried).keys()].filter((j) => t.varied.has(body.params![j]) && hasAdjoint(body.params![j]));
   const inside = definedIn(body);
@@ -48,7 +48,7 @@ export function reverseWhile(
 
   b.loc = op.loc;
   const kInit = b.sub(count, b.const(1));
-  const inits = [kInit, ...slots.map((j) => gs[j] ?? zeroAdjoint(b, op.results[j])), ...outer.map((v) => adjoints.get(v) ?? zeroAdjoint(b, v))];
+  const inits = [kInit, ...slots.map((j) => gs[j] ?? b.zeroLike(op.results[j])), ...outer.map((v) => adjoints.get(v) ?? b.zeroLike(v))];
 
   const reverseCond = b.inRegion(() => {
     const k = b.value(f64, "k");
@@ -67,7 +67,7 @@ export function reverseWhile(
     b.loc = op.loc;
     b.region.yields = [
       b.sub(params[0], b.const(1)),
-      ...slots.map((j) => local.get(body.params![j]) ?? zeroAdjoint(b, op.results[j])),
+      ...slots.map((j) => local.get(body.params![j]) ?? b.zeroLike(op.results[j])),
       ...outer.map((v, i) => local.get(v) ?? params[1 + slots.length + i]),
     ];
   }).region;
@@ -225,6 +225,15 @@ function supplyResiduals(t: ReverseTransform, loop: Op, body: Region, reverseBod
   for (const o of prologue) o.args.forEach((a, i) => (o.args[i] = fixed.get(a) ?? a));
   reverseBody.ops.unshift(...pops, ...prologue);
   substitute({ ops: reverseBody.ops.slice(pops.length + prologue.length), yields: reverseBody.yields }, fixed);
+}
+
+const wholeNumbersOf = new WeakMap<ReverseTransform, ReturnType<typeof integerValued>>();
+
+/** One analysis per function (its facts about the primal's values do not change as loops are reversed). */
+function wholeNumbers(t: ReverseTransform): ReturnType<typeof integerValued> {
+  let known = wholeNumbersOf.get(t);
+  if (!known) wholeNumbersOf.set(t, (known = integerValued(t.forward)));
+  return known;
 }
 
 /**

@@ -157,7 +157,7 @@ export class ReverseTransform {
       const results = this.request.shadowParams ? this.request.wrt.filter((i) => !isAggregate(primal.params[i].value.type)) : this.request.wrt;
       b.region.yields = results.map((i) => {
         const param = primal.params[i].value;
-        return (isAggregate(param.type) ? shadows.get(param) : adjoints.get(param)) ?? zeroAdjoint(b, param);
+        return (isAggregate(param.type) ? shadows.get(param) : adjoints.get(param)) ?? b.zeroLike(param);
       });
     });
     return { seed: seed!, forward, value, reverse, adjoints: reverse.yields, tape: this.usesTape, shadowParams };
@@ -239,9 +239,4 @@ export class ReverseTransform {
 /** Values whose adjoint is a value (numbers, tensors), not shadow memory. */
 export function hasAdjoint(v: Value): boolean {
   return v.type.kind === "f64" || v.type.kind === "tensor";
-}
-
-/** A zero adjoint for `like`: the number 0, or zeros of its shape for a tensor. */
-export function zeroAdjoint(b: Builder, like: Value): Value {
-  return like.type.kind === "f64" ? b.const(0) : b.op("zerosLike", [like], like.type);
 }

@@ -11,7 +11,7 @@ import { customDerivativeOf, type CustomDerivative } from "./custom-derivatives"
 import { moduleConstant } from "./constants";
 import { refuseStatement, refuseExpression } from "./refusals";
 import { BuiltinCalls } from "./builtins";
-import { alwaysJumps, assignedIdentifiers, containsJump, isLoop, loopJumps } from "./scan";
+import { alwaysJumps, assignedIdentifiers, containsJump, isAssignment, isLoop, loopJumps, skipParens } from "./scan";
 import { irType } from "./types";
 import { ExitCode, FunctionFrame, LoopFrame, type Env, type Frame, type Slot } from "./frames";
 
@@ -739,9 +739,6 @@ class FunctionLowering {
   }
 }
 
-function skipParens(e: ts.Expression): ts.Expression {
-  return ts.isParenthesizedExpression(e) ? skipParens(e.expression) : e;
-}
 
 function elementType(array: Value): Type {
   if (array.type.kind !== "array") throw new Error("adc internal error: not an array");
@@ -758,9 +755,6 @@ const compoundPrims = new Map<ts.SyntaxKind, string>([
   [ts.SyntaxKind.AsteriskAsteriskEqualsToken, "pow"],
 ]);
 
-function isAssignment(kind: ts.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
-}
 
 /** Whether a function writes any array element (`a[i] = …`, `a[i] += …`, `a[i]++`, `a.fill(…)`). */
 function writesMemory(decl: ts.Node): boolean {

@@ -7,8 +7,7 @@ export function assignedIdentifiers(nodes: readonly (ts.Node | undefined)[]): ts
   const found: ts.Identifier[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isFunctionLike(n)) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
-        n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
       const target = skipParens(n.left);
       if (ts.isIdentifier(target)) found.push(target);
     }
@@ -23,7 +22,7 @@ export function assignedIdentifiers(nodes: readonly (ts.Node | undefined)[]): ts
   return found;
 }
 
-function skipParens(e: ts.Expression): ts.Expression {
+export function skipParens(e: ts.Expression): ts.Expression {
   return ts.isParenthesizedExpression(e) ? skipParens(e.expression) : e;
 }
 
@@ -74,4 +73,8 @@ export function alwaysJumps(s: ts.Statement | undefined): boolean {
   if (ts.isBlock(s)) return s.statements.some(alwaysJumps);
   if (ts.isIfStatement(s)) return alwaysJumps(s.thenStatement) && alwaysJumps(s.elseStatement);
   return false;
+}
+
+export function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }

@@ -35,6 +35,11 @@ export class Builder {
     return this.op("const", [], bool, { value });
   }
 
+  /** A zero derivative of `like`'s kind: the number 0, or zeros of its shape (tensors, arrays, objects). */
+  zeroLike(like: Value): Value {
+    return like.type.kind === "f64" ? this.const(0) : this.op("zerosLike", [like], like.type);
+  }
+
   /** Builds ops into a fresh region and restores the current one afterwards. */
   inRegion<T>(build: () => T): { region: Region; result: T } {
     const saved = this.region;

@@ -12,6 +12,7 @@
 //   drain(a)                          the sum of a's elements, zeroing them (adjoint of fill)
 //   addSlice(a, s, b)                 a[s + j] += b[j] (adjoint of slice)
 import type { Op, Region } from "./types";
+import { isAggregate } from "./types";
 
 const writing = new Set(["store", "storeAdd", "fill", "push", "pop", "drain", "addSlice", "tapeMark", "tapeTake", "tapeRestore"]);
 const reading = new Set(["load", "slice", "zerosLike"]);
@@ -20,7 +21,7 @@ const allocating = new Set(["alloc", "slice", "zerosLike", "emptyTensor"]);
 /** The op writes memory (or the tape): it must stay, in order. A pullback adds into the shadows it is passed. */
 export function writes(op: Op): boolean {
   return writing.has(op.prim) || op.regions.some(regionWrites) ||
-    (op.prim === "call" && op.attrs.variant === "pullback" && op.args.some((a) => a.type.kind === "array" || a.type.kind === "struct"));
+    (op.prim === "call" && op.attrs.variant === "pullback" && op.args.some((a) => isAggregate(a.type)));
 }
 
 export function regionWrites(region: Region): boolean {
@@ -30,5 +31,5 @@ export function regionWrites(region: Region): boolean {
 /** The op's result depends on memory or is a new object: two such ops are never the same value. */
 export function isOrdered(op: Op): boolean {
   return reading.has(op.prim) || allocating.has(op.prim) || writes(op) ||
-    (op.prim === "call" && op.args.some((a) => a.type.kind === "array" || a.type.kind === "struct"));
+    (op.prim === "call" && op.args.some((a) => isAggregate(a.type)));
 }
