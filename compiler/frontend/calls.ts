@@ -29,7 +29,7 @@ export class Calls {
     const custom = customDerivativeOf(l.checker, l.customs, callee);
     if (custom) return this.customCall(e, custom, env);
     if (ts.isPropertyAccessExpression(callee)) {
-      const made = l.builtins.arrayCall(e, callee, env);
+      const made = l.arrays.call(e, callee, env);
       if (made) return made;
     }
     const decl = resolveFunction(l.checker, callee);

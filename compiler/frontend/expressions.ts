@@ -68,19 +68,14 @@ export class Expressions {
       const constant = builtinConstant(l.checker, e);
       if (constant !== undefined) return b.const(constant);
       const base = this.value(e.expression, env); // refuses the base first when it is the problem (`this`, a free variable)
-      if (base.type.kind === "array" && e.name.text === "length") {
-        // An array made here has the length it was made with (arrays never change length).
-        const made = l.builtins.allocations.get(base);
-        if (made?.prim === "alloc") return made.args[0];
-        return b.op("length", [base]);
-      }
+      if (base.type.kind === "array" && e.name.text === "length") return l.arrays.length(base);
       if (base.type.kind === "struct") return this.field(base, e.name.text, e.name);
       throw new Refusal(Codes.UnsupportedSyntax, `property access '${e.getText()}' is not supported`, e);
     }
     if (ts.isElementAccessExpression(e)) {
       return this.element(this.array(e.expression, env), this.number(e.argumentExpression, env), e);
     }
-    if (ts.isNewExpression(e)) return l.builtins.newArray(e, env);
+    if (ts.isNewExpression(e)) return l.arrays.newArray(e, env);
     if (ts.isPrefixUnaryExpression(e)) {
       if (e.operator === ts.SyntaxKind.MinusToken) {
         if (ts.isNumericLiteral(e.operand)) return b.const(-Number(e.operand.text));

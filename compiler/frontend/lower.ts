@@ -1,7 +1,7 @@
 // TS AST → IR for one function, with the supported-language check: anything the frontend does not
 // lower explicitly is refused with a diagnostic at that construct. This file checks the function
 // itself (where it is, its parameters, its result) and lowers its body with the parts of a
-// Lowerer (lowerer.ts): statements.ts, loops.ts, expressions.ts, calls.ts, builtins.ts.
+// Lowerer (lowerer.ts): statements.ts, loops.ts, expressions.ts, calls.ts, arrays.ts, builtins.ts.
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Func } from "../ir/types";

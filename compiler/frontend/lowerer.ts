@@ -6,6 +6,7 @@ import { Codes, Refusal } from "../diagnostics";
 import { Builder } from "../ir/builder";
 import type { Loc, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
+import { ArrayMethods } from "./arrays";
 import { BuiltinCalls } from "./builtins";
 import { Calls } from "./calls";
 import type { CustomDerivative } from "./custom-derivatives";
@@ -24,7 +25,8 @@ export class Lowerer {
   readonly loops = new Loops(this);
   readonly expressions = new Expressions(this);
   readonly calls = new Calls(this);
-  /** Math, array and tensor calls (builtins.ts). */
+  readonly arrays = new ArrayMethods(this);
+  /** Math and tensor calls (builtins.ts). */
   readonly builtins: BuiltinCalls;
 
   constructor(

@@ -100,17 +100,13 @@ export class Statements {
 
   /** A statement that is an expression: an assignment, `a.fill(v)`. */
   expressionStatement(e: ts.Expression, env: Env): void {
-    const { l } = this;
     if (ts.isParenthesizedExpression(e)) return this.expressionStatement(e.expression, env);
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
       this.expressionStatement(e.left, env);
       return this.expressionStatement(e.right, env);
     }
     if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "fill") {
-      const array = l.expressions.array(e.expression.expression, env);
-      if (e.arguments.length !== 1) throw new Refusal(Codes.ArrayMethod, "only `a.fill(value)` of the whole array is supported", e);
-      l.b.emit("fill", [array, l.expressions.number(e.arguments[0], env)], []);
-      return;
+      return this.l.arrays.fill(e, e.expression, env);
     }
     this.assignment(e, env);
   }
