@@ -5,7 +5,7 @@ import * as t from "@babel/types";
 import * as path from "node:path";
 import ts from "typescript";
 import { derivativeFunctions, type DerivativeRequest, type Kind } from "./ad/derivatives";
-import { emitFunction } from "./backend/emit";
+import { emitFunction, typeAnnotation } from "./backend/emit";
 import { Naming } from "./backend/naming";
 import { residualType, vjpWrapper } from "./backend/vjp";
 import { Codes, Refusal, diagnosticAt, type AdcDiagnostic } from "./diagnostics";
@@ -16,7 +16,7 @@ import { ForwardUnsupported } from "./ad/forward";
 import { pullbackAdapter, tangentAdapter } from "./backend/custom";
 import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, type FunctionLike } from "./frontend/resolve";
-import type { Attrs, Loc, Op, Region } from "./ir/types";
+import type { Attrs, Func, Loc, Op, Region } from "./ir/types";
 import { walkOps } from "./ir/walk";
 import { ModuleImports, moduleScopeNames } from "./module-imports";
 import { optimize } from "./opt";
@@ -86,8 +86,8 @@ export function transformModule(program: ts.Program, sourceFile: ts.SourceFile):
 
 const kindOrder: Kind[] = ["grad", "valueAndGrad", "vjp", "jvp", "jacobian", "hessian", "hvp", "grad2", "pullback", "tangent", "pullbackTangent"];
 
-/** Operators that need a function returning a number (not a tuple). */
-const scalarOnly = new Set(["grad", "valueAndGrad", "vjp", "checkGrad", "hessian", "hvp", "grad2"]);
+/** Operators that need a function returning a number (not a tuple, an array or an object). */
+const scalarOnly = new Set(["grad", "valueAndGrad", "checkGrad", "hessian", "hvp", "grad2"]);
 
 /** The base of a generated function's name, by kind: `f_grad_grad` for grad(grad(f)). */
 const kindNames: Partial<Record<Kind, string>> = { grad2: "grad_grad", pullbackTangent: "pullback_tangent" };
@@ -140,11 +140,16 @@ class ModuleGenerator {
     for (const m of this.markers) {
       const fn = this.lowered.get(functionKey(m.decl))!;
       this.origin = m.node;
-      const results = fn.func.body.yields.length;
       const operator = m.kind === "decorator" ? "grad" : m.operator;
-      if (scalarOnly.has(operator) && results !== 1) {
+      const output = outputType(fn.func);
+      if (scalarOnly.has(operator) && output !== "number") {
         const op = operator === "grad2" ? "grad(grad(…))" : operator;
-        throw new Refusal(Codes.NotScalar, `${op} needs a function returning a number; '${fn.key}' returns a tuple of ${results} (use jacobian or jvp)`, m.node);
+        const returns = fn.func.body.yields.length === 0 ? "returns nothing" : `returns ${output}`;
+        const instead = fn.func.body.yields.length === 0 ? "" : " (use jacobian, jvp or vjp)";
+        throw new Refusal(Codes.NotScalar, `${op} needs a function returning a number; '${fn.key}' ${returns}${instead}`, m.node);
+      }
+      if (output === "void") {
+        throw new Refusal(Codes.NotScalar, `${operator} needs a function with a result; '${fn.key}' returns nothing`, m.node);
       }
       if (m.kind === "decorator") {
         const name = this.request(fn, { kind: "valueAndGrad", wrt: fn.func.params.map((_, i) => i), bare: false });
@@ -240,7 +245,7 @@ class ModuleGenerator {
     fn.func.params.forEach((p) => locals.bind(p.value, p.name));
     const typeOf = (i: number) => fn.func.params[i].typeText ?? "number";
     const params = fn.func.params.map((p, i) => ({ name: p.name, type: typeOf(i) }));
-    const wrapper = vjpWrapper(fn.key, params, request.wrt.map(typeOf), {
+    const wrapper = vjpWrapper(fn.key, params, request.wrt.map(typeOf), outputType(fn.func), {
       fn: name,
       forward: names.forward!,
       adjoint: names.adjoint!,
@@ -359,4 +364,13 @@ function declOrder(decl: ts.Node): number {
 function topLevelStatement(node: ts.Node): ts.Node {
   while (node.parent && !ts.isSourceFile(node.parent)) node = node.parent;
   return node;
+}
+
+/** The TypeScript type of a function's value as generated code writes it: `number`, a tuple, or its array or object type. */
+function outputType(func: Func): string {
+  const yields = func.body.yields;
+  if (yields.length === 0) return "void";
+  if (yields.length > 1) return `[${yields.map(() => "number").join(", ")}]`;
+  if (yields[0].type.kind === "f64") return "number";
+  return func.resultText ?? generate(typeAnnotation(yields[0].type)).code;
 }

@@ -14,7 +14,7 @@ export {
 } from "./operators";
 export type { RegisteredDerivatives } from "./operators";
 export { checkGradient, centralDifference } from "./check";
-export { zerosLike, drain, addSlice } from "./memory";
+export { zerosLike, drain, addSlice, addTo, copy } from "./memory";
 export type { Writable } from "./memory";
 export { Tape, tape } from "./tape";
 export type { TapeMark, TapeSegment } from "./tape";

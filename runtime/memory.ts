@@ -1,5 +1,6 @@
-// Helpers generated gradients call for arrays and objects: shadow memory of the right shape, and
-// the adjoints of `fill` and `slice`.
+// Helpers generated gradients call for arrays and objects: shadow memory of the right shape,
+// copies (what a pullback reads, saved before the memory is written), and the adjoints of `fill`
+// and `slice`.
 
 import { Tensor, type DType } from "./tensor/tensor";
 import { zerosLike as tensorZerosLike } from "./tensor/creation";
@@ -9,9 +10,7 @@ export type Writable<T> = T extends number
   ? number
   : T extends Tensor | Float64Array | Int32Array
     ? T
-    : T extends ReadonlyArray<infer E>
-      ? Writable<E>[]
-      : { -readonly [K in keyof T]: Writable<T[K]> };
+    : { -readonly [K in keyof T]: Writable<T[K]> }; // arrays stay arrays and tuples tuples
 
 /**
  * Zeros of the same shape and kind: a Tensor of its shape and dtype (or `dtype`), Float64Array →
@@ -51,4 +50,42 @@ export function drain(a: Float64Array | number[]): number {
 export function addSlice(into: Float64Array | number[], start: number, from: Float64Array | number[]): void {
   const offset = start < 0 ? Math.max(into.length + start, 0) : start;
   for (let j = 0; j < from.length; j++) into[offset + j] += from[j];
+}
+
+/** A copy of an array or object, every level (tensors are shared: no adc code writes one). */
+export function copy<T>(x: T): Writable<T> {
+  return copied(x) as Writable<T>;
+}
+
+function copied(x: unknown): unknown {
+  if (typeof x === "number" || x instanceof Tensor) return x;
+  if (x instanceof Float64Array || x instanceof Int32Array) return x.slice();
+  if (Array.isArray(x)) return x.map(copied);
+  if (x !== null && typeof x === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(x)) out[key] = copied((x as Record<string, unknown>)[key]);
+    return out;
+  }
+  throw new TypeError(`adc: cannot copy ${typeof x}`);
+}
+
+/** `into += from`, element by element at every level (arrays, objects, tensors): adjoints meeting. */
+export function addTo(into: unknown, from: unknown): void {
+  if (into instanceof Tensor) return addData(into.data, (from as Tensor).data);
+  if (into instanceof Float64Array) return addData(into, from as Float64Array);
+  if (Array.isArray(into)) {
+    into.forEach((x, i) => (typeof x === "number" ? (into[i] = x + (from as number[])[i]) : addTo(x, (from as unknown[])[i])));
+    return;
+  }
+  const target = into as Record<string, unknown>;
+  for (const key of Object.keys(target)) {
+    const x = target[key];
+    const y = (from as Record<string, unknown>)[key];
+    if (typeof x === "number") target[key] = x + (y as number);
+    else addTo(x, y);
+  }
+}
+
+function addData(into: { [i: number]: number; length: number }, from: { [i: number]: number }): void {
+  for (let i = 0; i < into.length; i++) into[i] += from[i];
 }

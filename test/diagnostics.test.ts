@@ -31,8 +31,20 @@ const cases: [string, string, string][] = [
     "input.ts(4,3): error ADC1001: fields of objects cannot be assigned in a differentiated function"],
   ["optional field", "type P = { w?: number };\nfunction f(p: P, x: number): number {\n  return x;\n}",
     "input.ts(3,12): error ADC1002: parameter 'p' has type 'P'; its field 'w' is optional"],
-  ["array literal", "function f(x: number): number {\n  const a = [x, x];\n  return a[0];\n}",
-    "input.ts(3,13): error ADC1002: array and object literals are not supported in a differentiated function; use new Float64Array(n) or new Array(n).fill(0)"],
+  ["an array literal whose rows are variables", "function f(x: number[]): number {\n  const rows = [x, x];\n  return rows[0][0];\n}",
+    "input.ts(3,17): error ADC1014: the rows of an array literal must be new arrays or objects (literals, `new Float64Array(n)`, `.slice()`, a call's result): a variable would share its memory"],
+  ["an array literal with a hole", "function f(x: number): number {\n  const a = [x, , x];\n  return a[0];\n}",
+    "input.ts(3,13): error ADC1001: array literals with holes are not supported; write every element"],
+  ["spreading an array of arrays", "function f(x: number[][]): number {\n  const rows = [...x];\n  return rows[0][0];\n}",
+    "input.ts(3,17): error ADC1002: only arrays of numbers can be spread into a literal (spreading rows would share them); copy each row with .slice()"],
+  ["an object literal with a method", "function f(x: number): number {\n  const o = { x, g() { return 1; } };\n  return o.x;\n}",
+    "input.ts(3,18): error ADC1001: object literals may only have fields (`x: e`, `x`, `...o`); methods and accessors are not supported"],
+  ["an object literal with a computed name", "function f(x: number): number {\n  const o = { [1 + 1]: x };\n  return x;\n}",
+    "input.ts(3,15): error ADC1001: computed field names are not supported in object literals"],
+  ["a boolean field", "function f(x: number): number {\n  const o = { x, positive: x > 0 };\n  return o.x;\n}",
+    "input.ts(3,28): error ADC1002: field 'positive' must be a number, an array or an object"],
+  ["a ternary choosing between two existing arrays", "function f(x: number[], y: number[]): number {\n  const a = x[0] > 0 ? x : y;\n  return a[0];\n}",
+    "input.ts(3,24): error ADC1002: expected a number here"],
   ["an array passed to a function that writes arrays", "function scale(a: number[]): number {\n  a[0] = a[0] * 2;\n  return a[0];\n}\nfunction f(x: number[]): number {\n  return scale(x) * 2;\n}",
     "input.ts(7,16): error ADC1002: 'scale' writes to an array; adc cannot pass arrays or objects to a function that writes arrays (write the loop in this function)"],
   ["try/catch", "function f(x: number): number {\n  try {\n    return x;\n  } catch {\n    return 0;\n  }\n}",
@@ -61,8 +73,10 @@ const cases: [string, string, string][] = [
     "input.ts(3,3): error ADC1011: this path can reach the end of the function without returning a number"],
   ["string parameter", "function f(x: number, label: string): number {\n  return x;\n}",
     "input.ts(2,23): error ADC1002: parameter 'label' has type 'string'; adc supports number, boolean, number[], Float64Array, Tensor and objects of those"],
-  ["tuple parameter", "function f(x: [number, number]): number {\n  return x[0];\n}",
-    "input.ts(2,12): error ADC1002: parameter 'x' has type '[number, number]'; tuples are not supported yet"],
+  ["a tuple of mixed element types", "function f(x: [number, number[]]): number {\n  return x[0];\n}",
+    "input.ts(2,12): error ADC1002: parameter 'x' has type '[number, number[]]'; tuples must have one element type (`[number, number]`); use an object for mixed fields"],
+  ["a tuple with an optional element", "function f(x: [number, number?]): number {\n  return x[0];\n}",
+    "input.ts(2,12): error ADC1002: parameter 'x' has type '[number, (number | undefined)?]'; tuples with optional or rest elements are not supported"],
   ["switch", "function f(x: number): number {\n  switch (x) {\n    default:\n      return x;\n  }\n}",
     "input.ts(3,3): error ADC1001: switch is not supported; use if/else"],
   ["assignment inside an expression", "function f(x: number): number {\n  let y = 0;\n  const z = (y = x) * 2;\n  return z + y;\n}",
@@ -120,25 +134,42 @@ describe("forward mode, higher order and custom derivatives", () => {
 
   test("grad of a function returning a tuple", () => {
     expect(diagnosticsOf(`import { grad } from "adc";\n${pair}export const d = grad(p);\n`)).toEqual([
-      [2003, "grad needs a function returning a number; 'p' returns a tuple of 2 (use jacobian or jvp)", 5, 18],
+      [2003, "grad needs a function returning a number; 'p' returns [number, number] (use jacobian, jvp or vjp)", 5, 18],
     ]);
   });
 
   test("hessian of a function returning a tuple", () => {
     expect(diagnosticsOf(`import { hessian } from "adc";\n${pair}export const d = hessian(p);\n`)).toEqual([
-      [2003, "hessian needs a function returning a number; 'p' returns a tuple of 2 (use jacobian or jvp)", 5, 18],
+      [2003, "hessian needs a function returning a number; 'p' returns [number, number] (use jacobian, jvp or vjp)", 5, 18],
     ]);
   });
 
-  test("a tuple returned other than as a literal", () => {
-    const source = `import { jvp } from "adc";\nfunction p(x: number): [number, number] {\n  return (x > 0 ? [x, x] : [0, x]) as [number, number];\n}\nexport const d = jvp(p);\n`;
-    expect(diagnosticsOf(source)).toEqual([[1002, "a function returning a tuple must return a literal […, …]", 3, 10]]);
+  test("a tuple used as a number", () => {
+    const source = `import { grad } from "adc";\n${pair}function f(x: number): number {\n  return (p(x, 1) as any) * 2;\n}\nexport const d = grad(f);\n`;
+    expect(diagnosticsOf(source)).toEqual([[1002, "expected a number here", 6, 10]]);
   });
 
-  test("a call of a function returning a tuple inside differentiated code", () => {
-    const source = `import { grad } from "adc";\n${pair}function f(x: number): number {\n  return (p(x, 1) as any) * 2;\n}\nexport const d = grad(f);\n`;
+  test("the value of a call of a function returning nothing", () => {
+    const source = `import { grad } from "adc";\nfunction g(x: number): void {\n  if (x > 0) return;\n}\nfunction f(x: number): number {\n  const y = g(x) as any;\n  return x * y;\n}\nexport const d = grad(f);\n`;
+    expect(diagnosticsOf(source)).toEqual([[1002, "'g' returns nothing; call it as a statement", 6, 13]]);
+  });
+
+  test("grad of a function returning an array", () => {
+    const source = `import { grad } from "adc";\nfunction v(x: number): number[] {\n  return [x, x * x];\n}\nexport const d = grad(v);\n`;
+    expect(diagnosticsOf(source)).toEqual([[2003, "grad needs a function returning a number; 'v' returns number[] (use jacobian, jvp or vjp)", 5, 18]]);
+  });
+
+  test("a function returning its parameter", () => {
+    const source = `import { jvp } from "adc";\nfunction v(x: number[]): number[] {\n  x[0] = 2 * x[0];\n  return x;\n}\nexport const d = jvp(v);\n`;
     expect(diagnosticsOf(source)).toEqual([
-      [1002, "'p' does not return a number; calls to functions returning tuples are not supported yet", 6, 11],
+      [1014, "the result shares memory with parameter 'x'; return new memory (a literal, or a copy: `x.slice()`, `new Float64Array(x)`)", 4, 10],
+    ]);
+  });
+
+  test("an array returned from inside a loop", () => {
+    const source = `import { jvp } from "adc";\nfunction v(x: number): number[] {\n  for (let i = 0; i < 3; i++) {\n    if (x > i) return [x, i];\n  }\n  return [0, 0];\n}\nexport const d = jvp(v);\n`;
+    expect(diagnosticsOf(source)).toEqual([
+      [1001, "an array or object cannot be returned from inside a loop; break out of the loop and return it after", 4, 16],
     ]);
   });
 

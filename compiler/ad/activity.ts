@@ -23,11 +23,16 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
   walkOps(body, (op) => op.results.forEach((r) => defs.set(r, op)));
   const rootOf = (v: Value): Value => {
     const def = defs.get(v);
-    return def?.prim === "load" && isAggregate(v.type) ? rootOf(def.args[0]) : v;
+    if (def?.prim !== "load" || !isAggregate(v.type)) return v;
+    // A field of an object literal is the memory it was made from.
+    const from = defs.get(def.args[0]);
+    const type = def.args[0].type;
+    if (from?.prim === "struct" && type.kind === "struct") return rootOf(from.args[type.fields.findIndex((f) => f.name === def.attrs.field)]);
+    return rootOf(def.args[0]);
   };
   const written = new Set<Value>();
   walkOps(body, (op) => {
-    if (op.prim === "store" || op.prim === "storeAdd" || op.prim === "fill" || op.prim === "addSlice") written.add(rootOf(op.args[0]));
+    if (op.prim === "store" || op.prim === "storeAdd" || op.prim === "fill" || op.prim === "addSlice" || op.prim === "addTo") written.add(rootOf(op.args[0]));
   });
 
   const varied = new Set<Value>();
@@ -72,6 +77,9 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
           break;
         case "addSlice":
           if (isVaried(op.args[2])) mark(op.args[0]);
+          break;
+        case "addTo":
+          if (isVaried(op.args[1])) mark(op.args[0]);
           break;
         case "push":
           // A reverse sweep being differentiated again: what it pops varies if what was pushed did.

@@ -6,7 +6,7 @@
 //                 the adjoint reads; the adjoint runs the reverse sweep from the residuals and a seed.
 // and, in forward mode (forward-functions.ts, jacobian.ts, second-order.ts):
 //   jvp, tangent, jacobian, hessian, hvp, grad2 (grad(grad(f))).
-import type { FunctionSpec, ResultSpec } from "../backend/emit";
+import type { FunctionSpec, ParamSpec, ResultSpec } from "../backend/emit";
 import type { Func, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
 import { constantDefs, freeValues } from "../ir/walk";
@@ -51,13 +51,33 @@ const valueParams = (func: Func) =>
   func.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name, typeText: p.typeText }));
 
 function fused(func: Func, wrt: readonly number[], seed: "one" | "param", withValue: boolean, shadowParams = false) {
-  const sweep = reverseSweep(func, { wrt, seed, shadowParams });
+  const sweep = reverseSweep(func, { wrt, seed, shadowParams, seedMemory: "consume" });
   const body: Region = {
     ops: [...sweep.forward.ops, ...sweep.reverse.ops],
-    yields: withValue ? [sweep.value, ...sweep.adjoints] : [...sweep.adjoints],
+    yields: withValue ? [...sweep.values, ...sweep.adjoints] : [...sweep.adjoints],
   };
   optimize(body);
   return { sweep, body };
+}
+
+/**
+ * The seed parameters of a pullback, one per result of f: `seed` for one, `seed1, seed2…` for a
+ * tuple; an array or object seed is typed like f's result (and written: it is used up).
+ */
+function seedParams(func: Func, seeds: readonly Value[], names: Names): ParamSpec[] {
+  return seeds.map((value) => ({
+    kind: "value" as const,
+    value,
+    name: seeds.length === 1 ? names.seed : names.field(value),
+    typeText: isAggregate(value.type) ? func.resultText : undefined,
+    writable: isAggregate(value.type),
+  }));
+}
+
+/** f's value as a result: a number, a tuple of numbers, or its array or object typed as written. */
+export function valueResult(func: Func, values: readonly Value[]): ResultSpec {
+  if (values.length === 1) return { kind: "value", value: values[0], typeText: func.resultText };
+  return { kind: "tuple", items: values.map((value) => ({ kind: "value" as const, value })) };
 }
 
 /** The gradients as results: arrays and objects typed as their parameters were written. */
@@ -105,7 +125,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
       return [{
         name: names.fn,
         doc: `Pullback of ${what}: seed × ∂${func.name}/∂(${wrtNames}), recomputing the forward sweep${aggregates.length > 0 ? "; adds into the shadows of its array arguments" : ""}.`,
-        params: [...valueParams(func), ...shadowParams, { kind: "value", value: sweep.seed, name: names.seed }],
+        params: [...valueParams(func), ...shadowParams, ...seedParams(func, sweep.seeds, names)],
         body,
         result: numbers.length === 1 ? gradients(body.yields, true, func, numbers) : { kind: "tuple", items: body.yields.map((value) => ({ kind: "value" as const, value })) },
       }];
@@ -130,7 +150,8 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
 }
 
 function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what: string): FunctionSpec[] {
-  const sweep = reverseSweep(func, { wrt: request.wrt, seed: "param" });
+  // The user's seed is theirs to use again (a Jacobian calls the pullback once per row): copied.
+  const sweep = reverseSweep(func, { wrt: request.wrt, seed: "param", seedMemory: "copy" });
   const adjointBody = sweep.reverse;
   if (sweep.tape) {
     // The forward sweep's pushes leave the tape as a residual; each pullback call puts them back.
@@ -148,13 +169,15 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
   optimize(adjointBody);
   // Constants are recomputed by the adjoint rather than stored.
   const constants = constantDefs(sweep.forward);
-  const free = freeValues(adjointBody).filter((v) => v !== sweep.seed);
+  const free = freeValues(adjointBody).filter((v) => !sweep.seeds.includes(v));
   adjointBody.ops.unshift(...free.filter((v) => constants.has(v)).map((v) => ({ ...constants.get(v)!, regions: [] })));
   const residuals = free.filter((v) => !constants.has(v));
   const fields = residuals.map((value) => ({ name: names.field(value), value }));
-  const forwardBody: Region = { ops: sweep.forward.ops, yields: [sweep.value, ...residuals] };
+  const m = sweep.values.length;
+  const forwardBody: Region = { ops: sweep.forward.ops, yields: [...sweep.values, ...residuals] };
   optimize(forwardBody);
-  const [value, ...kept] = forwardBody.yields;
+  const values = forwardBody.yields.slice(0, m);
+  const kept = forwardBody.yields.slice(m);
   const wrtNames = request.wrt.map((i) => func.params[i].name).join(", ");
   return [
     {
@@ -165,7 +188,7 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
       result: {
         kind: "tuple",
         items: [
-          { kind: "value", value },
+          valueResult(func, values),
           { kind: "struct", typeName: names.residuals!, fields: kept.map((v, i) => ({ name: fields[i].name, value: v })) },
         ],
       },
@@ -175,7 +198,10 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
       doc: `Reverse sweep of ${what}: seed × ∂${func.name}/∂(${wrtNames}) from the forward sweep's residuals.`,
       params: [
         { kind: "struct", name: "residuals", typeName: names.residuals!, fields },
-        { kind: "value", value: sweep.seed, name: names.seed },
+        // The pullback takes one seed shaped like f's result: a tuple's arrives as one.
+        m === 1
+          ? { kind: "value", value: sweep.seeds[0], name: names.seed, typeText: func.resultText }
+          : { kind: "tuple", name: names.seed, items: sweep.seeds.map((value) => ({ value, name: names.field(value) })) },
       ],
       body: adjointBody,
       result: gradients(adjointBody.yields, true, func, request.wrt),

@@ -5,6 +5,7 @@
 //            the arguments that vary at the call site and to the number of directions k
 import type { FunctionSpec, ResultSpec } from "../backend/emit";
 import type { Func, Region, Value } from "../ir/types";
+import { isAggregate } from "../ir/types";
 import { optimize } from "../opt";
 import { forwardSweep } from "./forward";
 
@@ -16,9 +17,9 @@ export interface ForwardNames {
 
 const item = (value: Value, name: string) => ({ value, name });
 const values = (vs: readonly Value[]): ResultSpec[] => vs.map((value) => ({ kind: "value", value }));
-/** A number for a scalar function, a tuple for a tuple-valued one. */
-export const shaped = (vs: readonly Value[], tuple: boolean): ResultSpec =>
-  tuple ? { kind: "tuple", items: values(vs) } : { kind: "value", value: vs[0] };
+/** Shaped like f's value: a number, a tuple for a tuple-valued f, an array or object typed as f's result. */
+const shaped = (func: Func, vs: readonly Value[]): ResultSpec =>
+  vs.length > 1 ? { kind: "tuple", items: values(vs) } : { kind: "value", value: vs[0], typeText: func.resultText };
 
 /** `directions` given: the vector form, k tangents in and out (even for k = 1). */
 export function jvpFunction(func: Func, names: ForwardNames, what: string, vectorDirections?: number): FunctionSpec {
@@ -29,9 +30,8 @@ export function jvpFunction(func: Func, names: ForwardNames, what: string, vecto
   const perDirection = Array.from({ length: directions }, (_, d) => sweep.tangents.map((t) => t[d]));
   const body: Region = { ops: sweep.body.ops, yields: [...sweep.values, ...perDirection.flat()] };
   optimize(body);
-  const tuple = m > 1;
   const tangentItems = sweep.seeds.map((row) => row.map((v) => item(v, names.field(v))));
-  const tangentsOut = perDirection.map((_, d) => shaped(body.yields.slice(m * (d + 1), m * (d + 2)), tuple));
+  const tangentsOut = perDirection.map((_, d) => shaped(func, body.yields.slice(m * (d + 1), m * (d + 2))));
   const vector = vectorDirections !== undefined;
   return {
     name: names.fn,
@@ -43,13 +43,15 @@ export function jvpFunction(func: Func, names: ForwardNames, what: string, vecto
       { kind: "tuple", name: "tangents", items: vector ? tangentItems : tangentItems[0] },
     ],
     body,
-    result: { kind: "tuple", items: [shaped(body.yields.slice(0, m), tuple), vector ? { kind: "tuple", items: tangentsOut } : tangentsOut[0]] },
+    result: { kind: "tuple", items: [shaped(func, body.yields.slice(0, m)), vector ? { kind: "tuple", items: tangentsOut } : tangentsOut[0]] },
   };
 }
 
+/** Its results: f's values, then for each direction their tangents (what a `jvp` call op's results are). */
 export function tangentFunction(func: Func, wrt: readonly number[], directions: number, names: ForwardNames, what: string): FunctionSpec {
   const sweep = forwardSweep(func, { wrt, directions, seed: "param" });
-  const body: Region = { ops: sweep.body.ops, yields: [sweep.values[0], ...sweep.tangents[0]] };
+  const perDirection = Array.from({ length: directions }, (_, d) => sweep.tangents.map((t) => t[d]));
+  const body: Region = { ops: sweep.body.ops, yields: [...sweep.values, ...perDirection.flat()] };
   optimize(body);
   const wrtNames = wrt.map((i) => func.params[i].name).join(", ");
   const along = directions === 1 ? "" : ` in ${directions} directions at once`;
@@ -61,6 +63,6 @@ export function tangentFunction(func: Func, wrt: readonly number[], directions: 
       ...sweep.seeds.flat().map((v) => ({ kind: "value" as const, value: v, name: names.field(v) })),
     ],
     body,
-    result: { kind: "tuple", items: values(body.yields) },
+    result: { kind: "tuple", items: body.yields.map((value) => ({ kind: "value", value, typeText: isAggregate(value.type) ? func.resultText : undefined })) },
   };
 }

@@ -97,7 +97,14 @@ class ForwardTransform {
       return b.const(0);
     });
     const values = [...primal.body.yields];
-    const tangents = values.map((v) => range(k).map((d) => this.tangents.get(v)?.[d] ?? zero));
+    // A result without a tangent has tangent zero: the number 0, or zeros of its array's shape.
+    const zeros = new Map<Value, Value>();
+    const zeroOf = (v: Value) => {
+      if (!isAggregate(v.type)) return zero;
+      if (!zeros.has(v)) zeros.set(v, b.into(body, () => b.op("zerosLike", [v], v.type)));
+      return zeros.get(v)!;
+    };
+    const tangents = values.map((v) => range(k).map((d) => this.tangents.get(v)?.[d] ?? zeroOf(v)));
     return { body, seeds, values, tangents };
   }
 
@@ -156,13 +163,15 @@ class ForwardTransform {
     const tangentArgs = range(this.k).flatMap((d) =>
       wrt.map((i) => this.tangents.get(op.args[i])![d] ?? (zero ??= b.const(0))),
     );
-    // A primal call returns one value; a pullback call (met in a reverse sweep: second
-    // derivatives) one adjoint per wrt parameter. Each gets a tangent per direction.
-    const tangents = range(this.k).map(() => op.results.map((r) => this.tangentValue(r, f64)));
+    // A primal call returns its results (a number, a tuple's numbers, an array or object); a
+    // pullback call (met in a reverse sweep: second derivatives) one adjoint per wrt parameter.
+    // Each gets a tangent per direction. A callee that writes its arguments writes their tangents too.
+    const tangents = range(this.k).map(() => op.results.map((r) => this.tangentValue(r, r.type)));
+    const writes = op.attrs.writes ? { writes: op.attrs.writes } : {};
     const attrs: Attrs =
       op.attrs.variant === "pullback"
         ? { callee: op.attrs.callee, variant: "pullbackTangent", wrt: op.attrs.wrt, tangentWrt: wrt, directions: this.k }
-        : { callee: op.attrs.callee, variant: "jvp", wrt, directions: this.k };
+        : { callee: op.attrs.callee, variant: "jvp", wrt, directions: this.k, ...writes };
     b.region.ops.push({
       prim: "call",
       args: [...op.args, ...tangentArgs],
@@ -303,6 +312,35 @@ class ForwardTransform {
         if (into && from) for (const d of dirs) b.emit("addSlice", [into[d]!, op.args[1], from[d]!], []);
         return;
       }
+      case "addTo": {
+        this.copy(op);
+        const into = memory(op.args[0]);
+        const from = memory(op.args[1]);
+        if (into && from) for (const d of dirs) b.emit("addTo", [into[d]!, from[d]!], []);
+        return;
+      }
+      case "copy": {
+        this.copy(op);
+        const m = memory(first);
+        if (m) this.set(op.results[0], dirs.map((d) => this.named(b.op("copy", [m[d]!], op.results[0].type), op.results[0])));
+        return;
+      }
+      case "array":
+      case "struct": {
+        // A literal's tangent is the literal of its elements' tangents (zeros where they have none).
+        this.copy(op);
+        const v = op.results[0];
+        if (!op.args.some((x) => this.tangents.has(x))) return;
+        let zero: Value | undefined;
+        const tangentOf = (x: Value, d: number): Value => {
+          const t = this.tangents.get(x)?.[d];
+          if (t) return t;
+          if (x.type.kind === "f64") return (zero ??= b.const(0));
+          return b.zeroLike(x);
+        };
+        this.set(v, dirs.map((d) => this.named(b.op(op.prim, op.args.map((x) => tangentOf(x, d)), v.type, op.attrs), v)));
+        return;
+      }
       case "push": {
         this.copy(op);
         if (first.type.kind !== "f64") return;
@@ -343,7 +381,7 @@ class ForwardTransform {
   }
 }
 
-const memoryOps = new Set(["load", "store", "storeAdd", "fill", "alloc", "zerosLike", "slice", "drain", "addSlice", "push", "pop", "length"]);
+const memoryOps = new Set(["load", "store", "storeAdd", "fill", "alloc", "zerosLike", "slice", "drain", "addSlice", "addTo", "copy", "array", "struct", "push", "pop", "length"]);
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);

@@ -3,10 +3,11 @@
 // adjoint into `a_bar[i]`; writing `a[i] = v` hands `a_bar[i]` to v and clears it (the old value
 // is gone, so nothing flows to it). A reference into an aggregate (`m[i]`, `p.mu`) is shadowed by
 // the same reference into the shadow (`m_bar[i]`, `p_bar.mu`), made again in the reverse sweep.
+// A literal hands each element its slot of the shadow; its rows share their shadows with it.
 import type { Op, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
 import { writes } from "../ir/effects";
-import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
+import { hasAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
 
 type MemoryRule = (t: ReverseTransform, op: Op, g: Value | undefined, adjoints: Adjoints, shadows: Shadows) => void;
 
@@ -46,7 +47,46 @@ export const memoryRules: Record<string, MemoryRule> = {
     const into = shadows.get(source);
     if (from && into) t.b.emit("addSlice", [into, start, from], []);
   },
+  array(t, op, _g, adjoints, shadows) {
+    const shadow = shadows.get(op.results[0]);
+    if (!shadow) return;
+    // Each number element takes its slot's adjoint, a spread array its run of slots (rows of
+    // arrays and objects share their shadows with the literal's: nothing to do for them).
+    const b = t.b;
+    let fixed = 0;
+    let runs: Value | undefined;
+    const at = () => (runs ? (fixed === 0 ? runs : b.add(runs, b.const(fixed))) : b.const(fixed));
+    op.args.forEach((x, i) => {
+      if (op.attrs.spread?.[i]) {
+        const start = at();
+        const length = b.op("length", [x]);
+        const into = shadows.get(x);
+        if (into) b.emit("addSlice", [into, b.const(0), b.op("slice", [shadow, start, b.add(start, length)], shadow.type)], []);
+        runs = runs ? b.add(runs, length) : length;
+        return;
+      }
+      if (hasAdjoint(x) && t.varied.has(x)) {
+        const g = b.op("load", [shadow, at()], x.type);
+        g.adjointOf = x;
+        t.accumulate(adjoints, x, g);
+      }
+      fixed++;
+    });
+  },
+  struct(t, op, _g, adjoints, shadows) {
+    const shadow = shadows.get(op.results[0]);
+    const type = op.results[0].type;
+    if (!shadow || type.kind !== "struct") return;
+    type.fields.forEach((f, i) => {
+      const x = op.args[i];
+      if (!hasAdjoint(x) || !t.varied.has(x)) return;
+      const g = t.b.op("load", [shadow], x.type, { field: f.name });
+      g.adjointOf = x;
+      t.accumulate(adjoints, x, g);
+    });
+  },
   alloc() {},
+  copy() {},
   length() {},
 };
 
@@ -75,11 +115,29 @@ function incrementOf(t: ReverseTransform, store: Op): { by: Value; sign: number 
  */
 export function shadowPrologue(t: ReverseTransform, region: Region, shadows: Shadows): void {
   const b = t.b;
+  // An `if` that yields arrays or objects its branches made (`c ? [a, b] : [b, a]`) has zeros for
+  // their shadow here, which each reverse branch takes as the shadow of what it made.
+  for (const op of region.ops) {
+    if (op.prim !== "if") continue;
+    for (const v of op.results) {
+      if (!isAggregate(v.type) || !t.varied.has(v) || shadows.get(v)) continue;
+      const shadow = b.op("zerosLike", [v], v.type);
+      shadow.adjointOf = v;
+      shadows.set(v, shadow);
+    }
+  }
   const made = region.ops.filter((op) => op.results.length === 1 && isAggregate(op.results[0].type) && t.varied.has(op.results[0]));
   for (const op of made) {
     const v = op.results[0];
+    if (shadows.get(v)) continue; // a result: its shadow is the seed
     let shadow: Value | undefined;
-    if (op.prim === "load") {
+    if (op.prim === "array" || op.prim === "struct") {
+      shadow = literalShadow(t, op, shadows);
+    } else if (op.prim === "call") {
+      shadow = b.op("zerosLike", [v], v.type);
+    } else if (op.prim === "if") {
+      continue; // above
+    } else if (op.prim === "load") {
       const parent = shadows.get(op.args[0]);
       if (parent) shadow = b.op("load", [parent, ...op.args.slice(1)], v.type, op.attrs);
     } else if (op.prim === "alloc") {
@@ -94,4 +152,19 @@ export function shadowPrologue(t: ReverseTransform, region: Region, shadows: Sha
     shadow.adjointOf = v;
     shadows.set(v, shadow);
   }
+}
+
+/**
+ * The shadow of a literal: zeros of its shape where it holds numbers; where it holds arrays or
+ * objects, their own shadows, so that adjoints added through the literal reach them.
+ */
+function literalShadow(t: ReverseTransform, op: Op, shadows: Shadows): Value {
+  const b = t.b;
+  const v = op.results[0];
+  const rowOf = (x: Value) => shadows.get(x) ?? b.op("zerosLike", [x], x.type);
+  if (v.type.kind === "array") {
+    if (!isAggregate(v.type.element)) return b.op("zerosLike", [v], v.type);
+    return b.op("array", op.args.map(rowOf), v.type);
+  }
+  return b.op("struct", op.args.map((x) => (x.type.kind === "f64" ? b.const(0) : isAggregate(x.type) ? rowOf(x) : b.zeroLike(x))), v.type);
 }

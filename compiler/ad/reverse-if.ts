@@ -11,10 +11,21 @@ export function reverseIf(t: ReverseTransform, op: Op, gs: (Value | undefined)[]
   const b = t.b;
   const branches = op.regions.map((primalBranch) => {
     const local: Adjoints = adjoints.child();
+    const localShadows = shadows.child();
+    const made = definedIn(primalBranch);
     const { region } = b.inRegion(() => {
-      primalBranch.yields.forEach((y, i) => t.accumulate(local, y, gs[i]));
-      t.region(primalBranch, local, shadows.child());
+      primalBranch.yields.forEach((y, i) => {
+        t.accumulate(local, y, gs[i]);
+        // An array or object the branch yields takes the `if` result's shadow: as its own when the
+        // branch makes it, else added into its shadow.
+        const shadow = isAggregate(y.type) ? shadows.get(op.results[i]) : undefined;
+        if (!shadow) return;
+        if (made.has(y)) localShadows.set(y, shadow);
+        else if (shadows.get(y)) b.emit("addTo", [shadows.get(y)!, shadow], []);
+      });
+      t.region(primalBranch, local, localShadows);
     });
+    // Reversing the branch may lift values out of `if`s inside it: what it defines is known now.
     return { primalBranch, region, local, inside: definedIn(primalBranch) };
   });
 

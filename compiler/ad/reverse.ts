@@ -22,8 +22,17 @@ import { memoryRules, shadowPrologue } from "./memory";
 export interface ReverseRequest {
   /** Indices of the parameters whose adjoints are returned, in this order. */
   readonly wrt: readonly number[];
-  /** "one": the seed is the constant 1 (a gradient). "param": the seed is an extra parameter (a pullback). */
+  /**
+   * "one": the seed is the constant 1 (a gradient of a function returning a number). "param": one
+   * seed per result, each an extra parameter (a pullback): a number, or for an array or object
+   * result memory of its shape.
+   */
   readonly seed: "one" | "param";
+  /**
+   * An array or object seed becomes the result's shadow, which the reverse sweep writes (clears):
+   * a caller's shadow is used up, but a seed the user passes ("copy") is copied first.
+   */
+  readonly seedMemory?: "consume" | "copy";
   /**
    * A pullback's callers pass the shadows of its array and object arguments, and it adds into
    * them: those shadows are parameters, and only number adjoints are results.
@@ -32,12 +41,12 @@ export interface ReverseRequest {
 }
 
 export interface ReverseSweep {
-  /** The seed ȳ: the constant 1, or a new value the caller makes a parameter. */
-  readonly seed: Value;
+  /** The seeds ȳ, one per result: the constant 1, or new values the caller makes parameters. */
+  readonly seeds: Value[];
   /** The forward sweep: the primal body, with residual results on its `if`s and tape pushes in its loops. */
   readonly forward: Region;
-  /** The primal result, defined by `forward`. */
-  readonly value: Value;
+  /** The primal results, defined by `forward`. */
+  readonly values: Value[];
   /** The reverse sweep; it may use values defined by `forward`. */
   readonly reverse: Region;
   /** The adjoints of the `wrt` parameters, defined by `reverse` (shadow memory for arrays and objects). */
@@ -134,12 +143,15 @@ export class ReverseTransform {
 
   run(): ReverseSweep {
     const { b, primal, forward } = this;
-    const value = forward.yields[0];
+    const values = [...forward.yields];
     const shadowParams: Value[] = [];
-    let seed: Value;
+    let seeds: Value[] = [];
     const { region: reverse } = b.inRegion(() => {
       b.loc = primal.loc;
-      seed = this.request.seed === "param" ? b.value(f64, "seed") : b.const(1);
+      if (this.request.seed === "one" && (values.length !== 1 || values[0].type.kind !== "f64")) {
+        throw new Error("adc internal error: a gradient of a function that does not return a number");
+      }
+      seeds = this.request.seed === "param" ? values.map((v, i) => b.value(v.type, values.length === 1 ? "seed" : `seed${i + 1}`)) : [b.const(1)];
       const adjoints: Adjoints = new ScopedMap();
       const shadows: Shadows = new ScopedMap();
       // Shadows of array and object parameters: zero-filled, same shape (or given by the caller).
@@ -151,7 +163,13 @@ export class ReverseTransform {
         if (given) shadowParams.push(shadow);
         shadows.set(p.value, shadow);
       });
-      if (this.varied.has(value)) adjoints.set(value, seed);
+      values.forEach((v, i) => {
+        if (!isAggregate(v.type)) return this.accumulate(adjoints, v, seeds[i]);
+        // An array or object result is new memory (results.ts): its shadow is the seed.
+        const shadow = this.request.seedMemory === "copy" ? b.op("copy", [seeds[i]], v.type) : seeds[i];
+        shadow.adjointOf = v;
+        shadows.set(v, shadow);
+      });
       this.region(forward, adjoints, shadows);
       b.loc = primal.loc;
       const results = this.request.shadowParams ? this.request.wrt.filter((i) => !isAggregate(primal.params[i].value.type)) : this.request.wrt;
@@ -160,7 +178,7 @@ export class ReverseTransform {
         return (isAggregate(param.type) ? shadows.get(param) : adjoints.get(param)) ?? b.zeroLike(param);
       });
     });
-    return { seed: seed!, forward, value, reverse, adjoints: reverse.yields, tape: this.usesTape, shadowParams };
+    return { seeds, forward, values, reverse, adjoints: reverse.yields, tape: this.usesTape, shadowParams };
   }
 
   /** Emits the reverse of `region`'s ops into the builder's current region, updating `adjoints` and `shadows`. */
@@ -169,12 +187,13 @@ export class ReverseTransform {
     for (let i = region.ops.length - 1; i >= 0; i--) {
       const op = region.ops[i];
       const gs = op.results.map((r) => adjoints.get(r));
-      const copiesMemory = op.prim === "slice" && this.varied.has(op.results[0]);
-      if (gs.every((g) => g === undefined) && !copiesMemory && !this.touchesVariedMemory(op)) continue; // nothing flows back through this op
+      // Memory an op makes (a copy, a literal, a call's result) hands its shadow back to what made it.
+      const makesShadowed = op.results.some((r) => isAggregate(r.type) && shadows.get(r) !== undefined);
+      if (gs.every((g) => g === undefined) && !makesShadowed && !this.touchesVariedMemory(op)) continue; // nothing flows back through this op
       this.b.loc = op.loc;
       if (op.prim === "if") reverseIf(this, op, gs, adjoints, shadows);
       else if (op.prim === "while") reverseWhile(this, region, i, op, gs, adjoints, shadows);
-      else if (op.prim === "call") this.reverseCall(op, gs[0]!, adjoints, shadows);
+      else if (op.prim === "call") this.reverseCall(op, gs, adjoints, shadows);
       else if (memoryRules[op.prim]) memoryRules[op.prim](this, op, gs[0], adjoints, shadows);
       else this.reversePrimitive(op, gs[0]!, adjoints);
     }
@@ -191,13 +210,15 @@ export class ReverseTransform {
    * A call reverses into a call of the callee's pullback, specialised to the arguments that vary
    * here (`p(x, n - 1)` needs no adjoint for n): one result per such argument.
    */
-  private reverseCall(op: Op, g: Value, adjoints: Adjoints, shadows: Shadows): void {
+  private reverseCall(op: Op, gs: (Value | undefined)[], adjoints: Adjoints, shadows: Shadows): void {
     const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && (x.type.kind === "f64" || shadows.get(x)) ? [i] : []));
     if (wrt.length === 0) return;
+    // One seed per result: a number's adjoint (0 where it has none), an array's or object's shadow.
+    const seeds = op.results.map((r, i) => (isAggregate(r.type) ? shadows.get(r) : gs[i]) ?? this.b.zeroLike(r));
     // Arrays and objects: the pullback adds into the shadows passed after the arguments.
     const numbers = wrt.filter((i) => op.args[i].type.kind === "f64");
     const passed = wrt.filter((i) => op.args[i].type.kind !== "f64").map((i) => shadows.get(op.args[i])!);
-    const pullback = this.b.emit("call", [...op.args, ...passed, g], numbers.map(() => f64), {
+    const pullback = this.b.emit("call", [...op.args, ...passed, ...seeds], numbers.map(() => f64), {
       callee: op.attrs.callee,
       variant: "pullback",
       wrt,

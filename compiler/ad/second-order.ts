@@ -16,12 +16,13 @@ export function gradientFunc(func: Func): Func {
   return { name: `${func.name}_grad`, params: func.params, body, loc: func.loc };
 }
 
-/** g's pullback as a function of (x…, seed): what a reverse sweep's call of g_pullback computes. */
-export function pullbackFunc(func: Func, wrt: readonly number[], seedName: string): Func {
+/** g's pullback as a function of (x…, seeds…): what a reverse sweep's call of g_pullback computes. */
+export function pullbackFunc(func: Func, wrt: readonly number[], seedName: (seed: Value) => string): Func {
   const sweep = reverseSweep(func, { wrt, seed: "param" });
   const body: Region = { ops: [...sweep.forward.ops, ...sweep.reverse.ops], yields: [...sweep.adjoints] };
   optimize(body);
-  return { name: `${func.name}_pullback`, params: [...func.params, { value: sweep.seed, name: seedName }], body, loc: func.loc };
+  const seeds = sweep.seeds.map((value) => ({ value, name: seedName(value) }));
+  return { name: `${func.name}_pullback`, params: [...func.params, ...seeds], body, loc: func.loc };
 }
 
 /**
@@ -36,9 +37,10 @@ export function pullbackTangentFunction(
   names: ForwardNames & { readonly seed: string; readonly bind: (v: Value, name: string) => void },
   what: string,
 ): FunctionSpec {
-  const pullback = pullbackFunc(func, wrt, names.seed);
-  // The seed is a parameter like the others: its tangent is named after it (`seed_dot`).
-  names.bind(pullback.params[pullback.params.length - 1].value, names.seed);
+  // The seeds are parameters like the others: their tangents are named after them (`seed_dot`).
+  const single = func.body.yields.length === 1;
+  const pullback = pullbackFunc(func, wrt, (seed) => (single ? names.seed : names.field(seed)));
+  for (const p of pullback.params.slice(func.params.length)) names.bind(p.value, p.name);
   const sweep = forwardSweep(pullback, { wrt: tangentWrt, directions, seed: "param" });
   const along = tangentWrt.map((i) => pullback.params[i].name).join(", ");
   const tangents = Array.from({ length: directions }, (_, d) => sweep.tangents.map((t) => t[d]));

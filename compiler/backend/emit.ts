@@ -8,7 +8,7 @@ import type { Attrs, Loc, Op, Region, Type, Value } from "../ir/types";
 import { useCounts } from "../ir/walk";
 import { isOrdered, writes } from "../ir/effects";
 import type { Naming } from "./naming";
-import { memoryExpressions, memoryStatements, type SyntaxContext } from "./memory-syntax";
+import { memoryExpressions, memoryStatements, propertyKey, type SyntaxContext } from "./memory-syntax";
 import { loopShape } from "./loop-shape";
 import { tensorOps } from "../ir/tensor-ops";
 
@@ -65,13 +65,13 @@ export function typeAnnotation(type: Type, runtime: (name: string) => string = (
   if (type.kind === "opaque") return t.tsTypeReference(t.identifier(runtime(type.name)));
   if (type.kind === "array") {
     if (type.container !== "Array") return t.tsTypeReference(t.identifier(type.container));
-    return t.tsArrayType(typeAnnotation(type.element, runtime));
+    const element = typeAnnotation(type.element, runtime);
+    if (type.length !== undefined) return t.tsTupleType(Array.from({ length: type.length }, () => element));
+    return t.tsArrayType(element);
   }
-  if (type.kind === "struct") {
-    return t.tsTypeLiteral(type.fields.map((f) => t.tsPropertySignature(t.identifier(f.name), t.tsTypeAnnotation(typeAnnotation(f.type, runtime)))));
-  }
-  throw new Error(`adc internal error: no TypeScript type for ${type.kind} yet`);
+  return t.tsTypeLiteral(type.fields.map((f) => t.tsPropertySignature(propertyKey(f.name), t.tsTypeAnnotation(typeAnnotation(f.type, runtime)))));
 }
+
 
 /** A type as the user wrote it, when there is one (the generated code sits in the same module). */
 function writtenType(type: Type, text: string | undefined, runtime: (name: string) => string): t.TSType {
@@ -251,7 +251,11 @@ class FunctionEmitter {
         return [t.expressionStatement(t.assignmentExpression(operator, t.identifier(this.name(v)), this.expr(op.args[1])))];
       }
       const kind = this.mutable.has(v) ? "let" : "const";
-      return [t.variableDeclaration(kind, [t.variableDeclarator(t.identifier(this.name(v)), this.compute(op))])];
+      // A tuple made by a literal or a copy would be inferred as number[]: say which it is.
+      const id = v.type.kind === "array" && v.type.length !== undefined && (op.prim === "array" || op.prim === "copy")
+        ? typed(t.identifier(this.name(v)), typeAnnotation(v.type, this.tensorName))
+        : t.identifier(this.name(v));
+      return [t.variableDeclaration(kind, [t.variableDeclarator(id, this.compute(op))])];
     }
     // Unused results of a pullback become holes: `const [, y_bar] = g_pullback(…)`.
     const elements = op.results.map((r) => (this.counts.get(r) ? t.identifier(this.name(r)) : null));

@@ -2,14 +2,23 @@
 // statement (writes). Runtime helpers are named through `runtime` (imported once per module).
 import * as t from "@babel/types";
 import type { Op } from "../ir/types";
+import { isAggregate } from "../ir/types";
 
 export interface SyntaxContext {
   readonly expr: (i: number) => t.Expression;
   readonly runtime: (name: string) => string;
 }
 
-const member = (object: t.Expression, op: Op, index?: t.Expression): t.MemberExpression =>
-  op.attrs.field !== undefined ? t.memberExpression(object, t.identifier(op.attrs.field)) : t.memberExpression(object, index!, true);
+/** A field name as a property key: an identifier where it can be, else a string (`"a-b"`). */
+export function propertyKey(name: string): t.Identifier | t.StringLiteral {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? t.identifier(name) : t.stringLiteral(name);
+}
+
+const member = (object: t.Expression, op: Op, index?: t.Expression): t.MemberExpression => {
+  if (op.attrs.field === undefined) return t.memberExpression(object, index!, true);
+  const key = propertyKey(op.attrs.field);
+  return t.memberExpression(object, key, t.isStringLiteral(key));
+};
 
 const call = (callee: t.Expression, args: t.Expression[]) => t.callExpression(callee, args);
 const method = (object: t.Expression, name: string, args: t.Expression[]) => call(t.memberExpression(object, t.identifier(name)), args);
@@ -26,6 +35,22 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
     return method(array, "fill", [t.numericLiteral(0)]);
   },
   slice: (_op, c) => method(c.expr(0), "slice", [c.expr(1), c.expr(2)]),
+  array: (op, c) => t.arrayExpression(op.args.map((_, i) => (op.attrs.spread?.[i] ? t.spreadElement(c.expr(i)) : c.expr(i)))),
+  struct: (op, c) => {
+    const type = op.results[0].type;
+    if (type.kind !== "struct") throw new Error("adc internal error: an object literal of a type without fields");
+    return t.objectExpression(type.fields.map((f, i) => {
+      const value = c.expr(i);
+      const shorthand = t.isIdentifier(value) && value.name === f.name;
+      return t.objectProperty(propertyKey(f.name), value, false, shorthand);
+    }));
+  },
+  // A flat array copies itself; nested arrays and objects are copied by the runtime, level by level.
+  copy: (op, c) => {
+    const type = op.args[0].type;
+    const flat = type.kind === "array" && !isAggregate(type.element);
+    return flat ? method(c.expr(0), "slice", []) : helper(c, "copy", [c.expr(0)]);
+  },
   zerosLike: (_op, c) => helper(c, "zerosLike", [c.expr(0)]),
   emptyTensor: (_op, c) => t.identifier(c.runtime("emptyTensor")),
   tapeMark: (_op, c) => method(t.identifier(c.runtime("tape")), "mark", []),
@@ -50,6 +75,7 @@ export const memoryStatements: Record<string, (op: Op, c: SyntaxContext) => t.Ex
   },
   fill: (_op, c) => method(c.expr(0), "fill", [c.expr(1)]),
   addSlice: (_op, c) => helper(c, "addSlice", [c.expr(0), c.expr(1), c.expr(2)]),
+  addTo: (_op, c) => helper(c, "addTo", [c.expr(0), c.expr(1)]),
   push: (op, c) => {
     if (op.args[0].type.kind === "tensor") return method(t.identifier(c.runtime("tape")), "pushTensor", [c.expr(0)]);
     const v = op.args[0].type.kind === "bool" ? t.conditionalExpression(c.expr(0), t.numericLiteral(1), t.numericLiteral(0)) : c.expr(0);

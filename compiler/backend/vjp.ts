@@ -26,14 +26,19 @@ export interface WrapperParam {
   readonly type: string;
 }
 
-export function vjpWrapper(key: string, params: readonly WrapperParam[], grads: readonly string[], names: VjpNames): string {
+/**
+ * `output`: the type of f's value, which the seed shares (`number`, `[number, number]`,
+ * `Float64Array`, `Point`): pullback(ȳ) is ȳᵀ·J, the gradient of ⟨ȳ, f⟩.
+ */
+export function vjpWrapper(key: string, params: readonly WrapperParam[], grads: readonly string[], output: string, names: VjpNames): string {
   const { value, residuals, seed } = names;
   const result = grads.length === 1 ? grads[0] : `[${grads.join(", ")}]`;
+  const what = output === "number" ? "seed × the gradient" : `seedᵀ · the Jacobian (a seed has the shape of ${key}'s value)`;
   return [
-    `/** vjp(${key}): its value and a pullback mapping a seed to seed × the gradient. */`,
-    `function ${names.fn}(${params.map((p) => `${p.name}: ${p.type}`).join(", ")}): [number, (${seed}: number) => ${result}] {`,
+    `/** vjp(${key}): its value and a pullback mapping a seed to ${what}. */`,
+    `function ${names.fn}(${params.map((p) => `${p.name}: ${p.type}`).join(", ")}): [${output}, (${seed}: ${output}) => ${result}] {`,
     `  const [${value}, ${residuals}] = ${names.forward}(${params.map((p) => p.name).join(", ")});`,
-    `  return [${value}, (${seed}: number) => ${names.adjoint}(${residuals}, ${seed})];`,
+    `  return [${value}, (${seed}: ${output}) => ${names.adjoint}(${residuals}, ${seed})];`,
     `}`,
   ].join("\n");
 }

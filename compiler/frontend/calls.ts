@@ -10,12 +10,24 @@ import { customDerivativeOf, type CustomDerivative } from "./custom-derivatives"
 import type { Env } from "./frames";
 import type { Lowerer } from "./lowerer";
 import { builtinMathMember, functionKey, resolveFunction, runtimeExport, tensorRuntimeName, type FunctionLike } from "./resolve";
+import { callResult } from "./results";
 import { isAssignment, skipParens } from "./scan";
 
 export class Calls {
   constructor(private readonly l: Lowerer) {}
 
   lower(e: ts.CallExpression, env: Env): Value {
+    const v = this.call(e, env);
+    if (!v) throw new Refusal(Codes.UnsupportedType, `'${e.expression.getText()}' returns nothing; call it as a statement`, e);
+    return v;
+  }
+
+  /** A call made as a statement (`fill(out, x);`): its value, if any, is not used. */
+  statement(e: ts.CallExpression, env: Env): void {
+    this.call(e, env);
+  }
+
+  private call(e: ts.CallExpression, env: Env): Value | undefined {
     const { l } = this;
     const callee = e.expression;
     const member = builtinMathMember(l.checker, e);
@@ -50,8 +62,8 @@ export class Calls {
     return l.b.op("call", args, f64, { callee: functionKey(custom.decl) });
   }
 
-  /** A call of a function (or static method) whose body adc lowers: numbers, arrays and objects in, a number out. */
-  private functionCall(e: ts.CallExpression, decl: FunctionLike, env: Env): Value {
+  /** A call of a function (or static method) whose body adc lowers: numbers, arrays and objects in; its result (results.ts) out. */
+  private functionCall(e: ts.CallExpression, decl: FunctionLike, env: Env): Value | undefined {
     const { l } = this;
     const callee = e.expression;
     if (ts.isMethodDeclaration(decl) && !decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) {
@@ -59,10 +71,6 @@ export class Calls {
     }
     if (e.arguments.length !== decl.parameters.length) {
       throw new Refusal(Codes.UnsupportedSyntax, `'${callee.getText()}' must be called with exactly its ${decl.parameters.length} parameters`, e);
-    }
-    const signature = l.checker.getSignatureFromDeclaration(decl);
-    if (signature && !(l.checker.getReturnTypeOfSignature(signature).flags & ts.TypeFlags.NumberLike)) {
-      throw new Refusal(Codes.UnsupportedType, `'${callee.getText()}' does not return a number; calls to functions returning tuples are not supported yet`, e);
     }
     l.callees.add(decl);
     const args = e.arguments.map((a) => {
@@ -74,7 +82,7 @@ export class Calls {
       if (v.type.kind === "bool" || v.type.kind === "tensor") throw new Refusal(Codes.UnsupportedType, "expected a number, an array or an object here", a);
       return v;
     });
-    return l.b.op("call", args, f64, { callee: functionKey(decl) });
+    return callResult(l, decl, args, { callee: functionKey(decl) }, e);
   }
 }
 

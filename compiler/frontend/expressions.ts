@@ -1,11 +1,12 @@
 // Expressions → IR values: literals, locals and module constants, operators (`&&`/`||` and `?:`
-// lazily, as in JS), element and field reads, `.length`; calls go to calls.ts. Also the checks
-// that a value is what its use needs (a number, an array, a condition).
+// lazily, as in JS), element and field reads, `.length`; calls go to calls.ts, array and object
+// literals to literals.ts. Also the checks that a value is what its use needs (a number, an
+// array, a condition).
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import { binaryOperators, primitives } from "../ir/primitives";
 import type { Value } from "../ir/types";
-import { bool, f64 } from "../ir/types";
+import { bool, f64, isAggregate } from "../ir/types";
 import { moduleConstant } from "./constants";
 import type { Env } from "./frames";
 import type { Lowerer } from "./lowerer";
@@ -36,7 +37,7 @@ export class Expressions {
   /** `a[i]`: an element (a number, or a row: a reference into the same memory). */
   element(array: Value, index: Value, at: ts.Node): Value {
     if (array.type.kind !== "array") throw new Refusal(Codes.UnsupportedType, "only arrays can be indexed", at);
-    return this.l.b.op("load", [array, index], array.type.element);
+    return this.l.literals.rowOf(array, index) ?? this.l.b.op("load", [array, index], array.type.element);
   }
 
   /** `o.f`: a field of an object (a number, or a reference to an array or object inside it). */
@@ -44,7 +45,7 @@ export class Expressions {
     if (object.type.kind !== "struct") throw new Refusal(Codes.UnsupportedType, `'${name}' is not a field of an object adc knows`, at);
     const field = object.type.fields.find((f) => f.name === name);
     if (!field) throw new Refusal(Codes.UnsupportedSyntax, `unknown field '${name}'`, at);
-    return this.l.b.op("load", [object], field.type, { field: name });
+    return this.l.literals.fieldOf(object, name) ?? this.l.b.op("load", [object], field.type, { field: name });
   }
 
   /** An expression used as a condition: booleans as they are, numbers compared with 0 (JS truthiness). */
@@ -95,14 +96,29 @@ export class Expressions {
       // can leak in (no 0 · NaN from Math.sqrt of a negative in the other arm), and a recursive
       // call does not run on the base case.
       const cond = this.condition(e.condition, env);
-      return this.lazyIf(cond, () => this.number(e.whenTrue, env), () => this.number(e.whenFalse, env), f64);
+      if (!l.literals.makesMemory(e.whenTrue) || !l.literals.makesMemory(e.whenFalse)) {
+        return this.lazyIf(cond, () => this.number(e.whenTrue, env), () => this.number(e.whenFalse, env), f64);
+      }
+      // `c ? [a, b] : [b, a]`: each arm makes its own array or object, so the result is new memory too.
+      let type: Value["type"] | undefined;
+      const arm = (x: ts.Expression) => () => {
+        const v = this.value(x, env);
+        if (!isAggregate(v.type) || (type && type.kind !== v.type.kind)) throw new Refusal(Codes.UnsupportedType, "both arms must make an array, or both an object", x);
+        type ??= v.type;
+        return v;
+      };
+      const t = arm(e.whenTrue);
+      const o = arm(e.whenFalse);
+      return this.lazyIf(cond, t, o, undefined);
     }
     if (ts.isCallExpression(e)) return l.calls.lower(e, env);
+    if (ts.isArrayLiteralExpression(e)) return l.literals.array(e, env);
+    if (ts.isObjectLiteralExpression(e)) return l.literals.object(e, env);
     return refuseExpression(e);
   }
 
   /** An `if` op yielding one value, each arm built only inside its region (so only the arm taken runs). */
-  lazyIf(cond: Value, then: () => Value, otherwise: () => Value, type = f64): Value {
+  lazyIf(cond: Value, then: () => Value, otherwise: () => Value, type: Value["type"] | undefined = f64): Value {
     const { b } = this.l;
     const loc = b.loc;
     const t = b.inRegion(then);
@@ -110,7 +126,7 @@ export class Expressions {
     b.loc = loc;
     t.region.yields = [t.result];
     o.region.yields = [o.result];
-    return b.emit("if", [cond], [type], {}, [t.region, o.region]).results[0];
+    return b.emit("if", [cond], [type ?? t.result.type], {}, [t.region, o.region]).results[0];
   }
 
   private binary(e: ts.BinaryExpression, env: Env): Value {

@@ -35,6 +35,8 @@ export class FunctionFrame implements Frame {
     private readonly name: string,
     /** Where a function that simply ends is reported (otherwise: the path that ends). */
     private readonly end: ts.Node,
+    /** A function returning nothing may simply end. */
+    private readonly returnsNothing = false,
   ) {}
 
   returnWith(values: Value[]): Value[] {
@@ -42,6 +44,7 @@ export class FunctionFrame implements Frame {
   }
 
   fallOff(_env: Env, at: ts.Node): Value[] {
+    if (this.returnsNothing) return [];
     const message = at === this.end
       ? `'${this.name}' can reach its end without returning a number`
       : "this path can reach the end of the function without returning a number";
@@ -105,7 +108,7 @@ export class LoopFrame implements Frame {
   /** The values the body yields when the iteration ends with `code`. */
   private tuple(code: number, env: Env, at: ts.Node, ret?: Value[]): Value[] {
     const has = (role: Slot["role"]) => this.slots.some((s) => s.role === role);
-    if ((code !== ExitCode.Next && !has("code")) || (ret && !has("ret"))) {
+    if ((code !== ExitCode.Next && !has("code")) || (ret && ret.length > 0 && !has("ret"))) {
       throw new Error("adc internal error: a loop exit the scan did not foresee");
     }
     let r = 0;

@@ -7,6 +7,7 @@ import type { Type, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
 import { ExitCode, LoopFrame, exitOf, type Env, type Frame, type Outcome, type Slot } from "./frames";
 import type { Lowerer } from "./lowerer";
+import { resultTypes } from "./results";
 import { assignedIdentifiers, loopJumps } from "./scan";
 
 export class Loops {
@@ -64,8 +65,10 @@ export class Loops {
       inits.push(init);
     }
     if (jumps.returns) {
-      for (let r = 0; r < (l.tupleResult ?? 1); r++) {
-        slots.push({ role: "ret", name: "result", type: f64 });
+      // Numbers only: an array or object is not returned from inside a loop (results.ts).
+      for (const type of resultTypes(l.result)) {
+        if (type.kind !== "f64") continue;
+        slots.push({ role: "ret", name: "result", type });
         inits.push(b.const(0));
       }
     }

@@ -1,7 +1,8 @@
 // TS AST → IR for one function, with the supported-language check: anything the frontend does not
 // lower explicitly is refused with a diagnostic at that construct. This file checks the function
-// itself (where it is, its parameters, its result) and lowers its body with the parts of a
-// Lowerer (lowerer.ts): statements.ts, loops.ts, expressions.ts, calls.ts, arrays.ts, builtins.ts.
+// itself (where it is, its parameters, its result: results.ts) and lowers its body with the parts
+// of a Lowerer (lowerer.ts): statements.ts, loops.ts, expressions.ts, calls.ts, arrays.ts,
+// literals.ts, builtins.ts.
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Func } from "../ir/types";
@@ -9,6 +10,7 @@ import type { CustomDerivative } from "./custom-derivatives";
 import { FunctionFrame, exitOf, type Env } from "./frames";
 import { Lowerer } from "./lowerer";
 import { functionKey, type FunctionLike } from "./resolve";
+import { resultShapeOf } from "./results";
 import { irType } from "./types";
 
 export interface LoweredFunction {
@@ -32,11 +34,9 @@ export function lowerFunction(
   if (asyncModifier) throw new Refusal(Codes.Async, `async function '${key}' cannot be differentiated`, asyncModifier);
   if (!decl.body) throw new Refusal(Codes.NotAFunction, `'${key}' has no body to differentiate`, decl);
   checkReachable(decl, key);
-  const resultType = checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(decl)!);
-  const tupleResult = numberTupleLength(checker, resultType);
-  if (tupleResult === undefined) expectNumber(checker, resultType, decl.type ?? decl.name ?? decl, "the result");
+  const result = resultShapeOf(checker, checker.getSignatureFromDeclaration(decl)!, decl.type ?? decl.name ?? decl);
 
-  const l = new Lowerer(checker, decl.getSourceFile(), customs, tupleResult);
+  const l = new Lowerer(checker, decl.getSourceFile(), customs, result);
   const env: Env = new Map();
   const params = decl.parameters.map((p) => {
     if (!ts.isIdentifier(p.name) || p.dotDotDotToken || p.initializer || p.questionToken) {
@@ -52,10 +52,11 @@ export function lowerFunction(
   });
 
   l.b.loc = l.locOf(decl);
-  const frame = new FunctionFrame(key, decl.name ?? decl);
+  const frame = new FunctionFrame(key, decl.name ?? decl, result.kind === "void");
   const exit = exitOf(l.statements.lower(decl.body.statements, env, frame), frame, decl.name ?? decl);
   l.b.region.yields.push(...exit);
-  const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl) };
+  const resultText = result.kind === "aggregate" ? (decl.type?.getText() ?? checker.typeToString(checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(decl)!))) : undefined;
+  const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl), resultText };
   return { key, decl, func, callees: [...l.callees] };
 }
 
@@ -72,20 +73,5 @@ function checkReachable(decl: FunctionLike, key: string): void {
   const hidden = decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword);
   if (hidden || (decl.name && ts.isPrivateIdentifier(decl.name))) {
     throw new Refusal(Codes.NotExported, `'${key}' is private to its class, so generated code cannot call it`, at);
-  }
-}
-
-/** The length of a tuple type of numbers (`[number, number]`), else undefined. */
-function numberTupleLength(checker: ts.TypeChecker, type: ts.Type): number | undefined {
-  if (!checker.isTupleType(type)) return undefined;
-  const elements = checker.getTypeArguments(type as ts.TypeReference);
-  const target = (type as ts.TypeReference).target as ts.TupleType;
-  if (target.hasRestElement || target.minLength !== elements.length || elements.length === 0) return undefined;
-  return elements.every((t) => t.flags & ts.TypeFlags.NumberLike) ? elements.length : undefined;
-}
-
-function expectNumber(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, what: string): void {
-  if (!(type.flags & ts.TypeFlags.NumberLike)) {
-    throw new Refusal(Codes.UnsupportedType, `${what} has type '${checker.typeToString(type)}'; only number is supported so far`, node);
   }
 }

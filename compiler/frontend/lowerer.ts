@@ -12,8 +12,10 @@ import { Calls } from "./calls";
 import type { CustomDerivative } from "./custom-derivatives";
 import { Expressions } from "./expressions";
 import type { Env } from "./frames";
+import { Literals } from "./literals";
 import { Loops } from "./loops";
 import { builtinMathMember, type FunctionLike } from "./resolve";
+import type { ResultShape } from "./results";
 import { Statements } from "./statements";
 
 export class Lowerer {
@@ -26,6 +28,7 @@ export class Lowerer {
   readonly expressions = new Expressions(this);
   readonly calls = new Calls(this);
   readonly arrays = new ArrayMethods(this);
+  readonly literals = new Literals(this);
   /** Math and tensor calls (builtins.ts). */
   readonly builtins: BuiltinCalls;
 
@@ -34,8 +37,8 @@ export class Lowerer {
     readonly sourceFile: ts.SourceFile,
     /** The functions of the program with a registered derivative. */
     readonly customs: ReadonlyMap<ts.Declaration, CustomDerivative>,
-    /** For a function returning a tuple of numbers (`[number, number]`): its length. */
-    readonly tupleResult: number | undefined,
+    /** What the function returns (results.ts). */
+    readonly result: ResultShape,
   ) {
     const { expressions } = this;
     this.builtins = new BuiltinCalls({

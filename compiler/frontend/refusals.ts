@@ -24,8 +24,6 @@ const expressionRefusals: [(e: ts.Expression) => boolean, Code, string][] = [
   [ts.isAwaitExpression, Codes.Async, "await cannot be differentiated"],
   [ts.isYieldExpression, Codes.Generator, "yield cannot be differentiated"],
   [(e) => ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e), Codes.UnsupportedType, "strings are not numbers"],
-  [(e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e),
-    Codes.UnsupportedType, "array and object literals are not supported in a differentiated function; use new Float64Array(n) or new Array(n).fill(0)"],
 ];
 
 export function refuseExpression(e: ts.Expression): never {

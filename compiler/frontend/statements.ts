@@ -7,6 +7,7 @@ import type { Value } from "../ir/types";
 import { exitOf, type Env, type Frame, type Outcome } from "./frames";
 import type { Lowerer } from "./lowerer";
 import { refuseStatement } from "./refusals";
+import { returned } from "./results";
 import { alwaysJumps, containsJump, isAssignment, isLoop, skipParens } from "./scan";
 
 export class Statements {
@@ -24,8 +25,7 @@ export class Statements {
       l.b.loc = l.locOf(s);
       if (ts.isBlock(s)) return this.lower([...s.statements, ...rest], env, frame);
       if (ts.isReturnStatement(s)) {
-        if (!s.expression) throw new Refusal(Codes.MissingReturn, "return without a value", s);
-        return { exit: frame.returnWith(this.returned(s.expression, env), env, s) };
+        return { exit: frame.returnWith(returned(l, s.expression, env, frame, s), env, s) };
       }
       if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
         const kind = ts.isBreakStatement(s) ? "break" : "continue";
@@ -108,6 +108,7 @@ export class Statements {
     if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "fill") {
       return this.l.arrays.fill(e, e.expression, env);
     }
+    if (ts.isCallExpression(e)) return this.l.calls.statement(e, env);
     this.assignment(e, env);
   }
 
@@ -202,18 +203,6 @@ export class Statements {
     l.b.loc = l.locOf(s);
     const op = l.b.emit("if", [cond], then.result.map((v) => v.type), {}, [then.region, otherwise.region]);
     return { exit: [...op.results] };
-  }
-
-  /** What a return statement returns: a number, or each element of a tuple literal `[a, b]`. */
-  private returned(e: ts.Expression, env: Env): Value[] {
-    const { l } = this;
-    if (l.tupleResult === undefined) return [l.expressions.number(e, env)];
-    let inner = e;
-    while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner)) inner = inner.expression;
-    if (!ts.isArrayLiteralExpression(inner) || inner.elements.length !== l.tupleResult || inner.elements.some(ts.isSpreadElement)) {
-      throw new Refusal(Codes.UnsupportedType, `a function returning a tuple must return a literal [${Array(l.tupleResult).fill("…").join(", ")}]`, e);
-    }
-    return inner.elements.map((x) => l.expressions.number(x, env));
   }
 }
 

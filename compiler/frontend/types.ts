@@ -1,5 +1,6 @@
 // TypeScript types → IR types: number, boolean, number[] / Float64Array (and readonly, nested),
-// and object types whose fields are of those types. Anything else is refused where it appears.
+// tuples of one element type (`[number, number]`: an Array of fixed length), and object types
+// whose fields are of those types. Anything else is refused where it appears.
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Type } from "../ir/types";
@@ -15,6 +16,10 @@ export function irType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, wh
 }
 
 /** The IR type, or why there is none (a string to append to the message). */
+export function irTypeOrWhy(checker: ts.TypeChecker, type: ts.Type, node: ts.Node): Type | string {
+  return tryIrType(checker, type, node, new Set());
+}
+
 function tryIrType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, seen: Set<ts.Type>): Type | string {
   if (type.flags & ts.TypeFlags.NumberLike) return f64;
   if (type.flags & ts.TypeFlags.BooleanLike) return bool;
@@ -32,7 +37,7 @@ function tryIrType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, seen: 
     if (inner.kind === "bool") return why;
     return { kind: "array", element: inner, container: "Array" };
   }
-  if (checker.isTupleType(type)) return "; tuples are not supported yet";
+  if (checker.isTupleType(type)) return tupleType(checker, type as ts.TypeReference, node, seen);
   if (type.flags & ts.TypeFlags.Object && type.getCallSignatures().length === 0) {
     if (seen.has(type)) return "; recursive object types are not supported";
     seen.add(type);
@@ -47,4 +52,24 @@ function tryIrType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node, seen: 
     return { kind: "struct", fields };
   }
   return why;
+}
+
+/** `[number, number]`, `readonly [number[], number[]]`: an Array of fixed length with one element type. */
+function tupleType(checker: ts.TypeChecker, type: ts.TypeReference, node: ts.Node, seen: Set<ts.Type>): Type | string {
+  const target = type.target as ts.TupleType;
+  const elements = checker.getTypeArguments(type);
+  if (target.hasRestElement || target.minLength !== elements.length) return "; tuples with optional or rest elements are not supported";
+  if (elements.length === 0) return "; the empty tuple has no numbers";
+  const types: Type[] = [];
+  for (const element of elements) {
+    const inner = tryIrType(checker, element, node, seen);
+    if (typeof inner === "string") return inner;
+    if (inner.kind === "bool") return "; tuples of booleans are not supported";
+    types.push(inner);
+  }
+  const key = (t: Type): string => JSON.stringify(t);
+  if (types.some((t) => key(t) !== key(types[0]))) {
+    return "; tuples must have one element type (`[number, number]`); use an object for mixed fields";
+  }
+  return { kind: "array", element: types[0], container: "Array", length: types.length };
 }

@@ -10,6 +10,8 @@ export class Builder {
   region: Region = { ops: [], yields: [] };
   /** Location stamped on every op emitted until it changes. */
   loc: Loc | undefined;
+  /** The op that made each value this builder emitted. */
+  readonly defs = new Map<Value, Op>();
 
   value(type: Type, hint?: string): Value {
     return { id: nextId++, type, hint };
@@ -18,6 +20,7 @@ export class Builder {
   emit(prim: string, args: Value[], resultTypes: Type[], attrs: Attrs = {}, regions: Region[] = []): Op {
     const results = resultTypes.map((t) => this.value(t));
     const op: Op = { prim, args, results, attrs, regions, loc: this.loc };
+    for (const r of results) this.defs.set(r, op);
     this.region.ops.push(op);
     return op;
   }

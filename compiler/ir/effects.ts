@@ -6,22 +6,30 @@
 //   store(a, i, v) / storeAdd(a, i, v)  write (storeAdd: `a[i] += v`, used for adjoints)
 //   fill(a, v)                        write every element
 //   alloc(n) {container}              a new zero-filled array; slice(a, s, e) a new copy
+//   array(x, y, …) {spread?}          an array literal `[x, y]`, `[...a, y]` (reads a spread array)
+//   struct(x, y, …)                   an object literal, one argument per field of its type
+//   copy(a)                           a deep copy of an array or object (a snapshot)
 //   zerosLike(x)                      a new zero-filled array or object of x's shape (adjoints)
 //   length(a)                         an array's length (immutable: arrays never change length)
 //   push(v) / pop() {type}            the tape: values the reverse sweep of a loop needs
 //   drain(a)                          the sum of a's elements, zeroing them (adjoint of fill)
 //   addSlice(a, s, b)                 a[s + j] += b[j] (adjoint of slice)
+//   addTo(a, b)                       a += b, element by element at every level (adjoints)
 import type { Op, Region } from "./types";
 import { isAggregate } from "./types";
 
-const writing = new Set(["store", "storeAdd", "fill", "push", "pop", "drain", "addSlice", "tapeMark", "tapeTake", "tapeRestore"]);
-const reading = new Set(["load", "slice", "zerosLike"]);
-const allocating = new Set(["alloc", "slice", "zerosLike", "emptyTensor"]);
+const writing = new Set(["store", "storeAdd", "fill", "push", "pop", "drain", "addSlice", "addTo", "tapeMark", "tapeTake", "tapeRestore"]);
+const reading = new Set(["load", "slice", "zerosLike", "array", "copy"]);
+const allocating = new Set(["alloc", "slice", "zerosLike", "emptyTensor", "array", "struct", "copy"]);
 
-/** The op writes memory (or the tape): it must stay, in order. A pullback adds into the shadows it is passed. */
+/**
+ * The op writes memory (or the tape): it must stay, in order. A pullback adds into the shadows it
+ * is passed; a call of a function that writes its arguments writes them.
+ */
 export function writes(op: Op): boolean {
   return writing.has(op.prim) || op.regions.some(regionWrites) ||
-    (op.prim === "call" && op.attrs.variant === "pullback" && op.args.some((a) => isAggregate(a.type)));
+    (op.prim === "call" && op.attrs.variant === "pullback" && op.args.some((a) => isAggregate(a.type))) ||
+    (op.prim === "call" && (op.attrs.writes?.length ?? 0) > 0);
 }
 
 export function regionWrites(region: Region): boolean {

@@ -9,12 +9,12 @@ export type Type =
   | { readonly kind: "f64" }
   | { readonly kind: "bool" }
   | { readonly kind: "int" }
-  | { readonly kind: "array"; readonly element: Type; readonly container: "Float64Array" | "Array" | "Int32Array" }
+  /** `length`: a tuple (`[number, number]`), an Array whose length is fixed by its type. */
+  | { readonly kind: "array"; readonly element: Type; readonly container: "Float64Array" | "Array" | "Int32Array"; readonly length?: number }
   | { readonly kind: "tensor" }
   /** A runtime value generated code only passes along (a tape mark or segment), by its type's name. */
   | { readonly kind: "opaque"; readonly name: string }
-  | { readonly kind: "struct"; readonly fields: readonly { name: string; type: Type }[] }
-  | { readonly kind: "tuple"; readonly elements: readonly Type[] };
+  | { readonly kind: "struct"; readonly fields: readonly { name: string; type: Type }[] };
 
 export const f64: Type = { kind: "f64" };
 export const bool: Type = { kind: "bool" };
@@ -94,6 +94,13 @@ export interface Attrs {
    * pullback's; the results are its adjoints, then per direction the tangent of each adjoint.
    */
   readonly tangentWrt?: readonly number[];
+  /** For "array" (a literal): which elements are spread arrays (`[...x, y]`). */
+  readonly spread?: readonly boolean[];
+  /**
+   * For a call of the primal or of its jvp: the arguments (arrays or objects) the callee may write
+   * (it stores into them, directly or through its own calls). Such a call is a write.
+   */
+  readonly writes?: readonly number[];
 }
 
 export interface Region {
@@ -115,4 +122,6 @@ export interface Func {
   readonly params: Param[];
   readonly body: Region;
   readonly loc?: Loc;
+  /** The result's TypeScript type as written in the source (for arrays and objects). */
+  readonly resultText?: string;
 }

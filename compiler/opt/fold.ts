@@ -1,14 +1,16 @@
 // Constant folding and the algebraic identities that are exact in IEEE arithmetic (x·1, x+0, …),
-// plus `if` on a constant condition. Never folds 0·x (NaN and ∞ must survive).
+// plus `if` on a constant condition and reads of literals nothing writes (literals.ts). Never
+// folds 0·x (NaN and ∞ must survive).
 import type { Op, Region, Value } from "../ir/types";
 import { primitives } from "../ir/primitives";
 import { Builder } from "../ir/builder";
 import { definedIn } from "../ir/walk";
+import { literalReads, type LiteralRead } from "./literals";
 
 type Replacements = Map<Value, Value>;
 
 export function fold(body: Region, b: Builder): void {
-  foldRegion(body, new Map(), new Map(), b);
+  foldRegion(body, new Map(), new Map(), b, literalReads(body));
 }
 
 function foldRegion(
@@ -16,6 +18,7 @@ function foldRegion(
   consts: Map<Value, number | boolean>,
   replace: Replacements,
   b: Builder,
+  literal: LiteralRead,
   negated = new Map<Value, Value>(),
 ): void {
   const out: Op[] = [];
@@ -29,7 +32,7 @@ function foldRegion(
     }
     if (op.prim === "if") {
       // Values are SSA: one defined in a branch is only ever used there, so facts need no scoping.
-      op.regions.forEach((r) => foldRegion(r, consts, replace, b, negated));
+      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated));
       const cond = consts.get(op.args[0]);
       if (cond !== undefined) {
         const taken = op.regions[cond ? 0 : 1];
@@ -47,8 +50,13 @@ function foldRegion(
       continue;
     }
     if (op.regions.length > 0) {
-      op.regions.forEach((r) => foldRegion(r, consts, replace, b, negated));
+      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated));
       out.push(op);
+      continue;
+    }
+    const element = op.prim === "load" ? literal(op, consts) : undefined;
+    if (element) {
+      alias(replace, op.results[0], element);
       continue;
     }
     if (op.prim === "add" && op.args[0] === op.args[1]) {
