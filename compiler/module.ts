@@ -8,9 +8,13 @@ import { derivativeFunctions, type DerivativeRequest, type Kind } from "./ad/der
 import { emitFunction, typeAnnotation } from "./backend/emit";
 import { Naming } from "./backend/naming";
 import { residualType, vjpWrapper } from "./backend/vjp";
+import { rowsFunction } from "./backend/rows";
+import { defaultJacobianMode } from "./ad/jacobian";
+import { isAggregate } from "./ir/types";
 import { Codes, Refusal, diagnosticAt, type AdcDiagnostic } from "./diagnostics";
 import { applyEdits, pruneOperatorImports, type Edit } from "./edits";
 import { lowerFunction, type LoweredFunction } from "./frontend/lower";
+import { annotateWrites } from "./frontend/writes";
 import { customFunction, findCustomDerivatives, type CustomDerivative } from "./frontend/custom-derivatives";
 import { ForwardUnsupported } from "./ad/forward";
 import { pullbackAdapter, tangentAdapter } from "./backend/custom";
@@ -51,8 +55,6 @@ export function lowerClosure(
         continue;
       }
       const fn = lowerFunction(checker, decl, customs);
-      // Differentiate the optimised primal: fewer values to carry, no duplicated residuals.
-      optimize(fn.func.body);
       const clash = lowered.get(fn.key);
       if (clash && clash.decl !== decl) {
         throw new Refusal(Codes.UnsupportedSyntax, `two differentiated functions are both named '${fn.key}'; rename one`, decl.name ?? decl);
@@ -64,6 +66,16 @@ export function lowerClosure(
       diagnostics.push(diagnosticAt(e.code, e.message, e.node));
     }
   }
+  if (diagnostics.length > 0) return { lowered, diagnostics };
+  try {
+    // Which arguments each call may write: known once every function is lowered.
+    annotateWrites(lowered);
+  } catch (e) {
+    if (!(e instanceof Refusal)) throw e;
+    return { lowered, diagnostics: [diagnosticAt(e.code, e.message, e.node)] };
+  }
+  // Differentiate the optimised primals: fewer values to carry, no duplicated residuals.
+  for (const fn of lowered.values()) optimize(fn.func.body);
   return { lowered, diagnostics };
 }
 
@@ -231,6 +243,7 @@ class ModuleGenerator {
       field: (v: Parameters<Naming["of"]>[0]) => naming.of(v),
       bind: (v: Parameters<Naming["of"]>[0], name: string) => naming.bind(v, name),
     };
+    if ((request.kind === "jacobian" || request.kind === "hessian") && ofMemory(fn.func)) return this.rowsByCalls(fn, request, name, what);
     const specs = derivativeFunctions(fn.func, request, names, what);
     specs.forEach((s) => this.requestPullbacks(s.body));
     const ctx = {
@@ -254,6 +267,33 @@ class ModuleGenerator {
       seed: locals.fresh("seed"),
     });
     return [residualType(names.residuals!, specs[1], (n) => this.imports.runtimeName(n)), ...printed, wrapper].join("\n\n");
+  }
+
+  /**
+   * The Jacobian or Hessian of a function of arrays or objects: one call of its vjp (reverse), jvp
+   * (forward) or hvp (Hessian) per row or column, in a runtime loop (backend/rows.ts).
+   */
+  private rowsByCalls(fn: LoweredFunction, request: DerivativeRequest, name: string, what: string): string {
+    const func = fn.func;
+    const all = func.params.map((_, i) => i);
+    const bare = func.params.length === 1;
+    const kind = request.kind === "hessian" ? "hessian" : (request.mode ?? defaultJacobianMode(func));
+    const operator = kind === "reverse" ? "vjp" : kind === "forward" ? "jvp" : "hvp";
+    const via = this.request(fn, { kind: operator, wrt: all, bare });
+    const locals = this.naming.child();
+    func.params.forEach((p) => locals.bind(p.value, p.name));
+    const grads = func.params.map((p) => p.typeText ?? "number");
+    const row = bare ? grads[0] : `[${grads.join(", ")}]`;
+    const m = func.body.yields.length;
+    const rows = kind === "hessian" || isAggregate(func.body.yields[0].type) ? `${row}[]` : `[${Array(m).fill(row).join(", ")}]`;
+    const helper = this.imports.runtimeName(kind === "reverse" ? "jacobianRows" : kind === "forward" ? "jacobianColumns" : "hessianRows");
+    const doc = kind === "hessian"
+      ? `Hessian of ${what}: row j is H·eⱼ, one Hessian-vector product per number of its arguments, each row shaped like its gradient.`
+      : `Jacobian of ${what} (${kind} mode): row i is the gradient of the i-th number of its value, ${kind === "reverse" ? "one pullback per row" : "from one jvp per number of its arguments"}.`;
+    return rowsFunction(
+      { doc, kind, params: func.params.map((p) => ({ name: p.name, type: p.typeText ?? "number" })), rows, bare },
+      { fn: name, via, helper, value: locals.fresh("value"), pullback: locals.fresh("pullback") },
+    );
   }
 
   private requestPullbacks(body: Region): void {
@@ -373,4 +413,9 @@ function outputType(func: Func): string {
   if (yields.length > 1) return `[${yields.map(() => "number").join(", ")}]`;
   if (yields[0].type.kind === "f64") return "number";
   return func.resultText ?? generate(typeAnnotation(yields[0].type)).code;
+}
+
+/** Whether a function takes or returns arrays or objects (its Jacobian's size is known only at run time). */
+function ofMemory(func: Func): boolean {
+  return func.params.some((p) => isAggregate(p.value.type)) || func.body.yields.some((v) => isAggregate(v.type));
 }

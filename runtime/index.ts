@@ -16,6 +16,7 @@ export type { RegisteredDerivatives } from "./operators";
 export { checkGradient, centralDifference } from "./check";
 export { zerosLike, drain, addSlice, addTo, copy } from "./memory";
 export type { Writable } from "./memory";
+export { jacobianRows, jacobianColumns, hessianRows } from "./rows";
 export { Tape, tape } from "./tape";
 export type { TapeMark, TapeSegment } from "./tape";
 export type { CheckGradOptions, CheckGradResult } from "./check";

@@ -106,8 +106,11 @@ export function valueAndGrad(f: AnyFn, options?: unknown): unknown {
   };
 }
 
-/** The value and a pullback: `pullback(seed)` returns seed × the gradient (all parameters). */
-export function vjp<F extends AnyFn>(f: F): VjpFn<F> {
+/**
+ * The value and a pullback: `pullback(seed)` returns seed × the gradient (all parameters); for a
+ * function returning a tuple, an array or an object, seedᵀ·J with the seed shaped like the value.
+ */
+export function vjp<F extends (...args: any[]) => unknown>(f: F): VjpFn<F> {
   const d = lookup("vjp", f, undefined);
   const pick = selector(d, undefined);
   // A registered method has only its fused gradient; the output is scalar, so the pullback of
@@ -115,7 +118,7 @@ export function vjp<F extends AnyFn>(f: F): VjpFn<F> {
   return ((...args: unknown[]) => {
     const [value, all] = d.valueAndGrad(...args);
     return [value, (seed: number) => pick(all.map((g) => scaleBy(g, seed)))];
-  }) as VjpFn<F>;
+  }) as unknown as VjpFn<F>;
 }
 
 function scaleBy(g: unknown, s: number): unknown {
@@ -135,8 +138,8 @@ export function checkGrad<F extends AnyFn>(f: F, args: Parameters<F>, options?: 
  * Forward mode: the value and the directional derivative J·ẋ along `tangents`, in one pass. With
  * `{ directions: k }` (vector mode), k tangents at once: `[value, [J·ẋ₁, …, J·ẋₖ]]`.
  */
-export function jvp<F extends (...args: any[]) => number | readonly number[]>(f: F): JvpFn<F>;
-export function jvp<F extends (...args: any[]) => number | readonly number[], const K extends number>(
+export function jvp<F extends (...args: any[]) => unknown>(f: F): JvpFn<F>;
+export function jvp<F extends (...args: any[]) => unknown, const K extends number>(
   f: F,
   options: JvpOptions<K>,
 ): JvpVectorFn<F, K>;
@@ -150,7 +153,7 @@ export function jvp(f: Function, options?: unknown): unknown {
  * column per parameter. Forward mode when f has no more parameters than results, else reverse
  * (or as `options.mode` says).
  */
-export function jacobian<F extends (...args: any[]) => number | readonly number[]>(f: F, options?: JacobianOptions): JacobianFn<F> {
+export function jacobian<F extends (...args: any[]) => unknown>(f: F, options?: JacobianOptions): JacobianFn<F> {
   void options;
   throw notCompiled("jacobian", f);
 }

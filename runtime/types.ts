@@ -2,18 +2,16 @@
 // without the transformer.
 import type { Tensor } from "./tensor";
 
-/** The cotangent (gradient) type of a parameter: it has the parameter's shape. */
+/** The cotangent (gradient) type of a parameter: it has the parameter's shape (tuples stay tuples). */
 export type Cotangent<T> = T extends number
   ? number
   : T extends Tensor
     ? Tensor
     : T extends Float64Array
       ? Float64Array
-      : T extends readonly (infer E)[]
-        ? Cotangent<E>[]
-        : T extends object
-          ? { -readonly [K in keyof T]: Cotangent<T[K]> }
-          : never;
+      : T extends object
+        ? { -readonly [K in keyof T]: Cotangent<T[K]> }
+        : never;
 
 /** Which parameters to differentiate: one (bare gradient) or several (tuple), by index or name. */
 export type Wrt = number | string | readonly (number | string)[];
@@ -53,23 +51,36 @@ export type GradFn<F extends AnyFn, W = undefined> = (...args: Parameters<F>) =>
 export type ValueAndGradFn<F extends AnyFn, W = undefined> = (
   ...args: Parameters<F>
 ) => [number, GradOut<F, W>];
-export type Pullback<F extends AnyFn> = (seed: number) => GradsOf<Parameters<F>>;
-export type VjpFn<F extends AnyFn> = (...args: Parameters<F>) => [number, Pullback<F>];
+/** A function adc differentiates as a whole: its value is a number, a tuple, an array or an object. */
+type VecFn = (...args: any[]) => unknown;
 
-/** A value of a function adc differentiates in forward mode: a number or a tuple of numbers. */
-type VecFn = (...args: any[]) => number | readonly number[];
+/** `pullback(seed)`: seedᵀ·J, the seed shaped like f's value (a number for a scalar f). */
+export type Pullback<F extends VecFn> = (seed: Out<ReturnType<F>>) => GradsOf<Parameters<F>>;
+export type VjpFn<F extends VecFn> = (...args: Parameters<F>) => [Out<ReturnType<F>>, Pullback<F>];
 
-/** One number per parameter, as a mutable tuple (a tangent, a Jacobian row, a Hessian row). */
-export type Row<P extends readonly unknown[]> = { -readonly [K in keyof P]: number };
+/** One entry per parameter, shaped like it, as a mutable tuple (an hvp's H·v, like its v). */
+export type Row<P extends readonly unknown[]> = { -readonly [K in keyof P]: Cotangent<P[K]> };
 
-/** The result shape of a function, mutable: number, or a tuple of numbers. */
-export type Out<R> = R extends number ? number : { -readonly [K in keyof R]: number };
+/** The shape of a function's value, mutable: number, a tuple, an array or an object of numbers. */
+export type Out<R> = Cotangent<R>;
 
 /** `jvp(f)(primals, tangents)`: the value and the directional derivative J·ẋ, both shaped like f's result. */
 export type JvpFn<F extends VecFn> = (primals: Parameters<F>, tangents: Parameters<F>) => [Out<ReturnType<F>>, Out<ReturnType<F>>];
 
-/** One row of P's shape per entry of R (a generic mapped type, so tuples stay tuples). */
-export type Rows<R, P extends readonly unknown[]> = { -readonly [I in keyof R]: Row<P> };
+/**
+ * A Jacobian's rows, one per number of a value of type R, each of type G (the gradient's): one
+ * for a number, a tuple's worth for a tuple, an array of them for an array or object.
+ */
+export type Rows<R, G> = R extends number
+  ? [G]
+  : R extends readonly unknown[]
+    ? number extends R["length"]
+      ? G[]
+      : { -readonly [I in keyof R]: G }
+    : G[];
+
+/** Whether every parameter is a number (then a Hessian has a row per parameter, as a tuple). */
+type AllNumbers<P extends readonly unknown[]> = P extends readonly number[] ? true : false;
 
 /** K copies of T as a tuple, for a literal K (an array otherwise). */
 export type TupleOf<T, K extends number, Acc extends T[] = []> = number extends K
@@ -89,13 +100,16 @@ export type JvpVectorFn<F extends VecFn, K extends number> = (
   tangents: TupleOf<Parameters<F>, K>,
 ) => [Out<ReturnType<F>>, TupleOf<Out<ReturnType<F>>, K>];
 
-/** `jacobian(f)(...x)`: one row per result (one row for a scalar f), one column per parameter. */
-export type JacobianFn<F extends VecFn> = (
-  ...args: Parameters<F>
-) => ReturnType<F> extends number ? [Row<Parameters<F>>] : Rows<ReturnType<F>, Parameters<F>>;
+/**
+ * `jacobian(f)(...x)`: one row per number of f's value (one row for a scalar f), each shaped like
+ * the gradient (bare for a function of one parameter).
+ */
+export type JacobianFn<F extends VecFn> = (...args: Parameters<F>) => Rows<ReturnType<F>, GradsOf<Parameters<F>>>;
 
-/** `hessian(f)(...x)`: the n×n matrix of second derivatives, row i = ∇(∂f/∂xᵢ). */
-export type HessianFn<F extends AnyFn> = (...args: Parameters<F>) => Rows<Parameters<F>, Parameters<F>>;
+/** `hessian(f)(...x)`: row i = ∇(∂f/∂xᵢ), one per number of the arguments, each shaped like the gradient. */
+export type HessianFn<F extends AnyFn> = (
+  ...args: Parameters<F>
+) => AllNumbers<Parameters<F>> extends true ? { -readonly [K in keyof Parameters<F>]: GradsOf<Parameters<F>> } : GradsOf<Parameters<F>>[];
 
 /** `hvp(f)(primals, v)`: the Hessian-vector product H·v, one entry per parameter. */
 export type HvpFn<F extends AnyFn> = (primals: Parameters<F>, v: Parameters<F>) => Row<Parameters<F>>;

@@ -8,6 +8,7 @@
 import type { Op, Region, Value } from "../ir/types";
 import { isAggregate, isDifferentiable } from "../ir/types";
 import { walkOps } from "../ir/walk";
+import { memoryRoots } from "../ir/roots";
 
 export interface Activity {
   /** Scalars that vary, and arrays/objects whose memory varies. */
@@ -30,9 +31,11 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
     if (from?.prim === "struct" && type.kind === "struct") return rootOf(from.args[type.fields.findIndex((f) => f.name === def.attrs.field)]);
     return rootOf(def.args[0]);
   };
+  const reach = memoryRoots(body);
   const written = new Set<Value>();
   walkOps(body, (op) => {
     if (op.prim === "store" || op.prim === "storeAdd" || op.prim === "fill" || op.prim === "addSlice" || op.prim === "addTo") written.add(rootOf(op.args[0]));
+    for (const v of writtenByCall(op)) for (const r of reach(v)) written.add(r);
   });
 
   const varied = new Set<Value>();
@@ -97,7 +100,11 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
         case "alloc":
           break;
         default:
-          if (op.args.some(isVaried)) op.results.forEach(mark);
+          if (op.args.some(isVaried)) {
+            op.results.forEach(mark);
+            // A callee that writes an argument may store the varied values into its memory.
+            for (const v of writtenByCall(op)) for (const r of reach(v)) mark(r);
+          }
       }
     }
   };
@@ -114,3 +121,8 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
   return { varied, rootOf, written };
 }
 
+
+/** The arguments a call may write (its callee stores into them), for the primal and its tangent. */
+export function writtenByCall(op: Op): Value[] {
+  return op.prim === "call" && op.attrs.variant !== "pullback" ? (op.attrs.writes ?? []).map((i) => op.args[i]) : [];
+}

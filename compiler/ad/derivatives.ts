@@ -151,7 +151,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
 
 function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what: string): FunctionSpec[] {
   // The user's seed is theirs to use again (a Jacobian calls the pullback once per row): copied.
-  const sweep = reverseSweep(func, { wrt: request.wrt, seed: "param", seedMemory: "copy" });
+  const sweep = reverseSweep(func, { wrt: request.wrt, seed: "param", seedMemory: "copy", runsMany: true });
   const adjointBody = sweep.reverse;
   if (sweep.tape) {
     // The forward sweep's pushes leave the tape as a residual; each pullback call puts them back.

@@ -3,9 +3,10 @@
 //            tangents of the results along e_j. Chosen when n ≤ m.
 //   reverse: one reverse sweep per result (row i is the gradient of result i), in one body; the
 //            sweeps' shared primal work is merged by CSE. Chosen when n > m.
-import type { FunctionSpec } from "../backend/emit";
+import type { FunctionSpec, ResultSpec } from "../backend/emit";
 import { Builder } from "../ir/builder";
 import type { Func, Region, Value } from "../ir/types";
+import { isAggregate } from "../ir/types";
 import { substitute, walkOps } from "../ir/walk";
 import { optimize } from "../opt";
 import { forwardSweep } from "./forward";
@@ -14,8 +15,14 @@ import { reverseSweep } from "./reverse";
 
 export type JacobianMode = "forward" | "reverse";
 
+/**
+ * Forward when f has no more parameters than results (n ≤ m); with arrays or objects, whose sizes
+ * are known only at run time: forward when f takes only numbers (few, against an array of
+ * results), else reverse.
+ */
 export function defaultJacobianMode(func: Func): JacobianMode {
-  return func.params.length <= func.body.yields.length ? "forward" : "reverse";
+  if (func.params.some((p) => isAggregate(p.value.type))) return "reverse";
+  return func.body.yields.some((v) => isAggregate(v.type)) || func.params.length <= func.body.yields.length ? "forward" : "reverse";
 }
 
 export function jacobianFunction(func: Func, mode: JacobianMode, names: ForwardNames, what: string): FunctionSpec {
@@ -40,10 +47,8 @@ export function jacobianFunction(func: Func, mode: JacobianMode, names: ForwardN
     }
   }
   optimize(body);
-  const rows = Array.from({ length: m }, (_, i) => ({
-    kind: "tuple" as const,
-    items: all.map((j) => ({ kind: "value" as const, value: body.yields[i * n + j] })),
-  }));
+  // A row has the gradient's shape: bare for a function of one parameter.
+  const rows = Array.from({ length: m }, (_, i) => row(all.map((j) => body.yields[i * n + j])));
   return {
     name: names.fn,
     doc: `Jacobian of ${what} (${m}×${n}, ${mode} mode): row i is the gradient of result i.`,
@@ -51,6 +56,12 @@ export function jacobianFunction(func: Func, mode: JacobianMode, names: ForwardN
     body,
     result: { kind: "tuple", items: rows },
   };
+}
+
+/** A row of a Jacobian or Hessian, shaped like the gradient: one entry per parameter, bare for one. */
+export function row(values: readonly Value[]): ResultSpec {
+  const items = values.map((value) => ({ kind: "value" as const, value }));
+  return items.length === 1 ? items[0] : { kind: "tuple", items };
 }
 
 /** Gives every value a region defines a new identity (same type and names), in place. */

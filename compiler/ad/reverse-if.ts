@@ -2,7 +2,7 @@
 // branches changed. Values a reverse branch needs from inside its forward branch are yielded out
 // of the forward `if` (they are its residuals); constants are simply made again.
 import type { Builder } from "../ir/builder";
-import type { Op, Region, Value } from "../ir/types";
+import type { Op, Region, Type, Value } from "../ir/types";
 import { f64, isAggregate } from "../ir/types";
 import { constantDefs, definedIn, freeValues, substitute } from "../ir/walk";
 import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
@@ -80,9 +80,18 @@ function neededFrom(region: Region, inside: Set<Value>): Value[] {
 
 /** What the other branches yield for a value lifted out of one: never read there. */
 function placeholder(b: Builder, v: Value): Value {
-  if (v.type.kind === "bool") return b.bool(false);
-  if (v.type.kind === "f64") return b.const(0);
-  if (v.type.kind === "array") return b.op("alloc", [b.const(0)], v.type, { container: v.type.container });
-  if (v.type.kind === "tensor") return b.op("emptyTensor", [], v.type);
-  throw new Error(`adc internal error: a ${v.type.kind} would leave a branch`);
+  return placeholderOf(b, v.type);
+}
+
+function placeholderOf(b: Builder, type: Type): Value {
+  if (type.kind === "bool") return b.bool(false);
+  if (type.kind === "f64") return b.const(0);
+  // An empty literal fits any Array type (rows of rows, tuples are never left empty); a
+  // Float64Array is an empty one; an object has placeholders for its fields.
+  if (type.kind === "array" && type.container === "Array" && type.length === undefined) return b.op("array", [], type);
+  if (type.kind === "array" && type.container === "Array") return b.op("array", Array.from({ length: type.length! }, () => placeholderOf(b, type.element)), type);
+  if (type.kind === "array") return b.op("alloc", [b.const(0)], type, { container: type.container });
+  if (type.kind === "struct") return b.op("struct", type.fields.map((f) => placeholderOf(b, f.type)), type);
+  if (type.kind === "tensor") return b.op("emptyTensor", [], type);
+  throw new Error(`adc internal error: a ${type.kind} would leave a branch`);
 }

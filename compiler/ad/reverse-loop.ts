@@ -189,12 +189,10 @@ function supplyResiduals(t: ReverseTransform, loop: Op, body: Region, reverseBod
   };
   // First what can be made from values outside the loop alone; then the rest of the values that are
   // not cheap go on the tape, and the cheap ones are made again from those where possible.
+  // (An array or object that cannot be made again — a snapshot for a pullback — is taped by reference.)
   const pending: Value[] = [];
   for (const v of needed) {
     if (recompute(v, 0)) continue;
-    if (v.type.kind === "array" || v.type.kind === "struct") {
-      throw new Error("adc internal error: an array reference the reverse loop cannot make again");
-    }
     pending.push(v);
   }
   for (const v of pending) {

@@ -13,7 +13,8 @@ import { f64, isAggregate } from "../ir/types";
 import { ScopedMap } from "../ir/scoped-map";
 import { cloneRegion, useCounts, walkOps } from "../ir/walk";
 import { writes } from "../ir/effects";
-import { analyzeActivity, type Activity } from "./activity";
+import { analyzeActivity, writtenByCall, type Activity } from "./activity";
+import { memoryRoots } from "../ir/roots";
 import { ruleFor } from "./rules";
 import { reverseIf } from "./reverse-if";
 import { reverseWhile } from "./reverse-loop";
@@ -33,6 +34,11 @@ export interface ReverseRequest {
    * a caller's shadow is used up, but a seed the user passes ("copy") is copied first.
    */
   readonly seedMemory?: "consume" | "copy";
+  /**
+   * The reverse sweep may run many times after one forward sweep (a vjp's pullback): what the
+   * forward sweep kept must stay as it was, so a callee that writes a kept copy gets a fresh one.
+   */
+  readonly runsMany?: boolean;
   /**
    * A pullback's callers pass the shadows of its array and object arguments, and it adds into
    * them: those shadows are parameters, and only number adjoints are results.
@@ -94,12 +100,14 @@ export class ReverseTransform {
   frozenAt(op: Op, root: Value): boolean {
     if (!this.writtenFrom) {
       const top = this.forward.ops;
+      const reach = memoryRoots(this.forward);
       this.writtenFrom = new Map();
       let later = new Set<Value>();
       for (let i = top.length - 1; i >= 0; i--) {
         const here = new Set(later);
         walkOps({ ops: [top[i]], yields: [] }, (o) => {
           if (o.prim === "store" || o.prim === "fill") here.add(this.activity.rootOf(o.args[0]));
+          for (const v of writtenByCall(o)) for (const r of reach(v)) here.add(r);
         });
         later = here;
         walkOps({ ops: [top[i]], yields: [] }, (o) => this.writtenFrom!.set(o, here));
@@ -208,22 +216,48 @@ export class ReverseTransform {
 
   /**
    * A call reverses into a call of the callee's pullback, specialised to the arguments that vary
-   * here (`p(x, n - 1)` needs no adjoint for n): one result per such argument.
+   * here (`p(x, n - 1)` needs no adjoint for n): one result per such argument. The pullback runs
+   * the callee's forward sweep again, on its arrays and objects as they were at the call: where
+   * they may be written from the call on (by the callee itself, or later), the forward sweep keeps
+   * a copy made just before the call for it (`snapshot`).
    */
   private reverseCall(op: Op, gs: (Value | undefined)[], adjoints: Adjoints, shadows: Shadows): void {
     const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && (x.type.kind === "f64" || shadows.get(x)) ? [i] : []));
     if (wrt.length === 0) return;
+    const args = op.args.map((x, i) => {
+      if (!isAggregate(x.type) || !this.mayChange(op, i)) return x;
+      const kept = this.snapshot(op, x);
+      // The pullback runs the callee again on what it is given, writing it: a copy of the copy.
+      return this.request.runsMany && op.attrs.writes?.includes(i) ? this.b.op("copy", [kept], x.type) : kept;
+    });
     // One seed per result: a number's adjoint (0 where it has none), an array's or object's shadow.
     const seeds = op.results.map((r, i) => (isAggregate(r.type) ? shadows.get(r) : gs[i]) ?? this.b.zeroLike(r));
     // Arrays and objects: the pullback adds into the shadows passed after the arguments.
     const numbers = wrt.filter((i) => op.args[i].type.kind === "f64");
     const passed = wrt.filter((i) => op.args[i].type.kind !== "f64").map((i) => shadows.get(op.args[i])!);
-    const pullback = this.b.emit("call", [...op.args, ...passed, ...seeds], numbers.map(() => f64), {
+    const pullback = this.b.emit("call", [...args, ...passed, ...seeds], numbers.map(() => f64), {
       callee: op.attrs.callee,
       variant: "pullback",
       wrt,
     });
     numbers.forEach((i, k) => this.accumulate(adjoints, op.args[i], pullback.results[k]));
+  }
+
+  /** Whether the memory of a call's argument i may differ, when the reverse sweep reaches the call, from what the call read. */
+  private mayChange(op: Op, i: number): boolean {
+    if (op.attrs.writes?.includes(i)) return true;
+    const reach = (this.reach ??= memoryRoots(this.forward));
+    return [...reach(op.args[i])].some((root) => !this.frozenAt(op, root));
+  }
+
+  private reach: ((v: Value) => Set<Value>) | undefined;
+
+  /** A copy of `x` made in the forward sweep just before `call`: the memory as the call found it. */
+  private snapshot(call: Op, x: Value): Value {
+    const region = this.regionOf(call)!;
+    const copy = this.b.value(x.type, x.hint ? `${x.hint}_at_call` : undefined);
+    region.ops.splice(region.ops.indexOf(call), 0, { prim: "copy", args: [x], results: [copy], attrs: {}, regions: [], loc: call.loc });
+    return copy;
   }
 
   /** Whether the op (or an op inside it) writes memory that has a shadow: its reverse must run. */
@@ -234,6 +268,7 @@ export class ReverseTransform {
       if (writes(op)) {
         const check = (o: Op) => {
           if ((o.prim === "store" || o.prim === "fill") && this.varied.has(o.args[0])) known = true;
+          if (writtenByCall(o).some((v) => this.varied.has(v))) known = true;
         };
         check(op);
         op.regions.forEach((r) => walkOps(r, check));

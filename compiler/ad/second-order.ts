@@ -6,6 +6,7 @@ import type { Func, Region, Value } from "../ir/types";
 import { optimize } from "../opt";
 import { forwardSweep } from "./forward";
 import type { ForwardNames } from "./forward-functions";
+import { row } from "./jacobian";
 import { reverseSweep } from "./reverse";
 
 /** ∇f as a function of f's parameters: the optimised fused gradient. */
@@ -67,10 +68,7 @@ export function hessianFunction(func: Func, names: ForwardNames, what: string): 
   const sweep = forwardSweep(gradientFunc(func), { wrt: all, directions: n, seed: "identity" });
   const body: Region = { ops: sweep.body.ops, yields: sweep.tangents.flat() };
   optimize(body);
-  const rows = all.map((i) => ({
-    kind: "tuple" as const,
-    items: all.map((j) => ({ kind: "value" as const, value: body.yields[i * n + j] })),
-  }));
+  const rows = all.map((i) => row(all.map((j) => body.yields[i * n + j])));
   return {
     name: names.fn,
     doc: `Hessian of ${what}: forward mode over the reverse sweep, n directions at once.`,
@@ -93,7 +91,7 @@ export function hvpFunction(func: Func, names: ForwardNames, what: string): Func
       { kind: "tuple", name: "v", items: sweep.seeds[0].map((v) => ({ value: v, name: names.field(v) })) },
     ],
     body,
-    result: { kind: "tuple", items: body.yields.map((value) => ({ kind: "value" as const, value })) },
+    result: { kind: "tuple", items: body.yields.map((value, i) => ({ kind: "value" as const, value, typeText: func.params[i].typeText })) },
   };
 }
 

@@ -8,7 +8,10 @@ import type { Attrs, Loc, Op, Region, Type, Value } from "../ir/types";
 import { useCounts } from "../ir/walk";
 import { isOrdered, writes } from "../ir/effects";
 import type { Naming } from "./naming";
-import { memoryExpressions, memoryStatements, propertyKey, type SyntaxContext } from "./memory-syntax";
+import { memoryExpressions, memoryStatements, type SyntaxContext } from "./memory-syntax";
+import { typeAnnotation } from "./types";
+
+export { typeAnnotation };
 import { loopShape } from "./loop-shape";
 import { tensorOps } from "../ir/tensor-ops";
 
@@ -55,23 +58,6 @@ export interface EmitContext {
 export function emitFunction(spec: FunctionSpec, ctx: EmitContext): t.FunctionDeclaration {
   return new FunctionEmitter(spec, ctx).emit();
 }
-
-/** A type as TypeScript; `runtime` names a runtime type (Tensor, TapeSegment) in the module, imported on use. */
-export function typeAnnotation(type: Type, runtime: (name: string) => string = (name) => name): t.TSType {
-  const tensor = () => runtime("Tensor");
-  if (type.kind === "bool") return t.tsBooleanKeyword();
-  if (type.kind === "f64" || type.kind === "int") return t.tsNumberKeyword();
-  if (type.kind === "tensor") return t.tsTypeReference(t.identifier(tensor()));
-  if (type.kind === "opaque") return t.tsTypeReference(t.identifier(runtime(type.name)));
-  if (type.kind === "array") {
-    if (type.container !== "Array") return t.tsTypeReference(t.identifier(type.container));
-    const element = typeAnnotation(type.element, runtime);
-    if (type.length !== undefined) return t.tsTupleType(Array.from({ length: type.length }, () => element));
-    return t.tsArrayType(element);
-  }
-  return t.tsTypeLiteral(type.fields.map((f) => t.tsPropertySignature(propertyKey(f.name), t.tsTypeAnnotation(typeAnnotation(f.type, runtime)))));
-}
-
 
 /** A type as the user wrote it, when there is one (the generated code sits in the same module). */
 function writtenType(type: Type, text: string | undefined, runtime: (name: string) => string): t.TSType {

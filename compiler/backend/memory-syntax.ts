@@ -3,15 +3,11 @@
 import * as t from "@babel/types";
 import type { Op } from "../ir/types";
 import { isAggregate } from "../ir/types";
+import { propertyKey, typeAnnotation } from "./types";
 
 export interface SyntaxContext {
   readonly expr: (i: number) => t.Expression;
   readonly runtime: (name: string) => string;
-}
-
-/** A field name as a property key: an identifier where it can be, else a string (`"a-b"`). */
-export function propertyKey(name: string): t.Identifier | t.StringLiteral {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? t.identifier(name) : t.stringLiteral(name);
 }
 
 const member = (object: t.Expression, op: Op, index?: t.Expression): t.MemberExpression => {
@@ -58,6 +54,10 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
   drain: (_op, c) => helper(c, "drain", [c.expr(0)]),
   pop: (op, c) => {
     if (op.attrs.type?.kind === "tensor") return method(t.identifier(c.runtime("tape")), "popTensor", []);
+    if (op.attrs.type && isAggregate(op.attrs.type)) {
+      // A reference comes back as what was pushed: its type says which.
+      return t.tsAsExpression(method(t.identifier(c.runtime("tape")), "popRef", []), typeAnnotation(op.attrs.type, c.runtime));
+    }
     const popped = method(t.identifier(c.runtime("tape")), "pop", []);
     return op.attrs.type?.kind === "bool" ? t.binaryExpression("!==", popped, t.numericLiteral(0)) : popped;
   },
@@ -78,6 +78,7 @@ export const memoryStatements: Record<string, (op: Op, c: SyntaxContext) => t.Ex
   addTo: (_op, c) => helper(c, "addTo", [c.expr(0), c.expr(1)]),
   push: (op, c) => {
     if (op.args[0].type.kind === "tensor") return method(t.identifier(c.runtime("tape")), "pushTensor", [c.expr(0)]);
+    if (isAggregate(op.args[0].type)) return method(t.identifier(c.runtime("tape")), "pushRef", [c.expr(0)]);
     const v = op.args[0].type.kind === "bool" ? t.conditionalExpression(c.expr(0), t.numericLiteral(1), t.numericLiteral(0)) : c.expr(0);
     return method(t.identifier(c.runtime("tape")), "push", [v]);
   },

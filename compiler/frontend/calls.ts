@@ -5,13 +5,12 @@
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Value } from "../ir/types";
-import { f64, isAggregate } from "../ir/types";
+import { f64 } from "../ir/types";
 import { customDerivativeOf, type CustomDerivative } from "./custom-derivatives";
 import type { Env } from "./frames";
 import type { Lowerer } from "./lowerer";
 import { builtinMathMember, functionKey, resolveFunction, runtimeExport, tensorRuntimeName, type FunctionLike } from "./resolve";
 import { callResult } from "./results";
-import { isAssignment, skipParens } from "./scan";
 
 export class Calls {
   constructor(private readonly l: Lowerer) {}
@@ -75,24 +74,9 @@ export class Calls {
     l.callees.add(decl);
     const args = e.arguments.map((a) => {
       const v = l.expressions.value(a, env);
-      if (isAggregate(v.type) && writesMemory(decl)) {
-        // Its pullback runs its forward sweep again: writes would happen twice.
-        throw new Refusal(Codes.UnsupportedType, `'${callee.getText()}' writes to an array; adc cannot pass arrays or objects to a function that writes arrays (write the loop in this function)`, a);
-      }
       if (v.type.kind === "bool" || v.type.kind === "tensor") throw new Refusal(Codes.UnsupportedType, "expected a number, an array or an object here", a);
       return v;
     });
     return callResult(l, decl, args, { callee: functionKey(decl) }, e);
   }
-}
-
-/** Whether a function writes any array element (`a[i] = …`, `a[i] += …`, `a[i]++`, `a.fill(…)`). */
-function writesMemory(decl: ts.Node): boolean {
-  const visit = (n: ts.Node): boolean => {
-    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind) && ts.isElementAccessExpression(skipParens(n.left))) return true;
-    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isElementAccessExpression(skipParens(n.operand))) return true;
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "fill") return true;
-    return ts.forEachChild(n, visit) ?? false;
-  };
-  return visit(decl);
 }

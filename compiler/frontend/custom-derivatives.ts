@@ -65,7 +65,7 @@ export function customFunction(custom: CustomDerivative): LoweredFunction {
   const { line, character } = sf.getLineAndCharacterOfPosition(custom.decl.getStart(sf));
   const key = functionKey(custom.decl);
   const func: Func = { name: key, params, body: b.region, loc: { file: sf.fileName, line: line + 1, column: character + 1 } };
-  return { key, decl: custom.decl, func, callees: [], custom };
+  return { key, decl: custom.decl, func, callees: [], custom, callSites: new Map() };
 }
 
 function parse(checker: ts.TypeChecker, call: ts.CallExpression): CustomDerivative | string {

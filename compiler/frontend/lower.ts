@@ -5,7 +5,7 @@
 // literals.ts, builtins.ts.
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
-import type { Func } from "../ir/types";
+import type { Func, Op } from "../ir/types";
 import type { CustomDerivative } from "./custom-derivatives";
 import { FunctionFrame, exitOf, type Env } from "./frames";
 import { Lowerer } from "./lowerer";
@@ -21,6 +21,8 @@ export interface LoweredFunction {
   readonly callees: readonly FunctionLike[];
   /** Set for a function with a registered derivative: its body is not lowered (func has no ops). */
   readonly custom?: CustomDerivative;
+  /** Where each call op of the body is in the source (for refusals found after lowering). */
+  readonly callSites: ReadonlyMap<Op, ts.Node>;
 }
 
 export function lowerFunction(
@@ -57,7 +59,7 @@ export function lowerFunction(
   l.b.region.yields.push(...exit);
   const resultText = result.kind === "aggregate" ? (decl.type?.getText() ?? checker.typeToString(checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(decl)!))) : undefined;
   const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl), resultText };
-  return { key, decl, func, callees: [...l.callees] };
+  return { key, decl, func, callees: [...l.callees], callSites: l.callSites };
 }
 
 /** Generated code lives at the module's top level: it must be able to call the function by name. */

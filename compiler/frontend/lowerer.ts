@@ -4,7 +4,7 @@
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import { Builder } from "../ir/builder";
-import type { Loc, Value } from "../ir/types";
+import type { Loc, Op, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
 import { ArrayMethods } from "./arrays";
 import { BuiltinCalls } from "./builtins";
@@ -22,6 +22,8 @@ export class Lowerer {
   readonly b = new Builder();
   /** Functions the body calls, each lowered on its own (no inlining). */
   readonly callees = new Set<FunctionLike>();
+  /** Each call op, by where it is in the source. */
+  readonly callSites = new Map<Op, ts.Node>();
 
   readonly statements = new Statements(this);
   readonly loops = new Loops(this);

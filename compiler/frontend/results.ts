@@ -116,6 +116,7 @@ export function callResult(l: Lowerer, decl: ts.SignatureDeclaration, args: Valu
   const signature = l.checker.getSignatureFromDeclaration(decl);
   const shape = signature ? resultShapeOf(l.checker, signature, at) : ({ kind: "number" } as const);
   const op = l.b.emit("call", args, resultTypes(shape), attrs);
+  l.callSites.set(op, at);
   switch (shape.kind) {
     case "number":
     case "aggregate":
