@@ -3,10 +3,10 @@
 // the function's, and the dot-product test ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ between jvp and vjp.
 import * as fs from "node:fs";
 import { describe, expect, test } from "vitest";
-import { copyArgs, fixtureNames, fixturePath, showPoint } from "./support/cases";
+import { fixtureNames, fixturePath, showPoint } from "./support/cases";
 import { gap } from "./support/forward-cases";
 import { loadCompiled } from "./support/load";
-import { dot, gradientShape, numbersOf, numericJacobian, random, sameShapeAs, withNumbers, type VectorCase } from "./support/vector-cases";
+import { copyOf, dot, gradientShape, numbersOf, numericJacobian, random, sameShapeAs, withNumbers, type VectorCase } from "./support/vector-cases";
 
 const withVectorCases = fixtureNames().filter((name) => /export const vectorValued\b/.test(fs.readFileSync(fixturePath(name), "utf8")));
 
@@ -25,7 +25,7 @@ describe.each(withVectorCases)("%s", (name) => {
       const where = `${c.fn.name}(${showPoint(x)})`;
       const numeric = numericJacobian(c.fn, x);
       const found = modes.map((mode) => {
-        const rows = c[mode]!(...copyArgs(x));
+        const rows = c[mode]!(...copyOf([...x]));
         expect(rows.length, `${where} ${mode}: one row per number of the value`).toBe(numeric.length);
         rows.forEach((row, i) => expect(sameShapeAs(gradientShape(x), row), `${where} ${mode}: row ${i} is shaped like the gradient`).toBe(true));
         return rows.map((row) => numbersOf(row));
@@ -45,13 +45,13 @@ describe.each(withVectorCases)("%s", (name) => {
     const next = random(5);
     for (const x of c.at) {
       const where = `${c.fn.name}(${showPoint(x)})`;
-      const value = c.fn(...copyArgs(x));
+      const value = c.fn(...copyOf([...x]));
       for (let trial = 0; trial < 3; trial++) {
         const v = withNumbers([...x], numbersOf([...x]).map(() => next()));
-        const [jvpValue, tangent] = c.jvp(copyArgs(x), v);
+        const [jvpValue, tangent] = c.jvp(copyOf([...x]), v);
         expect(numbersOf(jvpValue), `${where}: jvp's value`).toEqual(numbersOf(value));
         expect(sameShapeAs(value, tangent), `${where}: the tangent is shaped like the value`).toBe(true);
-        const [vjpValue, pullback] = c.vjp(...copyArgs(x));
+        const [vjpValue, pullback] = c.vjp(...copyOf([...x]));
         expect(numbersOf(vjpValue), `${where}: vjp's value`).toEqual(numbersOf(value));
         const w = withNumbers(value, numbersOf(value).map(() => next()));
         const wCopy = withNumbers(w, numbersOf(w));
@@ -62,6 +62,42 @@ describe.each(withVectorCases)("%s", (name) => {
         const right = dot(numbersOf(v), numbersOf(cotangent));
         expect(gap(left, right), `${where}: ⟨J·v, w⟩ = ${left} vs ⟨v, Jᵀ·w⟩ = ${right}`).toBeLessThanOrEqual(1e-12);
       }
+    }
+  });
+});
+
+const withHessianCases = fixtureNames().filter((name) => /export const hessianValued\b/.test(fs.readFileSync(fixturePath(name), "utf8")));
+
+interface HessianCase {
+  readonly fn: (...xs: any[]) => number;
+  readonly grad: (...xs: any[]) => unknown;
+  readonly hessian: (...xs: any[]) => unknown[];
+  readonly hvp: (primals: any[], v: any[]) => unknown[];
+  readonly at: readonly (readonly import("./support/cases").Arg[])[];
+}
+
+describe.each(withHessianCases)("%s: Hessians of functions of arrays and objects", (name) => {
+  const module = loadCompiled(fixturePath(name));
+  const cases = module.hessianValued as HessianCase[];
+
+  test.each(cases.map((c, i) => [`${i}: ${c.fn.name}`, c] as const))("%s: rows vs central differences of the gradient, symmetric, hvp = H·v", (_, c) => {
+    const next = random(9);
+    for (const x of c.at) {
+      const where = `${c.fn.name}(${showPoint(x)})`;
+      const rows = c.hessian(...copyOf([...x]));
+      const numeric = numericJacobian((...xs: unknown[]) => c.grad(...xs), x);
+      expect(rows.length, `${where}: one row per number of the arguments`).toBe(numeric.length);
+      rows.forEach((row, i) => expect(sameShapeAs(gradientShape(x), row), `${where}: row ${i} is shaped like the gradient`).toBe(true));
+      const H = rows.map((row) => numbersOf(row));
+      H.forEach((row, i) =>
+        row.forEach((h, j) => {
+          expect.soft(gap(h, numeric[i][j]), `${where}: H[${i}][${j}] ${h} vs central differences of the gradient ${numeric[i][j]}`).toBeLessThanOrEqual(1e-6);
+          expect.soft(gap(h, H[j][i]), `${where}: H[${i}][${j}] = H[${j}][${i}]`).toBeLessThanOrEqual(1e-12);
+        }),
+      );
+      const v = numbersOf([...x]).map(() => next());
+      const hv = numbersOf(c.hvp(copyOf([...x]), withNumbers([...x], [...v])));
+      H.forEach((row, i) => expect.soft(gap(hv[i], dot(row, v)), `${where}: (H·v)[${i}]`).toBeLessThanOrEqual(1e-12));
     }
   });
 });

@@ -122,7 +122,12 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
 }
 
 
-/** The arguments a call may write (its callee stores into them), for the primal and its tangent. */
+/**
+ * The arguments a call may write: what its callee stores into (the primal and its tangent), or
+ * the shadows a pullback adds into (every array or object it is passed, to be safe).
+ */
 export function writtenByCall(op: Op): Value[] {
-  return op.prim === "call" && op.attrs.variant !== "pullback" ? (op.attrs.writes ?? []).map((i) => op.args[i]) : [];
+  if (op.prim !== "call") return [];
+  if (op.attrs.variant === "pullback" || op.attrs.variant === "pullbackTangent") return op.args.filter((a) => isAggregate(a.type));
+  return (op.attrs.writes ?? []).map((i) => op.args[i]);
 }

@@ -53,6 +53,8 @@ class ForwardTransform {
   private readonly tangents = new Map<Value, Tangents>();
   private readonly k: number;
   private readonly activity: Activity;
+  /** Tape slots of arrays pushed with their tangent memory (a reverse loop's copies for pullbacks). */
+  private readonly pushedMemory = new Set<number>();
 
   constructor(
     private readonly primal: Pick<Func, "params" | "body" | "loc">,
@@ -152,9 +154,6 @@ class ForwardTransform {
   private forwardCall(op: Op): void {
     const wrt = op.args.flatMap((x, i) => (this.tangents.has(x) && isDifferentiable(x.type) ? [i] : []));
     if (wrt.length === 0) return this.copy(op);
-    if (op.attrs.variant === "pullback" && op.args.some((a) => isAggregate(a.type))) {
-      throw new ForwardUnsupported(`second derivatives through '${op.attrs.callee}', which is passed arrays or objects, are not supported yet`);
-    }
     if (op.attrs.variant !== undefined && op.attrs.variant !== "pullback") {
       throw new ForwardUnsupported(`differentiating the ${op.attrs.variant} of '${op.attrs.callee}' again (a third derivative) is not supported yet`);
     }
@@ -343,18 +342,22 @@ class ForwardTransform {
       }
       case "push": {
         this.copy(op);
-        if (first.type.kind !== "f64") return;
+        if (first.type.kind !== "f64" && !isAggregate(first.type)) return;
+        // Numbers push their tangents (0 where they have none); a kept array its tangent memory.
         const t = this.tangents.get(first);
-        for (const d of dirs) b.emit("push", [t?.[d] ?? b.const(0)], []);
+        if (isAggregate(first.type) && !(this.activity.varied.has(first) || t)) return;
+        for (const d of dirs) b.emit("push", [t?.[d] ?? b.zeroLike(first)], []);
+        if (isAggregate(first.type)) this.pushedMemory.add(op.attrs.slot!);
         return;
       }
       case "pop": {
         const v = op.results[0];
         if (v.type.kind === "tensor") throw new ForwardUnsupported("second derivatives of tensor code with loops are not supported yet");
-        if (v.type.kind !== "f64") return this.copy(op);
+        const memory = isAggregate(v.type) && this.pushedMemory.has(op.attrs.slot!);
+        if (v.type.kind !== "f64" && !memory) return this.copy(op);
         // The tangents were pushed after the value: they come off first, last direction first.
-        const popped = dirs.map(() => this.tangentValue(v, f64));
-        for (const t of [...popped].reverse()) b.region.ops.push({ prim: "pop", args: [], results: [t], attrs: { type: f64 }, regions: [], loc: op.loc });
+        const popped = dirs.map(() => this.tangentValue(v, v.type));
+        for (const t of [...popped].reverse()) b.region.ops.push({ prim: "pop", args: [], results: [t], attrs: { type: v.type }, regions: [], loc: op.loc });
         this.copy(op);
         this.set(v, popped);
         return;

@@ -57,6 +57,10 @@ export const memoryRules: Record<string, MemoryRule> = {
     let runs: Value | undefined;
     const at = () => (runs ? (fixed === 0 ? runs : b.add(runs, b.const(fixed))) : b.const(fixed));
     op.args.forEach((x, i) => {
+      if (isAggregate(x.type) && !op.attrs.spread?.[i]) {
+        handRow(t, shadow, x, shadows, () => b.op("load", [shadow, b.const(i)], x.type));
+        return;
+      }
       if (op.attrs.spread?.[i]) {
         const start = at();
         const length = b.op("length", [x]);
@@ -79,6 +83,7 @@ export const memoryRules: Record<string, MemoryRule> = {
     if (!shadow || type.kind !== "struct") return;
     type.fields.forEach((f, i) => {
       const x = op.args[i];
+      if (isAggregate(x.type)) handRow(t, shadow, x, shadows, () => t.b.op("load", [shadow], x.type, { field: f.name }));
       if (!hasAdjoint(x) || !t.varied.has(x)) return;
       const g = t.b.op("load", [shadow], x.type, { field: f.name });
       g.adjointOf = x;
@@ -162,9 +167,26 @@ function literalShadow(t: ReverseTransform, op: Op, shadows: Shadows): Value {
   const b = t.b;
   const v = op.results[0];
   const rowOf = (x: Value) => shadows.get(x) ?? b.op("zerosLike", [x], x.type);
+  let shadow: Value;
   if (v.type.kind === "array") {
     if (!isAggregate(v.type.element)) return b.op("zerosLike", [v], v.type);
-    return b.op("array", op.args.map(rowOf), v.type);
+    shadow = b.op("array", op.args.map(rowOf), v.type);
+  } else {
+    shadow = b.op("struct", op.args.map((x) => (x.type.kind === "f64" ? b.const(0) : isAggregate(x.type) ? rowOf(x) : b.zeroLike(x))), v.type);
   }
-  return b.op("struct", op.args.map((x) => (x.type.kind === "f64" ? b.const(0) : isAggregate(x.type) ? rowOf(x) : b.zeroLike(x))), v.type);
+  sharing.add(shadow);
+  return shadow;
+}
+
+/** Shadows of literals made of their rows' shadows (the rest — seeds, an `if`'s — are memory of their own). */
+const sharing = new WeakSet<Value>();
+
+/**
+ * A row (an array or object) of a literal whose shadow is memory of its own (the seed of a
+ * result, an `if`'s): the row's part of that shadow is added into the row's shadow.
+ */
+function handRow(t: ReverseTransform, shadow: Value, row: Value, shadows: Shadows, part: () => Value): void {
+  const own = shadows.get(row);
+  if (sharing.has(shadow) || !own) return;
+  t.b.emit("addTo", [own, part()], []);
 }

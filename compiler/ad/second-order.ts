@@ -3,6 +3,7 @@
 // H·v; with the n identity directions at once (vector mode) it is the whole Hessian.
 import type { FunctionSpec } from "../backend/emit";
 import type { Func, Region, Value } from "../ir/types";
+import { isAggregate } from "../ir/types";
 import { optimize } from "../opt";
 import { forwardSweep } from "./forward";
 import type { ForwardNames } from "./forward-functions";
@@ -17,13 +18,18 @@ export function gradientFunc(func: Func): Func {
   return { name: `${func.name}_grad`, params: func.params, body, loc: func.loc };
 }
 
-/** g's pullback as a function of (x…, seeds…): what a reverse sweep's call of g_pullback computes. */
+/**
+ * g's pullback as a function of (x…, shadows…, seeds…): what a reverse sweep's call of g_pullback
+ * computes (its number adjoints; it adds into the shadows of its array and object arguments).
+ */
 export function pullbackFunc(func: Func, wrt: readonly number[], seedName: (seed: Value) => string): Func {
-  const sweep = reverseSweep(func, { wrt, seed: "param" });
+  const sweep = reverseSweep(func, { wrt, seed: "param", shadowParams: true });
   const body: Region = { ops: [...sweep.forward.ops, ...sweep.reverse.ops], yields: [...sweep.adjoints] };
   optimize(body);
+  const shadowed = wrt.filter((i) => isAggregate(func.params[i].value.type));
+  const shadows = sweep.shadowParams.map((value, k) => ({ value, name: `${func.params[shadowed[k]].name}_bar`, typeText: func.params[shadowed[k]].typeText }));
   const seeds = sweep.seeds.map((value) => ({ value, name: seedName(value) }));
-  return { name: `${func.name}_pullback`, params: [...func.params, ...seeds], body, loc: func.loc };
+  return { name: `${func.name}_pullback`, params: [...func.params, ...shadows, ...seeds], body, loc: func.loc };
 }
 
 /**
@@ -38,7 +44,7 @@ export function pullbackTangentFunction(
   names: ForwardNames & { readonly seed: string; readonly bind: (v: Value, name: string) => void },
   what: string,
 ): FunctionSpec {
-  // The seeds are parameters like the others: their tangents are named after them (`seed_dot`).
+  // Shadows and seeds are parameters like the others: their tangents are named after them (`seed_dot`).
   const single = func.body.yields.length === 1;
   const pullback = pullbackFunc(func, wrt, (seed) => (single ? names.seed : names.field(seed)));
   for (const p of pullback.params.slice(func.params.length)) names.bind(p.value, p.name);
@@ -52,8 +58,12 @@ export function pullbackTangentFunction(
     name: names.fn,
     doc: `Tangent of the pullback of ${what}: seed × ∂${func.name}/∂(${wrtNames}) and its derivative along (${along})${directions === 1 ? "" : ` in ${directions} directions`}.`,
     params: [
-      ...pullback.params.map((p) => ({ kind: "value" as const, value: p.value, name: p.name })),
-      ...sweep.seeds.flat().map((v) => ({ kind: "value" as const, value: v, name: names.field(v) })),
+      // The shadows (after f's parameters) and their tangents are added into.
+      ...pullback.params.map((p, i) => ({ kind: "value" as const, value: p.value, name: p.name, typeText: p.typeText, writable: i >= func.params.length && isAggregate(p.value.type) })),
+      ...sweep.seeds.flat().map((v, i) => {
+        const of = pullback.params[tangentWrt[i % tangentWrt.length]];
+        return { kind: "value" as const, value: v, name: names.field(v), typeText: of.typeText, writable: isAggregate(v.type) };
+      }),
     ],
     body,
     result: { kind: "tuple", items: body.yields.map((value) => ({ kind: "value" as const, value })) },
@@ -87,8 +97,8 @@ export function hvpFunction(func: Func, names: ForwardNames, what: string): Func
     name: names.fn,
     doc: `Hessian-vector product of ${what}: the tangent of its gradient along v (forward over reverse).`,
     params: [
-      { kind: "tuple", name: "primals", items: func.params.map((p) => ({ value: p.value, name: p.name })) },
-      { kind: "tuple", name: "v", items: sweep.seeds[0].map((v) => ({ value: v, name: names.field(v) })) },
+      { kind: "tuple", name: "primals", items: func.params.map((p) => ({ value: p.value, name: p.name, typeText: p.typeText })) },
+      { kind: "tuple", name: "v", items: sweep.seeds[0].map((v, i) => ({ value: v, name: names.field(v), typeText: func.params[i].typeText })) },
     ],
     body,
     result: { kind: "tuple", items: body.yields.map((value, i) => ({ kind: "value" as const, value, typeText: func.params[i].typeText })) },

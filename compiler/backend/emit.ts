@@ -30,6 +30,8 @@ export type TupleItem = Field | readonly TupleItem[];
 export interface Field {
   readonly name: string;
   readonly value: Value;
+  /** Its type as the user wrote it (a tuple item of an array or object parameter). */
+  readonly typeText?: string;
 }
 
 export type ResultSpec =
@@ -100,7 +102,7 @@ class FunctionEmitter {
         // Unused items are holes (noUnusedLocals); a tuple none of whose items is used is `_name`.
         const used = (item: TupleItem): boolean => (isField(item) ? (this.counts.get(item.value) ?? 0) > 0 : item.some(used));
         const type = (items: readonly TupleItem[]): t.TSType =>
-          t.tsTupleType(items.map((item) => (isField(item) ? typeAnnotation(item.value.type, this.tensorName) : type(item))));
+          t.tsTupleType(items.map((item) => (isField(item) ? writtenType(item.value.type, item.typeText, this.tensorName) : type(item))));
         const anyUsed = p.items.some(used);
         const id = typed(t.identifier(ctx.naming.fresh(anyUsed ? p.name : `_${p.name}`)), type(p.items));
         params.push(id);

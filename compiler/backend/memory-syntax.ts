@@ -30,7 +30,12 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
     array.typeParameters = t.tsTypeParameterInstantiation([t.tsNumberKeyword()]);
     return method(array, "fill", [t.numericLiteral(0)]);
   },
-  slice: (_op, c) => method(c.expr(0), "slice", [c.expr(1), c.expr(2)]),
+  slice: (op, c) => {
+    // `new Float64Array(xs)` of a number[] copies into the other kind of array.
+    const copy = method(c.expr(0), "slice", [c.expr(1), c.expr(2)]);
+    const [from, to] = [op.args[0].type, op.results[0].type];
+    return from.kind === "array" && to.kind === "array" && from.container !== to.container ? t.newExpression(t.identifier(to.container), [copy]) : copy;
+  },
   array: (op, c) => t.arrayExpression(op.args.map((_, i) => (op.attrs.spread?.[i] ? t.spreadElement(c.expr(i)) : c.expr(i)))),
   struct: (op, c) => {
     const type = op.results[0].type;

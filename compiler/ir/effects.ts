@@ -28,7 +28,7 @@ const allocating = new Set(["alloc", "slice", "zerosLike", "emptyTensor", "array
  */
 export function writes(op: Op): boolean {
   return writing.has(op.prim) || op.regions.some(regionWrites) ||
-    (op.prim === "call" && op.attrs.variant === "pullback" && op.args.some((a) => isAggregate(a.type))) ||
+    (op.prim === "call" && (op.attrs.variant === "pullback" || op.attrs.variant === "pullbackTangent") && op.args.some((a) => isAggregate(a.type))) ||
     (op.prim === "call" && (op.attrs.writes?.length ?? 0) > 0);
 }
 

@@ -23,7 +23,7 @@ export function literalReads(body: Region): LiteralRead {
     if (writers.has(op.prim)) written.add(rootOf(op.args[0]));
     if (op.prim !== "call") return;
     // A pullback adds into the shadows it is passed; a primal or tangent call writes what its callee writes.
-    const mayWrite = op.attrs.variant === "pullback" ? op.args.map((_, i) => i) : (op.attrs.writes ?? []);
+    const mayWrite = op.attrs.variant === "pullback" || op.attrs.variant === "pullbackTangent" ? op.args.map((_, i) => i) : (op.attrs.writes ?? []);
     for (const i of mayWrite) if (isAggregate(op.args[i].type)) written.add(rootOf(op.args[i]));
   });
   return (load, constants) => {

@@ -47,6 +47,11 @@ export function withNumbers<T>(template: T, values: number[]): T {
   return build(template) as T;
 }
 
+/** A deep copy that keeps the order of an object's keys (the order its numbers are counted in). */
+export function copyOf<T>(x: T): T {
+  return withNumbers(x, numbersOf(x));
+}
+
 /** Whether two values have the same shape and kinds (Float64Array for Float64Array, keys, lengths). */
 export function sameShapeAs(a: unknown, b: unknown): boolean {
   if (typeof a === "number") return typeof b === "number";
