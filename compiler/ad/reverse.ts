@@ -20,6 +20,7 @@ import { reverseWhile } from "./reverse-loop";
 import { memoryRules, shadowPrologue } from "./memory";
 import { definiteAdjoints } from "./zero-adjoints";
 import { guard } from "./guard";
+import { sink } from "../opt/sink";
 
 export interface ReverseRequest {
   /** Indices of the parameters whose adjoints are returned, in this order. */
@@ -74,6 +75,8 @@ export class ReverseTransform {
   ) {
     this.b = new Builder();
     this.forward = cloneRegion(primal.body);
+    // Values only one branch uses are computed there, so the branch not taken leaves them alone.
+    sink(this.forward);
     this.activity = analyzeActivity(this.forward, request.wrt.map((i) => primal.params[i].value));
     this.definite = definiteAdjoints(this.forward, this.forward.yields.slice(0, 1));
   }
