@@ -1,15 +1,15 @@
 // Which adjoints may be a structural zero. The reverse sweep gives a value the adjoint 0 where the
 // forward run took no path that used it: a branch not taken (`a > 5 ? r · a : a²` at a = 2, with
 // r = log(a − 5) computed before the branch), a loop that ran no iteration, the operand min/max or
-// a select did not pick, an array element never read again. Zero times a singular local
-// derivative (1/(a − 5) at a = 5, or any factor that is ±∞ or NaN because the unused value is) is
-// NaN, where the path taken has a finite derivative. So the contributions of such adjoints are
-// guarded (guard.ts); an adjoint that every path gives a contribution needs no guard.
+// a select did not pick. Zero times a singular local derivative (1/(a − 5) at a = 5, or any factor
+// that is ±∞ or NaN because the unused value is) is NaN, where the path taken has a finite
+// derivative. So the contributions of such adjoints are guarded (guard.ts); an adjoint that every
+// path gives a contribution needs no guard. (An array element never read again is the one case
+// left out: see visitOp.)
 //
 // A backward analysis over the structured primal that mirrors where the reverse transform merges
-// an adjoint with a placeholder zero (reverse-if.ts, reverse-loop.ts) or reads it from shadow
-// memory (memory.ts). "Touched": some path may give the value a contribution; "definite": every
-// path through the rest of the function does. Only touched values are reversed at all.
+// an adjoint with a placeholder zero (reverse-if.ts, reverse-loop.ts). "Touched": some path may
+// give the value a contribution; "definite": every path through the rest of the function does.
 import type { Op, Region, Value } from "../ir/types";
 import { definedIn } from "../ir/walk";
 import { ruleFor } from "./rules";
@@ -58,9 +58,12 @@ function visitOp(op: Op, flow: Flow): void {
     flow.touched.add(x);
     if (sure) flow.definite.add(x);
   };
-  // A stored value's adjoint is read back from shadow memory: zero if the element is never read again.
-  if (op.prim === "store") return give(op.args[2], false);
-  if (op.prim === "fill") return give(op.args[1], false);
+  // A stored value's adjoint is read back from shadow memory, and is zero if the element is never
+  // read again. Counted as definite all the same: every element's adjoint would be guarded then,
+  // and in loops over arrays (LSTM: +10% instructions) that costs more than the rare element
+  // written, never read and NaN is worth. A known gap, documented in README.
+  if (op.prim === "store") return give(op.args[2], true);
+  if (op.prim === "fill") return give(op.args[1], true);
   if (!op.results.some((r) => flow.touched.has(r))) return;
   // A load's adjoint goes into shadow memory, not to an SSA operand.
   if (op.prim === "load" || ruleFor(op.prim) === zero) return;
