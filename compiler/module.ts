@@ -283,7 +283,8 @@ class ModuleGenerator {
     const locals = this.naming.child();
     func.params.forEach((p) => locals.bind(p.value, p.name));
     const grads = func.params.map((p) => p.typeText ?? "number");
-    const row = bare ? grads[0] : `[${grads.join(", ")}]`;
+    // `(readonly number[])[]`, not `readonly number[][]`.
+    const row = bare ? (/\s|\|/.test(grads[0]) ? `(${grads[0]})` : grads[0]) : `[${grads.join(", ")}]`;
     const m = func.body.yields.length;
     const rows = kind === "hessian" || isAggregate(func.body.yields[0].type) ? `${row}[]` : `[${Array(m).fill(row).join(", ")}]`;
     const helper = this.imports.runtimeName(kind === "reverse" ? "jacobianRows" : kind === "forward" ? "jacobianColumns" : "hessianRows");

@@ -107,9 +107,10 @@ export type JvpVectorFn<F extends VecFn, K extends number> = (
 export type JacobianFn<F extends VecFn> = (...args: Parameters<F>) => Rows<ReturnType<F>, GradsOf<Parameters<F>>>;
 
 /** `hessian(f)(...x)`: row i = ∇(∂f/∂xᵢ), one per number of the arguments, each shaped like the gradient. */
-export type HessianFn<F extends AnyFn> = (
-  ...args: Parameters<F>
-) => AllNumbers<Parameters<F>> extends true ? { -readonly [K in keyof Parameters<F>]: GradsOf<Parameters<F>> } : GradsOf<Parameters<F>>[];
+export type HessianFn<F extends AnyFn> = (...args: Parameters<F>) => HessianRows<Parameters<F>, GradsOf<Parameters<F>>>;
+
+/** One row of type G per parameter (a tuple) when all are numbers, else one per number of them. */
+type HessianRows<P extends readonly unknown[], G> = AllNumbers<P> extends true ? { -readonly [K in keyof P]: G } : G[];
 
 /** `hvp(f)(primals, v)`: the Hessian-vector product H·v, one entry per parameter. */
 export type HvpFn<F extends AnyFn> = (primals: Parameters<F>, v: Parameters<F>) => Row<Parameters<F>>;

@@ -173,7 +173,8 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
   const free = freeValues(adjointBody).filter((v) => !sweep.seeds.includes(v));
   adjointBody.ops.unshift(...free.filter((v) => constants.has(v)).map((v) => ({ ...constants.get(v)!, regions: [] })));
   const residuals = free.filter((v) => !constants.has(v));
-  const fields = residuals.map((value) => ({ name: names.field(value), value }));
+  // A parameter kept as a residual keeps its written type (`readonly number[]`).
+  const fields = residuals.map((value) => ({ name: names.field(value), value, typeText: func.params.find((p) => p.value === value)?.typeText }));
   const m = sweep.values.length;
   const forwardBody: Region = { ops: sweep.forward.ops, yields: [...sweep.values, ...residuals] };
   // The adjoint may have dropped pops it no longer reads: their pushes go with them.

@@ -229,7 +229,8 @@ class FunctionEmitter {
       const ifStatement = t.ifStatement(test, t.blockStatement(then), otherwise.length > 0 ? t.blockStatement(otherwise) : null);
       return [...lets, ifStatement];
     }
-    if (op.results.length === 0) return [t.expressionStatement(this.compute(op))];
+    // A call kept for what it writes, whose results nothing reads, is a statement.
+    if (op.results.every((r) => !this.counts.get(r))) return [t.expressionStatement(this.compute(op))];
     if (op.results.length === 1) {
       const v = op.results[0];
       const previous = this.accumulations.get(v);

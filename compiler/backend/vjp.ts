@@ -6,7 +6,7 @@ import { typeAnnotation, type FunctionSpec } from "./emit";
 export function residualType(typeName: string, adjoint: FunctionSpec, runtime: (name: string) => string): string {
   const struct = adjoint.params[0];
   if (struct.kind !== "struct") throw new Error("adc internal error: adjoint without residuals");
-  const fields = struct.fields.map((f) => `  readonly ${f.name}: ${generate(typeAnnotation(f.value.type, runtime)).code};`);
+  const fields = struct.fields.map((f) => `  readonly ${f.name}: ${f.typeText ?? generate(typeAnnotation(f.value.type, runtime)).code};`);
   return `/** What ${adjoint.name} needs from the forward sweep. */\ninterface ${typeName} {\n${fields.join("\n")}\n}`;
 }
 
