@@ -1,7 +1,8 @@
 // The `adc` command: argument parsing and printing only. Everything else is the pipeline in
 // compiler/index.ts, which the ts-patch transformer calls too.
 //
-// Exit codes: 0 success; 1 the input has adc diagnostics (printed to stderr); 2 usage error
+// Exit codes: 0 success (`adc run`: the program's exit code); 1 the input has adc diagnostics
+// (printed to stderr), or the program `adc run` runs threw; 2 usage error
 // (unknown command or option, missing or unreadable input, unwritable output); 3 internal error
 // (a bug in adc: the message is printed, the stack only with ADC_DEBUG=1).
 import * as fs from "node:fs";
@@ -11,10 +12,12 @@ import { compileFile, graphOfFile, irOfFile } from "./compiler";
 import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
 import { GraphRequestError, renderSvg, type Mode } from "./compiler/graph";
 import { checkFile, formatCheck } from "./compiler/check";
+import { ModuleDiagnostics, programError, runModule } from "./compiler/run-module";
 
 export const ExitCode = { Ok: 0, Diagnostics: 1, Usage: 2, Internal: 3 } as const;
 
 const COMMANDS: Record<string, string> = {
+  run: "compile the file (and the project files it imports) in memory and run it with Node",
   compile: "print the module with the generated derivative functions (or write it with -o)",
   ir: "print the SSA IR of every function the file marks for differentiation",
   graph: "draw one function's computational graph as DOT or SVG (options below)",
@@ -35,6 +38,7 @@ function usage(): string {
     .map(([name, text]) => `  ${name.padEnd(9)}${text}`)
     .join("\n");
   return `Usage: adc <command> <file.ts> [options]
+       adc run <file.ts> [arguments for the program...]
 
 adc differentiates TypeScript functions at build time: every function passed to grad, valueAndGrad
 or vjp (imported from "adc") gets generated derivative functions, and the calls are replaced.
@@ -58,7 +62,8 @@ adc graph <file.ts> --fn <name> [--at x1,x2,...] [--mode forward|reverse] [--for
 
 Exit codes:
   0  success
-  1  the file has diagnostics (printed to stderr); nothing is written; or check found a disagreement
+  1  the file has diagnostics (printed to stderr); nothing is written; or check found a disagreement;
+     or the program adc run runs threw (otherwise adc run exits with the program's exit code)
   2  usage error: unknown command or option, missing or unreadable input, unwritable output
   3  internal error in adc (please report it; ADC_DEBUG=1 prints the stack)
 
@@ -85,6 +90,8 @@ function version(): string {
 interface Invocation {
   readonly command?: string;
   readonly file?: string;
+  /** `adc run`: the program's own arguments (its process.argv.slice(2)). */
+  readonly args?: readonly string[];
   readonly output?: string;
   readonly seed?: number;
   readonly points?: number;
@@ -101,6 +108,11 @@ interface GraphRequest {
 }
 
 function parse(argv: string[]): Invocation {
+  // `adc run file.ts …`: everything after the file belongs to the program, options included.
+  if (argv[0] === "run" && argv[1] !== undefined && !argv[1].startsWith("-")) {
+    checkInput(argv[1]);
+    return { command: "run", file: argv[1], args: argv.slice(2), help: false, version: false };
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -147,6 +159,18 @@ function parse(argv: string[]): Invocation {
   if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command '${command}'`);
   if (file === undefined) throw new UsageError(`missing input file: adc ${command} <file.ts>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  checkInput(file);
+  if (command === "run" && values.output !== undefined) throw new UsageError("adc run takes no -o: it runs the program");
+  if (command !== "graph") {
+    const misplaced = GRAPH_OPTIONS.find((o) => values[o] !== undefined);
+    if (misplaced) throw new UsageError(`--${misplaced} is an option of adc graph, not adc ${command}`);
+    return invocation;
+  }
+  return { ...invocation, graph: graphRequest(values) };
+}
+
+/** The input must be an existing TypeScript source file. */
+function checkInput(file: string): void {
   if (!/\.(c|m)?tsx?$/.test(file) || file.endsWith(".d.ts")) {
     throw new UsageError(`${file}: expected a TypeScript source file (.ts)`);
   }
@@ -157,12 +181,6 @@ function parse(argv: string[]): Invocation {
     throw new UsageError(`${file}: no such file`);
   }
   if (!stat.isFile()) throw new UsageError(`${file}: not a file`);
-  if (command !== "graph") {
-    const misplaced = GRAPH_OPTIONS.find((o) => values[o] !== undefined);
-    if (misplaced) throw new UsageError(`--${misplaced} is an option of adc graph, not adc ${command}`);
-    return invocation;
-  }
-  return { ...invocation, graph: graphRequest(values) };
 }
 
 function graphRequest(values: { fn?: string; at?: string; mode?: string; format?: string; output?: string }): GraphRequest {
@@ -230,6 +248,7 @@ async function run(invocation: Invocation): Promise<number> {
     return ExitCode.Ok;
   }
   const file = invocation.file!;
+  if (invocation.command === "run") return runProgram(file, invocation.args ?? []);
   if (invocation.command === "check") {
     const result = checkFile(file, { seed: invocation.seed, points: invocation.points });
     if (result.diagnostics.length > 0) {
@@ -257,6 +276,26 @@ async function run(invocation: Invocation): Promise<number> {
   if (invocation.output !== undefined) writeAtomically(invocation.output, text);
   else process.stdout.write(text);
   return ExitCode.Ok;
+}
+
+/**
+ * `adc run`: the module runs in this process, as `node` would run its JavaScript. A refusal is
+ * reported like `adc compile`'s (exit 1); an exception the program throws while its module is
+ * evaluated is printed with its stack, as Node prints it, and exits 1.
+ */
+function runProgram(file: string, args: readonly string[]): number {
+  process.argv = [process.argv[0], path.resolve(file), ...args];
+  try {
+    runModule(file);
+  } catch (error) {
+    if (error instanceof ModuleDiagnostics) {
+      reportDiagnostics(error.diagnostics);
+      return ExitCode.Diagnostics;
+    }
+    process.stderr.write(`${programError(error)}\n`);
+    return ExitCode.Diagnostics;
+  }
+  return Number(process.exitCode ?? ExitCode.Ok);
 }
 
 async function graph(file: string, request: GraphRequest): Promise<{ text?: string; diagnostics: readonly AdcDiagnostic[] }> {

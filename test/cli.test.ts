@@ -94,6 +94,57 @@ describe("adc compile", () => {
   });
 });
 
+describe("adc run", () => {
+  const f = (x1: number, x2: number) => x1 * Math.exp(-0.5 * (x1 * x1 + x2 * x2));
+  const central = (g: (x: number) => number, x: number, h = 1e-6) => (g(x + h) - g(x - h)) / (2 * h);
+
+  it("runs the README's first example and prints the gradient, equal to central differences", () => {
+    const run = adc("run", "examples/first/main.ts");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const numbers = (line: string) => [...line.matchAll(/-?\d+\.\d+(?:e-?\d+)?/g)].map((m) => Number(m[0]));
+    const lines = run.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^f\(2, 0\.5\) +=/);
+    expect(numbers(lines[0].split("=")[1])[0]).toBeCloseTo(f(2, 0.5), 14);
+    const [g1, g2] = numbers(lines[1].split("=")[1]);
+    expect(Math.abs(g1 - central((x) => f(x, 0.5), 2))).toBeLessThan(1e-8);
+    expect(Math.abs(g2 - central((x) => f(2, x), 0.5))).toBeLessThan(1e-8);
+    const [, values, gradients] = lines[2].split("=");
+    const [value, [d1, d2]] = [numbers(values)[0], numbers(gradients)];
+    expect(value).toBeCloseTo(f(0.5, -1), 14);
+    expect(Math.abs(d1 - central((x) => f(x, -1), 0.5))).toBeLessThan(1e-8);
+    expect(Math.abs(d2 - central((x) => f(0.5, x), -1))).toBeLessThan(1e-8);
+    expect(lines[3]).toMatch(/^checkGrad: ok /);
+  });
+
+  it("compiles the project files the program imports, passes its arguments and keeps its exit code", () => {
+    const run = adc("run", "test/cli-fixtures/run/main.ts", "1.5", "--verbose", "x");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(7);
+    // d/dx x³ = 3x²
+    expect(JSON.parse(run.stdout)).toEqual({ x: 1.5, dcube: 3 * 1.5 * 1.5, args: ["--verbose", "x"] });
+  });
+
+  it("reports a refused construct like compile and runs nothing", () => {
+    const run = adc("run", refused);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^test\/cli-fixtures\/try-catch\.ts\(5,3\): error ADC1005: /);
+  });
+
+  it("prints an exception of the program with its stack at the source's line, exit 1", () => {
+    const run = adc("run", "test/cli-fixtures/run/throws.ts");
+    expect(run.status).toBe(1);
+    const file = path.join(root, "test", "cli-fixtures", "run", "throws.ts");
+    expect(run.stderr.split("\n").slice(0, 3)).toEqual([
+      "RangeError: negative",
+      `    at norm (${file}:7:22)`,
+      `    at Object.<anonymous> (${file}:11:1)`,
+    ]);
+    expect(run.stderr).not.toMatch(/run-module|cli\.js/); // adc's loader is not part of the story
+  });
+});
+
 describe("adc ir", () => {
   it("prints the IR of the marked functions", () => {
     const run = adc("ir", seed);
@@ -208,6 +259,8 @@ describe("usage errors exit 2 with one line and a pointer to --help", () => {
     [["graph", seed, "--fn", "f", "--mode", "forward"], "adc: --mode needs --at <point>: derivatives are shown at a point"],
     [["graph", seed, "--fn", "f", "-o", "f.png"], "adc: cannot tell the format of f.png from its extension: use --format dot|svg"],
     [["compile", seed, "--fn", "f"], "adc: --fn is an option of adc graph, not adc compile"],
+    [["run"], "adc: missing input file: adc run <file.ts>"],
+    [["run", "-o", "x.ts", seed], "adc: adc run takes no -o: it runs the program"],
   ])("adc %j", (args, message) => {
     const run = adc(...args);
     expect(run.status).toBe(2);
