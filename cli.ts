@@ -13,6 +13,7 @@ import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compil
 import { GraphRequestError, renderSvg, type Mode } from "./compiler/graph";
 import { checkFile, formatCheck } from "./compiler/check";
 import { ModuleDiagnostics, programError, runModule } from "./compiler/run-module";
+import { applyEditsMapped, inlineSourceMapComment, relocateSourceMap, type EncodedSourceMap } from "./compiler/source-map";
 
 export const ExitCode = { Ok: 0, Diagnostics: 1, Usage: 2, Internal: 3 } as const;
 
@@ -48,6 +49,8 @@ ${commands}
 
 Options:
   -o, --output <file>  write the result to <file> instead of stdout (written atomically)
+      --source-map     compile: a source map back to your lines, in <file>.map beside -o's file
+                       (with a sourceMappingURL comment), or inline on stdout
       --seed <n>       check: the seed of the random points (default 1)
       --points <n>     check: points per function (default 3)
   -h, --help           show this help
@@ -93,6 +96,7 @@ interface Invocation {
   /** `adc run`: the program's own arguments (its process.argv.slice(2)). */
   readonly args?: readonly string[];
   readonly output?: string;
+  readonly sourceMap: boolean;
   readonly seed?: number;
   readonly points?: number;
   readonly help: boolean;
@@ -111,7 +115,7 @@ function parse(argv: string[]): Invocation {
   // `adc run file.ts …`: everything after the file belongs to the program, options included.
   if (argv[0] === "run" && argv[1] !== undefined && !argv[1].startsWith("-")) {
     checkInput(argv[1]);
-    return { command: "run", file: argv[1], args: argv.slice(2), help: false, version: false };
+    return { command: "run", file: argv[1], args: argv.slice(2), sourceMap: false, help: false, version: false };
   }
   let parsed;
   try {
@@ -121,6 +125,7 @@ function parse(argv: string[]): Invocation {
       strict: true,
       options: {
         output: { type: "string", short: "o" },
+        "source-map": { type: "boolean" },
         seed: { type: "string" },
         points: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -149,6 +154,7 @@ function parse(argv: string[]): Invocation {
     command,
     file,
     output: values.output,
+    sourceMap: values["source-map"] ?? false,
     seed: integer("seed", values.seed, 0),
     points: integer("points", values.points, 1),
     help: values.help ?? false,
@@ -161,6 +167,7 @@ function parse(argv: string[]): Invocation {
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   checkInput(file);
   if (command === "run" && values.output !== undefined) throw new UsageError("adc run takes no -o: it runs the program");
+  if (command !== "compile" && invocation.sourceMap) throw new UsageError(`--source-map is an option of adc compile, not adc ${command}`);
   if (command !== "graph") {
     const misplaced = GRAPH_OPTIONS.find((o) => values[o] !== undefined);
     if (misplaced) throw new UsageError(`--${misplaced} is an option of adc graph, not adc ${command}`);
@@ -206,6 +213,11 @@ function graphRequest(values: { fn?: string; at?: string; mode?: string; format?
   }
   if (format !== "dot" && format !== "svg") throw new UsageError(`--format must be dot or svg, not '${format}'`);
   return { fn, at, mode, format };
+}
+
+/** The map of a module adc left unchanged (it marks nothing): every token to itself. */
+function identityMap(file: string, text: string): EncodedSourceMap {
+  return applyEditsMapped(text, path.resolve(file), []).map;
 }
 
 /** Writes via a temporary file in the same directory and a rename: never a half-written file. */
@@ -263,7 +275,18 @@ async function run(invocation: Invocation): Promise<number> {
   let text: string | undefined;
   let diagnostics: readonly AdcDiagnostic[];
   if (invocation.command === "compile") {
-    ({ code: text, diagnostics } = compileFile(file));
+    const result = compileFile(file);
+    ({ code: text, diagnostics } = result);
+    if (text !== undefined && invocation.sourceMap) {
+      const output = invocation.output;
+      const map = relocateSourceMap(result.map ?? identityMap(file, text), file, output ?? path.join(process.cwd(), "stdout.ts"));
+      if (output === undefined) {
+        text = `${text.replace(/\n?$/, "\n")}${inlineSourceMapComment(map)}\n`;
+      } else {
+        writeAtomically(`${output}.map`, `${JSON.stringify(map)}\n`);
+        text = `${text.replace(/\n?$/, "\n")}//# sourceMappingURL=${path.basename(output)}.map\n`;
+      }
+    }
   } else if (invocation.graph) {
     ({ text, diagnostics } = await graph(file, invocation.graph));
   } else {

@@ -10,9 +10,13 @@ import ts from "typescript";
 import type { AdcDiagnostic } from "./diagnostics";
 import { compileProgramFile } from "./index";
 import { createProgram } from "./program";
+import { inlineSourceMapComment, type EncodedSourceMap } from "./source-map";
 import { importsAdc } from "./transformer";
 
 export type ModuleExports = Record<string, any>;
+
+// Its published types do not parse (remapping.d.cts is not valid TypeScript): typed here.
+const remapping = require("@jridgewell/remapping") as (maps: EncodedSourceMap[], loader: () => null) => EncodedSourceMap;
 
 /** adc refused a file the module imports: its diagnostics, not a crash. */
 export class ModuleDiagnostics extends Error {
@@ -48,22 +52,20 @@ class Loader {
     if (!importsAdc(text)) return this.evaluate(text, file);
     const result = compileProgramFile(createProgram(file), file);
     if (result.code === undefined) throw new ModuleDiagnostics(result.diagnostics);
-    return this.evaluate(result.code, file);
+    return this.evaluate(result.code, file, result.map);
   }
 
-  evaluate(code: string, file: string): ModuleExports {
-    // An inline source map from the JavaScript back to the TypeScript, which Node applies to
-    // stack traces once source maps are enabled.
-    const js = ts.transpileModule(code, {
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-        inlineSourceMap: true,
-        inlineSources: true,
-      },
+  /** `map`: adc's source map of `code` back to the user's text, when adc transformed it. */
+  evaluate(code: string, file: string, map?: EncodedSourceMap): ModuleExports {
+    const output = ts.transpileModule(code, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: true },
       fileName: file,
-    }).outputText;
+    });
+    // The JavaScript's map to the TypeScript, composed with adc's back to the user's lines, goes
+    // inline; Node applies it to stack traces once source maps are enabled.
+    const jsMap = JSON.parse(output.sourceMapText!) as EncodedSourceMap;
+    const composed = map ? remapping([jsMap, map], () => null) : { ...jsMap, sourcesContent: [code] };
+    const js = `${output.outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, "")}\n${inlineSourceMapComment(composed)}\n`;
     process.setSourceMapsEnabled(true);
     const module = new Module(file, require.main);
     module.filename = file;

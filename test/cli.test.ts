@@ -145,6 +145,45 @@ describe("adc run", () => {
   });
 });
 
+describe("source maps", () => {
+  it("adc run: an exception inside generated code reports the line of the source it came from", () => {
+    const run = adc("run", "test/cli-fixtures/run/rule-throws.ts");
+    expect(run.status).toBe(1);
+    const file = path.join(root, "test", "cli-fixtures", "run", "rule-throws.ts");
+    // grad(f)(1) = 2·σ(1)·2·1, printed before grad(f)(2) reaches the rule's throw.
+    expect(Number(run.stdout)).toBeCloseTo(4 / (1 + Math.exp(-1)), 14);
+    expect(run.stderr.split("\n").slice(0, 5)).toEqual([
+      "RangeError: softReverse: 4 is out of range",
+      `    at softReverse (${file}:9:20)`,
+      // The generated pullback adapter of soft: its declaration; f_grad: the line of f calling soft.
+      `    at soft_pullback (${file}:4:1)`,
+      `    at f_grad (${file}:16:3)`,
+      `    at Object.<anonymous> (${file}:20:13)`,
+    ]);
+  });
+
+  it("adc compile --source-map -o writes the map beside the module; generated lines map to their source", () => {
+    const out = path.join(tempDir(), "main.out.ts");
+    const run = adc("compile", "examples/first/main.ts", "--source-map", "-o", out);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const code = fs.readFileSync(out, "utf8");
+    expect(code.endsWith("\n//# sourceMappingURL=main.out.ts.map\n")).toBe(true);
+    const map = JSON.parse(fs.readFileSync(`${out}.map`, "utf8")) as { sources: string[]; file: string; sourcesContent: string[] };
+    expect(map.file).toBe("main.out.ts");
+    const source = path.relative(tmp, path.join(root, "examples", "first", "main.ts")).split(path.sep).join("/");
+    expect(map.sources).toEqual([source]);
+    expect(map.sourcesContent[0]).toBe(fs.readFileSync(path.join(root, "examples", "first", "main.ts"), "utf8"));
+    expect(fs.readdirSync(tmp).sort()).toEqual(["main.out.ts", "main.out.ts.map"]);
+  });
+
+  it("adc compile --source-map to stdout appends the map inline", () => {
+    const run = adc("compile", "examples/first/main.ts", "--source-map");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/\n\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,[A-Za-z0-9+/=]+\n$/);
+  });
+});
+
 describe("adc ir", () => {
   it("prints the IR of the marked functions", () => {
     const run = adc("ir", seed);
