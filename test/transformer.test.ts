@@ -9,6 +9,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CompileResult } from "../compiler/index";
 import adcProgramTransformer, { importsAdc, INTERNAL_ERROR_CODE } from "../compiler/transformer";
+import { linkPackage } from "./support/link";
 
 // The plumbing tests substitute the pipeline's answer; the end-to-end tests below run tspc in a
 // subprocess, where the real pipeline runs.
@@ -148,22 +149,6 @@ describe("program transformer plumbing", () => {
     expect(ts.flattenDiagnosticMessageText(diagnostics[0].messageText, " ")).toMatch(/internal error.*boom.*please report/);
   });
 });
-
-/**
- * `npm install ../adc` (a folder) in a user project links the package into node_modules; so do
- * we. The package's "exports" then give the runtime (dist/runtime) and "adc/transformer".
- */
-function linkPackage(project: string): void {
-  const link = path.join(project, "node_modules", "adc");
-  try {
-    if (fs.realpathSync(link) === fs.realpathSync(root)) return;
-    fs.rmSync(link, { recursive: true, force: true });
-  } catch {
-    // missing: create it below
-  }
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  fs.symlinkSync(path.relative(path.dirname(link), root), link, "dir");
-}
 
 function run(command: string, args: string[]): { status: number | null; output: string } {
   const result = spawnSync(command, args, { cwd: root, encoding: "utf8", timeout: 120_000 });
