@@ -13,6 +13,7 @@ import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compil
 import { GraphRequestError, renderSvg, type Mode } from "./compiler/graph";
 import { checkFile, formatCheck } from "./compiler/check";
 import { ModuleDiagnostics, programError, runModule } from "./compiler/run-module";
+import { Batch, expandInputs } from "./compiler/batch";
 import { applyEditsMapped, inlineSourceMapComment, relocateSourceMap, type EncodedSourceMap } from "./compiler/source-map";
 
 export const ExitCode = { Ok: 0, Diagnostics: 1, Usage: 2, Internal: 3 } as const;
@@ -49,6 +50,9 @@ ${commands}
 
 Options:
   -o, --output <file>  write the result to <file> instead of stdout (written atomically)
+      --out-dir <dir>  compile: several inputs (files, directories, a tsconfig.json) into <dir>,
+                       at their paths relative to the inputs' common directory
+      --watch          compile --out-dir: compile again whenever an input changes
       --source-map     compile: a source map back to your lines, in <file>.map beside -o's file
                        (with a sourceMappingURL comment), or inline on stdout
       --seed <n>       check: the seed of the random points (default 1)
@@ -93,6 +97,8 @@ function version(): string {
 interface Invocation {
   readonly command?: string;
   readonly file?: string;
+  /** `adc compile` of many files into a directory. */
+  readonly batch?: { readonly inputs: readonly string[]; readonly outDir: string; readonly watch: boolean };
   /** `adc run`: the program's own arguments (its process.argv.slice(2)). */
   readonly args?: readonly string[];
   readonly output?: string;
@@ -126,6 +132,8 @@ function parse(argv: string[]): Invocation {
       options: {
         output: { type: "string", short: "o" },
         "source-map": { type: "boolean" },
+        "out-dir": { type: "string" },
+        watch: { type: "boolean" },
         seed: { type: "string" },
         points: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -164,7 +172,17 @@ function parse(argv: string[]): Invocation {
   if (command === undefined) throw new UsageError("missing command");
   if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command '${command}'`);
   if (file === undefined) throw new UsageError(`missing input file: adc ${command} <file.ts>`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const outDir = values["out-dir"];
+  if (values.watch && outDir === undefined) throw new UsageError("--watch needs --out-dir <dir>");
+  if (outDir !== undefined) {
+    if (command !== "compile") throw new UsageError(`--out-dir is an option of adc compile, not adc ${command}`);
+    if (values.output !== undefined) throw new UsageError("give -o <file> for one file or --out-dir <dir>, not both");
+    if (invocation.sourceMap) throw new UsageError("--source-map writes beside -o <file>; it does not go with --out-dir yet");
+    const inputs = [file, ...extra];
+    inputs.forEach(checkBatchInput);
+    return { ...invocation, batch: { inputs, outDir, watch: values.watch ?? false } };
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (several inputs go with --out-dir <dir>)`);
   checkInput(file);
   if (command === "run" && values.output !== undefined) throw new UsageError("adc run takes no -o: it runs the program");
   if (command !== "compile" && invocation.sourceMap) throw new UsageError(`--source-map is an option of adc compile, not adc ${command}`);
@@ -174,6 +192,18 @@ function parse(argv: string[]): Invocation {
     return invocation;
   }
   return { ...invocation, graph: graphRequest(values) };
+}
+
+/** adc compile --out-dir takes TypeScript files, directories and tsconfig files. */
+function checkBatchInput(input: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(input);
+  } catch {
+    throw new UsageError(`${input}: no such file or directory`);
+  }
+  if (stat.isDirectory() || input.endsWith(".json")) return;
+  checkInput(input);
 }
 
 /** The input must be an existing TypeScript source file. */
@@ -261,6 +291,7 @@ async function run(invocation: Invocation): Promise<number> {
   }
   const file = invocation.file!;
   if (invocation.command === "run") return runProgram(file, invocation.args ?? []);
+  if (invocation.batch) return compileBatch(invocation.batch);
   if (invocation.command === "check") {
     const result = checkFile(file, { seed: invocation.seed, points: invocation.points });
     if (result.diagnostics.length > 0) {
@@ -299,6 +330,54 @@ async function run(invocation: Invocation): Promise<number> {
   if (invocation.output !== undefined) writeAtomically(invocation.output, text);
   else process.stdout.write(text);
   return ExitCode.Ok;
+}
+
+/**
+ * `adc compile <inputs…> --out-dir <dir> [--watch]`: every file of the inputs into the out dir (at
+ * its path relative to their common directory), those importing adc transformed; with --watch,
+ * again for each change until interrupted. Exit 1 if a file has diagnostics (others are written).
+ */
+async function compileBatch(request: NonNullable<Invocation["batch"]>): Promise<number> {
+  const input = expandInputs(request.inputs);
+  if (input.files.length === 0) throw new UsageError(`no TypeScript files in ${request.inputs.join(", ")}`);
+  const batch = new Batch(input, path.resolve(request.outDir), writeAtomically);
+  const once = (files?: readonly string[]): number => {
+    const { written, diagnostics } = batch.run(files);
+    if (diagnostics.length > 0) reportDiagnostics(diagnostics);
+    const relative = path.relative(process.cwd(), request.outDir) || ".";
+    const out = relative.startsWith("..") ? path.resolve(request.outDir) : relative;
+    process.stderr.write(`adc: wrote ${written.length} file${written.length === 1 ? "" : "s"} to ${out}${diagnostics.length > 0 ? `; ${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}` : ""}\n`);
+    return diagnostics.length > 0 ? ExitCode.Diagnostics : ExitCode.Ok;
+  };
+  const status = once();
+  if (!request.watch) return status;
+  process.stderr.write("adc: watching for changes (Ctrl-C to stop)\n");
+  // A change to a callee changes the derivatives generated in its callers: all files again (the
+  // kept project re-checks only what changed).
+  await watchFiles(input.files, () => once());
+  return ExitCode.Ok;
+}
+
+/** Calls `onChange` with the files changed since the last call, 50 ms after the last event. */
+function watchFiles(files: readonly string[], onChange: (changed: string[]) => void): Promise<void> {
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const directories = new Set(files.map((f) => path.dirname(f)));
+  const wanted = new Set(files);
+  for (const dir of directories) {
+    fs.watch(dir, (_event, name) => {
+      const file = name ? path.join(dir, name.toString()) : undefined;
+      if (!file || !wanted.has(file)) return;
+      pending.add(file);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const changed = [...pending];
+        pending.clear();
+        onChange(changed);
+      }, 50);
+    });
+  }
+  return new Promise(() => {}); // until the process is interrupted
 }
 
 /**

@@ -1,5 +1,5 @@
 // The `adc` command as users run it: the built CLI (`npm run build` first) in a subprocess.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -184,6 +184,67 @@ describe("source maps", () => {
   });
 });
 
+describe("adc compile --out-dir", () => {
+  /** A project of two files: main.ts imports model.ts, which marks cube. */
+  function project(): string {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "src", "sub"), { recursive: true });
+    fs.copyFileSync(path.join(root, "test", "cli-fixtures", "run", "model.ts"), path.join(dir, "src", "sub", "model.ts"));
+    fs.writeFileSync(path.join(dir, "src", "main.ts"), 'import { dcube } from "./sub/model";\nconsole.log(dcube(2));\n');
+    return dir;
+  }
+
+  it("compiles a directory into the out dir at the same relative paths, each like adc compile", () => {
+    const dir = project();
+    const out = path.join(dir, "out");
+    const run = adc("compile", path.join(dir, "src"), "--out-dir", out);
+    expect(run.stderr).toBe(`adc: wrote 2 files to ${out}\n`);
+    expect(run.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, "sub", "model.ts"), "utf8")).toBe(compileFile(path.join(dir, "src", "sub", "model.ts")).code);
+    expect(fs.readFileSync(path.join(out, "main.ts"), "utf8")).toBe(fs.readFileSync(path.join(dir, "src", "main.ts"), "utf8"));
+    // The output runs: d/dx x³ at 2 is 12.
+    expect(adc("run", path.join(out, "main.ts")).stdout).toBe("12\n");
+  });
+
+  it("takes a tsconfig.json's files; a refused file is reported and not written, the others are", () => {
+    const dir = project();
+    fs.copyFileSync(path.join(root, refused), path.join(dir, "src", "refused.ts"));
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, types: [] }, include: ["src"] }));
+    const out = path.join(dir, "out");
+    const run = adc("compile", path.join(dir, "tsconfig.json"), "--out-dir", out);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/refused\.ts\(5,3\): error ADC1005: /);
+    expect(run.stderr).toMatch(/adc: wrote 2 files to .*; 1 error\n$/);
+    expect(fs.readdirSync(out).sort()).toEqual(["main.ts", "sub"]);
+  });
+
+  it("--watch compiles again when an input changes", async () => {
+    const dir = project();
+    const out = path.join(dir, "out", "sub", "model.ts");
+    const child = spawn(process.execPath, [bin, "compile", path.join(dir, "src"), "--out-dir", path.join(dir, "out"), "--watch"], {
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const until = async (condition: () => boolean) => {
+      for (let waited = 0; !condition(); waited += 100) {
+        if (waited > 60_000) throw new Error(`timed out; stderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    try {
+      await until(() => stderr.includes("watching for changes"));
+      expect(fs.readFileSync(out, "utf8")).toContain("return x * x * x;");
+      const source = path.join(dir, "src", "sub", "model.ts");
+      fs.writeFileSync(source, fs.readFileSync(source, "utf8").replace("return x * x * x;", "return x * x;"));
+      await until(() => fs.readFileSync(out, "utf8").includes("return x * x;"));
+      expect(fs.readFileSync(out, "utf8")).toBe(compileFile(source).code);
+    } finally {
+      child.kill();
+    }
+  });
+});
+
 describe("adc ir", () => {
   it("prints the IR of the marked functions", () => {
     const run = adc("ir", seed);
@@ -288,7 +349,7 @@ describe("usage errors exit 2 with one line and a pointer to --help", () => {
     [["compile"], "adc: missing input file: adc compile <file.ts>"],
     [["compile", "no/such/file.ts"], "adc: no/such/file.ts: no such file"],
     [["compile", "package.json"], "adc: package.json: expected a TypeScript source file (.ts)"],
-    [["compile", seed, "fixtures/other.ts"], "adc: unexpected argument 'fixtures/other.ts'"],
+    [["compile", seed, "fixtures/other.ts"], "adc: unexpected argument 'fixtures/other.ts' (several inputs go with --out-dir <dir>)"],
     [["compile", seed, "-o"], "adc: Option '-o, --output <value>' argument missing"],
     [["graph", seed], "adc: missing --fn <name>: adc graph <file.ts> --fn <name>"],
     [["graph", seed, "--fn", "g"], "adc: no function 'g' in seed.ts (its functions: f)"],
@@ -299,6 +360,9 @@ describe("usage errors exit 2 with one line and a pointer to --help", () => {
     [["graph", seed, "--fn", "f", "-o", "f.png"], "adc: cannot tell the format of f.png from its extension: use --format dot|svg"],
     [["compile", seed, "--fn", "f"], "adc: --fn is an option of adc graph, not adc compile"],
     [["run"], "adc: missing input file: adc run <file.ts>"],
+    [["compile", seed, "--watch"], "adc: --watch needs --out-dir <dir>"],
+    [["compile", seed, "fixtures/baydin.ts"], "adc: unexpected argument 'fixtures/baydin.ts' (several inputs go with --out-dir <dir>)"],
+    [["ir", seed, "--out-dir", "x"], "adc: --out-dir is an option of adc compile, not adc ir"],
     [["run", "-o", "x.ts", seed], "adc: adc run takes no -o: it runs the program"],
   ])("adc %j", (args, message) => {
     const run = adc(...args);
