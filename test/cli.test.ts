@@ -147,9 +147,9 @@ describe("adc run", () => {
 
 describe("source maps", () => {
   it("adc run: an exception inside generated code reports the line of the source it came from", () => {
-    const run = adc("run", "test/cli-fixtures/run/rule-throws.ts");
+    const run = adc("run", "test/e2e/bundlers/throws.ts");
     expect(run.status).toBe(1);
-    const file = path.join(root, "test", "cli-fixtures", "run", "rule-throws.ts");
+    const file = path.join(root, "test", "e2e", "bundlers", "throws.ts");
     // grad(f)(1) = 2·σ(1)·2·1, printed before grad(f)(2) reaches the rule's throw.
     expect(Number(run.stdout)).toBeCloseTo(4 / (1 + Math.exp(-1)), 14);
     expect(run.stderr.split("\n").slice(0, 5)).toEqual([

@@ -1,4 +1,4 @@
-// An exception inside generated code: the bundle's stack (node --enable-source-maps) names this file and line.
+// An exception inside generated code: its stack (adc run, or a bundle under node --enable-source-maps) names this file and line.
 import { defineDerivative, grad } from "adc";
 
 export function soft(x: number): number {
