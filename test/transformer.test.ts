@@ -58,11 +58,20 @@ describe("program transformer plumbing", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A one-file program; `import "adc"` needs no resolution (a side-effect import). */
+  /**
+   * A one-file program; `import "adc"` needs no resolution (a side-effect import, which TypeScript
+   * 6 checks by default: not here).
+   */
   function programOf(text: string): { program: ts.Program; file: string } {
     const file = path.join(dir, `m${Math.random().toString(36).slice(2)}.ts`);
     fs.writeFileSync(file, text);
-    const options: ts.CompilerOptions = { strict: true, noEmit: true, types: [], target: ts.ScriptTarget.ES2022 };
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      types: [],
+      target: ts.ScriptTarget.ES2022,
+      noUncheckedSideEffectImports: false,
+    };
     return { program: ts.createProgram([file], options), file };
   }
 
