@@ -41,6 +41,7 @@ function usage(): string {
     .join("\n");
   return `Usage: adc <command> <file.ts> [options]
        adc run <file.ts> [arguments for the program...]
+       adc compile <files, directories or tsconfig.json...> --out-dir <dir> [--watch]
 
 adc differentiates TypeScript functions at build time: every function passed to grad, valueAndGrad
 or vjp (imported from "adc") gets generated derivative functions, and the calls are replaced.
