@@ -378,7 +378,11 @@ class FunctionEmitter {
     if (tensor) {
       // x.item() reads as a method; every other tensor op is a call of its runtime function.
       if (tensor.runtime === "item") return t.callExpression(t.memberExpression(this.expr(op.args[0]), t.identifier("item")), []);
-      return t.callExpression(t.identifier(this.ctx.runtime(tensor.runtime)), op.args.map((a) => this.expr(a)));
+      const args = op.args.map((a) => this.expr(a));
+      // A list of dimensions is an array literal; concat and stack take their tensors as one.
+      if (tensor.syntax === "array") return t.arrayExpression(args);
+      const written = tensor.syntax === "list" ? [t.arrayExpression(args.slice(0, -1)), args[args.length - 1]] : args;
+      return t.callExpression(t.identifier(this.ctx.runtime(tensor.runtime)), written);
     }
     if (op.prim === "call") return t.callExpression(this.ctx.callee(op.attrs), op.args.map((a) => this.expr(a)));
     const p = primitives.get(op.prim);

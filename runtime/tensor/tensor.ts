@@ -14,6 +14,8 @@ import { broadcastTo, reduceToShape } from "./broadcast";
 export type DType = "float32" | "float64";
 export type TensorData = Float32Array | Float64Array;
 export type Shape = readonly number[];
+/** A list of dimensions or axes as generated code writes it (reshape's shape, transpose's permutation). */
+export type Dims = readonly number[];
 /** A tensor or a number: numbers mix with tensors in arithmetic (as 0-d tensors of the other's dtype). */
 export type Operand = Tensor | number;
 /** Integer indices or class labels. */
@@ -190,6 +192,12 @@ export class Tensor {
   minimum(b: Operand): Tensor {
     return elementwise.minimum(this, b);
   }
+  greater(b: Operand): Tensor {
+    return elementwise.greater(this, b);
+  }
+  less(b: Operand): Tensor {
+    return elementwise.less(this, b);
+  }
 
   // Unary math.
   exp(): Tensor {
@@ -216,6 +224,12 @@ export class Tensor {
   gelu(): Tensor {
     return unary.gelu(this);
   }
+  elu(alpha?: number): Tensor {
+    return unary.elu(this, alpha);
+  }
+  clamp(lo: number, hi: number): Tensor {
+    return unary.clamp(this, lo, hi);
+  }
   softplus(): Tensor {
     return unary.softplus(this);
   }
@@ -239,8 +253,14 @@ export class Tensor {
   max(axis?: Axes, keepdims?: boolean): Tensor {
     return reduce.max(this, axis, keepdims);
   }
+  min(axis?: Axes, keepdims?: boolean): Tensor {
+    return reduce.min(this, axis, keepdims);
+  }
   logsumexp(axis?: Axes, keepdims?: boolean): Tensor {
     return reduce.logsumexp(this, axis, keepdims);
+  }
+  variance(axis?: Axes, keepdims?: boolean): Tensor {
+    return reduce.variance(this, axis, keepdims);
   }
   argmax(axis?: number): Int32Array {
     return reduce.argmax(this, axis);
@@ -273,6 +293,9 @@ export class Tensor {
   }
   sliceCols(start: number, end?: number): Tensor {
     return shapeOps.sliceCols(this, start, end);
+  }
+  take(index: number, axis?: number): Tensor {
+    return shapeOps.take(this, index, axis);
   }
   gather(indices: Indices, axis?: number): Tensor {
     return shapeOps.gather(this, indices, axis);
