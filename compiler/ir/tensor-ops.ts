@@ -24,6 +24,8 @@ export interface TensorOp {
   readonly syntax?: "array" | "list";
   /** The result may share the storage of an operand (reshape's view): never written in place. */
   readonly view?: boolean;
+  /** Ops with several results (attention's three adjoints, in one pass): how many, all tensors. */
+  readonly results?: number;
 }
 
 type Spec = Omit<TensorOp, "runtime">;
@@ -54,6 +56,9 @@ const table: Record<string, Spec> = {
   dim: op(2, "number"),
   // Networks.
   softmax: optional(2, 1), logSoftmax: optional(2, 1), mse: op(2), softmaxCrossEntropy: op(2),
+  conv2d: optional(5, 2), maxPool2d: optional(4, 2), avgPool2d: optional(4, 2),
+  layerNorm: optional(4, 3), batchNorm: optional(4, 3), batchNormInference: optional(6, 5),
+  dropout: op(3), attention: optional(4, 3),
   item: op(1, "number"),
   // Made by the frontend from an array literal.
   dims: { arity: "n", minArity: 0, result: "dims", user: false, syntax: "array" },
@@ -73,6 +78,10 @@ const table: Record<string, Spec> = {
   reshapeLike: { ...internal(2), view: true }, invertPermutation: internal(1, 1, "dims"),
   sliceGrad: internal(5, 4), sliceRowsGrad: internal(4, 3), sliceColsGrad: internal(4, 3), takeGrad: internal(4, 3),
   gatherGrad: internal(4, 3), pickGrad: internal(3),
+  conv2dGradInput: internal(6, 3), conv2dGradFilter: internal(6, 3),
+  maxPool2dGrad: internal(5, 3), maxPool2dTangent: internal(5, 3), avgPool2dGrad: internal(5, 3),
+  layerNormalize: internal(2, 1), layerNormalizeGrad: internal(3, 2), batchNormalize: internal(2, 1), batchNormalizeGrad: internal(3, 2),
+  attentionGrad: { ...internal(5, 4), results: 3 }, attentionTangent: internal(7, 6),
 };
 table.reshape = { ...table.reshape, view: true };
 

@@ -26,3 +26,10 @@ export {
 export { reshapeLike, sliceGrad, sliceRowsGrad, sliceColsGrad, takeGrad, gatherGrad, pickGrad } from "./adjoints-shape";
 export { leakyReluGrad, geluGrad, eluGrad, clampGrad } from "./adjoints-unary";
 export { matmulGradA, matmulGradB } from "./adjoints-matmul";
+export { conv2d, conv2dGradInput, conv2dGradFilter } from "./conv";
+export { maxPool2d, maxPool2dGrad, maxPool2dTangent, avgPool2d, avgPool2dGrad } from "./pool";
+export {
+  layerNorm, batchNorm, batchNormInference, batchMoments, layerNormalize, layerNormalizeGrad, batchNormalize, batchNormalizeGrad,
+} from "./norm";
+export { dropout } from "./dropout";
+export { attention, attentionGrad, attentionTangent } from "./attention";

@@ -45,6 +45,32 @@ const choose = (b: Builder, mask: Value, g: Value, a: Value, c: Value) => [
   unb(b, t(b, "where", mask, b.const(0), g), c),
 ];
 
+/**
+ * layerNorm / batchNorm (x, gamma, beta, eps?) = x̂ · gamma + beta, x̂ the standardisation
+ * `normalize` computes, whose adjoint kernel is also its tangent (a symmetric Jacobian).
+ */
+function normalization(normalize: string): Rule {
+  return {
+    reverse: (b, [x, gamma, beta, ...eps], _y, g) => [
+      t(b, `${normalize}Grad`, t(b, "mul", g, gamma), x, ...eps),
+      unb(b, t(b, "mul", g, t(b, normalize, x, ...eps)), gamma),
+      unb(b, g, beta),
+    ],
+    forward: (b, [x, gamma, , ...eps], _y, [dx, dgamma, dbeta]) =>
+      plus(b, [
+        dx && t(b, "mul", t(b, `${normalize}Grad`, dx, x, ...eps), gamma),
+        dgamma && t(b, "mul", t(b, normalize, x, ...eps), dgamma),
+        dbeta,
+      ]),
+  };
+}
+
+/** batchNormInference's pieces: 1/√(v + ε), x − m and gamma/√(v + ε). */
+function inference(b: Builder, x: Value, m: Value, v: Value, gamma: Value, eps: Value[]) {
+  const inv = t(b, "div", b.const(1), t(b, "sqrt", t(b, "add", v, eps[0] ?? b.const(1e-5))));
+  return { inv, centered: t(b, "sub", x, m), scale: t(b, "mul", inv, gamma) };
+}
+
 export const tensorRules: RuleTable = {
   "tensor.add": {
     reverse: (b, [x, c], _y, g) => [unb(b, g, x), unb(b, g, c)],
@@ -216,6 +242,51 @@ export const tensorRules: RuleTable = {
         dx && through(b, y, (one) => t(b, "softmaxCrossEntropyGrad", one, logits, labels), dx),
         dl && through(b, y, (one) => t(b, "crossEntropyLabelsGrad", one, logits), dl),
       ]),
+  },
+  // conv2d(x, w, stride?, padding?, dilation?): bilinear; both adjoints are convolutions' GEMMs.
+  "tensor.conv2d": {
+    reverse: (b, [x, w, ...rest], _y, g) => [t(b, "conv2dGradInput", g, x, w, ...rest), t(b, "conv2dGradFilter", g, x, w, ...rest)],
+    forward: (b, [x, w, ...rest], _y, [dx, dw]) => plus(b, [dx && t(b, "conv2d", dx, w, ...rest), dw && t(b, "conv2d", x, dw, ...rest)]),
+  },
+  "tensor.maxPool2d": {
+    reverse: (b, [x, ...rest], _y, g) => [t(b, "maxPool2dGrad", g, x, ...rest)],
+    forward: (b, [x, ...rest], _y, [dx]) => dx && t(b, "maxPool2dTangent", dx, x, ...rest),
+  },
+  "tensor.avgPool2d": linear((b, g, x, rest) => t(b, "avgPool2dGrad", g, x, ...rest), "avgPool2d"),
+  "tensor.layerNorm": normalization("layerNormalize"),
+  "tensor.batchNorm": normalization("batchNormalize"),
+  // y = (x − m) · s + beta with s = gamma / √(v + ε): linear in x, m and beta.
+  "tensor.batchNormInference": {
+    reverse: (b, [x, m, v, gamma, beta, ...eps], _y, g) => {
+      const { inv, centered, scale } = inference(b, x, m, v, gamma, eps);
+      const gs = t(b, "mul", g, scale);
+      return [
+        unb(b, gs, x),
+        unb(b, t(b, "neg", gs), m),
+        unb(b, t(b, "mul", t(b, "mul", g, t(b, "mul", centered, gamma)), t(b, "mul", t(b, "pow", inv, b.const(3)), b.const(-0.5))), v),
+        unb(b, t(b, "mul", g, t(b, "mul", centered, inv)), gamma),
+        unb(b, g, beta),
+      ];
+    },
+    forward: (b, [x, m, v, gamma, beta, ...eps], _y, [dx, dm, dv, dgamma, dbeta]) => {
+      const { inv, centered, scale } = inference(b, x, m, v, gamma, eps);
+      // (ẋ − ṁ) · s has the result's shape even when only a statistic varies.
+      const moved = t(b, "mul", t(b, "sub", dx ?? b.zeroLike(x), orZero(b, dm)), scale);
+      return plus(b, [
+        moved,
+        dv && t(b, "mul", t(b, "mul", centered, gamma), t(b, "mul", t(b, "mul", t(b, "pow", inv, b.const(3)), b.const(-0.5)), dv)),
+        dgamma && t(b, "mul", t(b, "mul", centered, inv), dgamma),
+        dbeta,
+      ]);
+    },
+  },
+  // A fixed seeded mask: linear in x, the same mask for the adjoint and the tangent.
+  "tensor.dropout": linear((b, g, _x, rest) => t(b, "dropout", g, ...rest), "dropout"),
+  // attention(q, k, v, causal?): the three adjoints from one kernel call (three results).
+  "tensor.attention": {
+    reverse: (b, [q, k, v, ...causal], _y, g) => b.emit("tensor.attentionGrad", [g, q, k, v, ...causal], [q.type, k.type, v.type]).results,
+    forward: (b, [q, k, v, ...causal], _y, [dq, dk, dv]) =>
+      t(b, "attentionTangent", q, k, v, dq ?? b.zeroLike(q), dk ?? b.zeroLike(k), dv ?? b.zeroLike(v), ...causal),
   },
   "tensor.item": {
     reverse: (b, [x], _y, g) => [t(b, "fromItem", g, x)],
