@@ -3,7 +3,7 @@
 // broadcast plan's innermost rows; `out` (same shape and dtype as the result, possibly one of the
 // operands) receives the result instead of a new tensor.
 import { broadcastShapes, broadcastStrides, forEachRow, plan } from "./broadcast";
-import { type Operand, Tensor, type TensorData, output, promote, sameShape } from "./tensor";
+import { type Operand, Tensor, type TensorData, output, promote, sameShape, sizeOf } from "./tensor";
 
 type Data = TensorData;
 /** o[oi + i] = a[ai + i·as] ∘ b[bi + i·bs] for i < n. */
@@ -49,6 +49,12 @@ const lessK = comparison((x, y) => x < y);
 const lessEqualK = comparison((x, y) => x <= y);
 const equalK = comparison((x, y) => x === y);
 
+/** Whether `short` is the trailing part of `long` (as a row broadcast against a batch). */
+function isSuffix(short: readonly number[], long: readonly number[]): boolean {
+  const off = long.length - short.length;
+  return off >= 0 && short.every((d, i) => d === long[off + i]);
+}
+
 export function operand(x: Operand): { data: Data; shape: readonly number[] } {
   return typeof x === "number" ? { data: Float64Array.of(x), shape: [] } : x;
 }
@@ -68,6 +74,12 @@ function binary(op: string, kernel: Kernel, a: Operand, b: Operand, out: Tensor 
   }
   const shape = broadcastShapes(x.shape, y.shape, op);
   const result = output(op, shape, dtype, out);
+  // A row (a bias) against every row of a batch: one kernel call per row, no odometer.
+  const m = y.shape.length > 0 ? sizeOf(y.shape) : 0;
+  if (m > 1 && sameShape(x.shape, shape) && isSuffix(y.shape, shape)) {
+    for (let r = 0; r < result.size; r += m) kernel(x.data, r, 1, y.data, 0, 1, result.data, r, m);
+    return result;
+  }
   const p = plan(shape, [broadcastStrides(x.shape, shape), broadcastStrides(y.shape, shape)]);
   const last = p.dims.length - 1;
   const sa = p.strides[0][last];
