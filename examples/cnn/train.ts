@@ -5,7 +5,7 @@
 // training time, saves the loss curve (build/loss.svg) and a checkpoint (build/cnn.json) that
 // `npm run example:cnn:predict` loads.
 import * as path from "node:path";
-import { Rng, adam, argmax, glorotUniform, heNormal, permutation, zeros, type Tensor } from "adc";
+import { Rng, Tensor, adam, argmax, glorotUniform, heNormal, permutation, zeros } from "adc";
 import { loadMnist } from "../mnist/data";
 import { Progress } from "../mnist/progress";
 import { lossCurveSvg } from "../mnist/svg";
@@ -21,6 +21,8 @@ export interface TrainOptions {
   readonly lr: number;
   /** Training digits used (all 8,000 by default; the tests take fewer). */
   readonly limit?: number;
+  /** Held-out digits tested (all 2,000 by default). */
+  readonly tested?: number;
   readonly seed: number;
   readonly quiet?: boolean;
 }
@@ -96,7 +98,9 @@ export async function train(options: TrainOptions = DEFAULTS) {
     epochs.push(total / n);
   }
   const seconds = (performance.now() - start) / 1e3;
-  return { params, steps, epochs, seconds, accuracy: accuracy(model, params, xTest, split.yTest), tested: split.yTest.length };
+  const tested = Math.min(options.tested ?? split.yTest.length, split.yTest.length);
+  const xHeld = new Tensor(xTest.data.subarray(0, tested * 28 * 28), [tested, 28, 28, 1]);
+  return { params, steps, epochs, seconds, accuracy: accuracy(model, params, xHeld, split.yTest.subarray(0, tested)), tested };
 }
 
 async function main(): Promise<void> {
