@@ -40,6 +40,11 @@ export interface FunctionSpec {
   readonly params: readonly ParamSpec[];
   readonly body: Region;
   readonly result: ResultSpec;
+  /**
+   * Runs the body in the function's arena of reused tensor buffers (runtime/tensor/arena.ts):
+   * gradients of tensor code, whose steady-state calls then allocate nothing but their results.
+   */
+  readonly arena?: boolean;
 }
 
 export interface EmitContext {
@@ -147,7 +152,17 @@ class FunctionEmitter {
       const tape = t.variableDeclarator(t.identifier(this.tapeLocal), t.identifier(ctx.runtime("tape")));
       prologue.push(t.variableDeclaration("const", [tape]));
     }
-    const body = [...prologue, ...statements, result];
+    let body = [...prologue, ...statements, result];
+    if (spec.arena) {
+      // const arena = enterArena(f); try { …; return r; } finally { leaveArena(arena); }
+      const arena = ctx.naming.fresh("arena");
+      const enter = t.callExpression(t.identifier(ctx.runtime("enterArena")), [t.identifier(spec.name)]);
+      const leave = t.expressionStatement(t.callExpression(t.identifier(ctx.runtime("leaveArena")), [t.identifier(arena)]));
+      body = [
+        t.variableDeclaration("const", [t.variableDeclarator(t.identifier(arena), enter)]),
+        t.tryStatement(t.blockStatement(body), null, t.blockStatement([leave])),
+      ];
+    }
     const fn = t.functionDeclaration(t.identifier(spec.name), params, t.blockStatement(body));
     fn.returnType = t.tsTypeAnnotation(this.resultType(spec.result));
     t.addComment(fn, "leading", `* ${spec.doc} `, false);
@@ -407,7 +422,11 @@ class FunctionEmitter {
   }
 
   private result(r: ResultSpec): t.Expression {
-    if (r.kind === "value") return this.expr(r.value);
+    if (r.kind === "value") {
+      // A tensor returned from an arena is copied out of it (escape), or the next call would overwrite it.
+      const value = this.expr(r.value);
+      return this.spec.arena && r.value.type.kind === "tensor" ? t.callExpression(t.identifier(this.ctx.runtime("escape")), [value]) : value;
+    }
     if (r.kind === "tuple") return t.arrayExpression(r.items.map((x) => this.result(x)));
     return t.objectExpression(
       r.fields.map((f) => {

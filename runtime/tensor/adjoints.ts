@@ -4,6 +4,7 @@
 import { reduceToShape, broadcastTo } from "./broadcast";
 import { countedRows, logSoftmax, softmax } from "./nn";
 import { Tensor, allocate, shapeString, type Indices } from "./tensor";
+import { inArena } from "./arena";
 
 function like(x: Tensor): Tensor {
   return new Tensor(allocate(x.dtype, x.size), x.shape as number[]);
@@ -22,9 +23,11 @@ export function unbroadcast(g: Tensor, operand: Tensor | number): Tensor | numbe
     return s;
   }
   // A fresh tensor even when no dimension was broadcast: gradients returned to the caller must not
-  // share storage (a caller may clip or accumulate one in place).
+  // share storage (a caller may clip or accumulate one in place). Inside a gradient's arena g itself
+  // will do: what is returned is copied out of the arena one by one (escape), and nothing writes
+  // an adjoint in place.
   const reduced = reduceToShape(g, operand.shape);
-  return reduced === g ? new Tensor(g.data.slice(), g.shape as number[]) : reduced;
+  return reduced === g && !inArena(g.data) ? g.clone() : reduced;
 }
 
 /** g where x > 0, else 0: the adjoint of relu. */
@@ -135,4 +138,11 @@ export function crossEntropyLabelsGrad(g: Tensor, logits: Tensor): Tensor {
   const scale = -g.data[0] / (logits.size / logits.shape[logits.rank - 1]);
   for (let i = 0; i < out.size; i++) out.data[i] *= scale;
   return out;
+}
+
+/** t itself, or a copy when its storage belongs to the running gradient's arena: what a gradient function returns. */
+export function escape(t: Tensor): Tensor {
+  if (!inArena(t.data)) return t;
+  const data = t.dtype === "float64" ? new Float64Array(t.data) : new Float32Array(t.data);
+  return new Tensor(data, t.shape);
 }

@@ -16,7 +16,7 @@ export type { RandomOptions } from "./random";
 export { sgd, adam } from "./optim";
 export type { Optimizer, SgdOptions, AdamOptions } from "./optim";
 export {
-  unbroadcast, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto,
+  escape, unbroadcast, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto,
   emptyTensor, crossEntropyLabelsGrad, sumGrad, meanAxisGrad, absGrad, mseGrad,
 } from "./adjoints";
 export {
@@ -33,3 +33,5 @@ export {
 } from "./norm";
 export { dropout } from "./dropout";
 export { attention, attentionGrad, attentionTangent } from "./attention";
+export { enterArena, leaveArena, arenaStats } from "./arena";
+export type { ArenaStats } from "./arena";

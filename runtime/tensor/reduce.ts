@@ -125,7 +125,7 @@ function reduce(op: Kind, x: Tensor, axis: Axes, keepdims: boolean): Tensor {
     data[0] = reduceRow(x.data, 0, x.size, op);
     return new Tensor(data, shape);
   }
-  if (axes.length === 0) return new Tensor(x.data.slice(), shape);
+  if (axes.length === 0) return new Tensor(x.clone().data, shape);
   let t = x;
   for (const a of axes) t = reduceAxis(t, a, op === "mean" ? "sum" : op);
   if (op === "mean") {

@@ -10,6 +10,7 @@ import * as reduce from "./reduce";
 import * as shapeOps from "./shape-ops";
 import * as unary from "./unary";
 import { broadcastTo, reduceToShape } from "./broadcast";
+import { arenaBuffer } from "./arena";
 
 export type DType = "float32" | "float64";
 export type TensorData = Float32Array | Float64Array;
@@ -49,8 +50,9 @@ export function checkShape(shape: Shape, op: string): void {
   }
 }
 
+/** Zeros of `dtype`: from the arena of the generated gradient running (arena.ts), else new. */
 export function allocate(dtype: DType, size: number): TensorData {
-  return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  return arenaBuffer(dtype, size) ?? (dtype === "float64" ? new Float64Array(size) : new Float32Array(size));
 }
 
 export function dtypeOf(data: TensorData): DType {
@@ -156,7 +158,9 @@ export class Tensor {
   }
 
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape);
+    const data = allocate(this.dtype, this.size);
+    data.set(this.data);
+    return new Tensor(data, this.shape);
   }
 
   /** A copy in another dtype (a copy even when the dtype is the same). */
