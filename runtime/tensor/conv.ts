@@ -10,6 +10,7 @@
 // one reused scratch buffer, so memory stays bounded whatever the batch. Both adjoints are GEMMs
 // too: ∂x = col2im(g · wᵀ), ∂w = Σ patchesᵀ · g.
 import { gemm } from "./matmul";
+import { currentBackend } from "./backend";
 import { Tensor, type TensorData, allocate, output, promote, shapeString } from "./tensor";
 
 export interface Conv2dGeometry {
@@ -122,6 +123,8 @@ export function conv2d(x: Tensor, w: Tensor, stride = 1, padding = 0, dilation =
   const g = conv2dGeometry("conv2d", x.shape, w.shape, stride, padding, dilation);
   const a = common("conv2d", x, w);
   const result = output("conv2d", [g.batch, g.outHeight, g.outWidth, g.outChannels], a.x.dtype, out);
+  const external = currentBackend().conv2d;
+  if (external?.({ geometry: g, x: a.x.data, w: a.w.data }, result.data)) return result;
   const rows = g.batch * g.outHeight * g.outWidth;
   const k = g.kh * g.kw * g.inChannels;
   const block = blockRows(g);
@@ -144,6 +147,8 @@ export function conv2dGradInput(g: Tensor, x: Tensor, w: Tensor, stride = 1, pad
   const wd = w.dtype === dtype ? w : w.astype(dtype);
   const gd = g.dtype === dtype ? g : g.astype(dtype);
   const dx = new Tensor(allocate(dtype, x.size), x.shape);
+  const external = currentBackend().conv2dGradInput;
+  if (external?.({ geometry: geo, x: x.dtype === dtype ? x.data : x.astype(dtype).data, w: wd.data }, gd.data, dx.data)) return dx;
   const rows = geo.batch * geo.outHeight * geo.outWidth;
   const k = geo.kh * geo.kw * geo.inChannels;
   const block = blockRows(geo);
@@ -166,6 +171,8 @@ export function conv2dGradFilter(g: Tensor, x: Tensor, w: Tensor, stride = 1, pa
   const xd = x.dtype === dtype ? x : x.astype(dtype);
   const gd = g.dtype === dtype ? g : g.astype(dtype);
   const dw = new Tensor(allocate(dtype, w.size), w.shape);
+  const external = currentBackend().conv2dGradFilter;
+  if (external?.({ geometry: geo, x: xd.data, w: w.dtype === dtype ? w.data : w.astype(dtype).data }, gd.data, dw.data)) return dw;
   const rows = geo.batch * geo.outHeight * geo.outWidth;
   const k = geo.kh * geo.kw * geo.inChannels;
   const block = blockRows(geo);

@@ -35,3 +35,7 @@ export { dropout } from "./dropout";
 export { attention, attentionGrad, attentionTangent } from "./attention";
 export { enterArena, leaveArena, arenaStats } from "./arena";
 export type { ArenaStats } from "./arena";
+export { setBackend, currentBackend, defaultBackend } from "./backend";
+export type { Backend, ConvCall } from "./backend";
+export { tfjsBackend } from "./tfjs-backend";
+export type { TfLike, TfTensor } from "./tfjs-backend";

@@ -6,6 +6,7 @@ import { type Gemm, gemmTs } from "./gemm";
 import { broadcastShapes, broadcastStrides } from "./broadcast";
 import { Tensor, output, promote, shapeString, sizeOf } from "./tensor";
 import { gemmWasm, wasmAvailable } from "./wasm";
+import { currentBackend } from "./backend";
 
 export type MatmulBackend = "auto" | "wasm" | "ts";
 
@@ -26,8 +27,10 @@ export function matmulBackend(): "wasm" | "ts" {
   return backend !== "ts" && wasmAvailable() ? "wasm" : "ts";
 }
 
-/** Runs one GEMM on the chosen kernel. */
+/** Runs one GEMM on the backend's kernel, or the chosen built-in one. */
 export function gemm(g: Gemm): void {
+  const external = currentBackend().gemm;
+  if (external) return external(g);
   if (backend !== "ts" && (backend === "wasm" || g.m * g.n * g.k >= WASM_MIN_WORK) && gemmWasm(g)) return;
   gemmTs(g);
 }
