@@ -1,5 +1,6 @@
-// `npm run bench:dl`: one training step (value and gradient of every parameter) of the CNN of
-// examples/cnn (without dropout) at batch 64 on MNIST digits, float32:
+// `npm run bench:dl`: one training step (value and gradient of every parameter), float32, of the CNN
+// of examples/cnn (without dropout) at batch 64 on MNIST digits, and of examples/transformer's model
+// at batch 64 (bench/dl-transformer.ts); for the CNN:
 //   - adc: the gradient adc generates for bench/dl-models.ts (conv2d as im2col + the WASM GEMM);
 //   - TF.js 4.22.0, cpu backend: tf.valueAndGrads of the same network (NHWC), in tf.tidy;
 //   - jax-js 0.1.25, wasm device: jit(valueAndGrad(loss)) of the same network (its conv is NCHW:
@@ -19,6 +20,7 @@ import { compileWithAdc } from "../examples/common/compile";
 import { initCnn } from "../examples/cnn/train";
 import type { Cnn } from "./dl-models";
 import { type Measurement, measureInterleaved, sinkValue } from "./harness";
+import { GPT_BATCH, GPT_FLOPS, adcGpt, gptProblem, jaxjsGpt, tfjsGpt } from "./dl-transformer";
 
 const TIME = Number(process.env.ADC_BENCH_TIME ?? 2);
 const BATCH = 64;
@@ -31,12 +33,12 @@ type Step = () => [number, Grads];
 /** FLOPs of one step: forward convolutions and dense layers, ×3 for forward + backward. */
 const FLOPS = 3 * 2 * BATCH * (28 * 28 * 16 * 9 + 14 * 14 * 32 * 16 * 9 + 1568 * 128 + 128 * 10);
 
-function gap(a: Grads, b: Grads, la: number, lb: number): number {
+function gap(a: Record<string, ArrayLike<number>>, b: Record<string, ArrayLike<number>>, la: number, lb: number): number {
   let worst = Math.abs(la - lb) / Math.max(1, Math.abs(lb));
-  for (const k of KEYS) {
+  for (const k of Object.keys(b)) {
     const x = a[k];
-    const y = b[k];
-    if (x.length !== y.length) return Infinity;
+    const y = b[k]!;
+    if (!x || x.length !== y.length) return Infinity;
     let scale = 1e-30;
     for (let i = 0; i < y.length; i++) scale = Math.max(scale, Math.abs(y[i]!));
     for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!) / scale);
@@ -142,6 +144,44 @@ async function jaxjs(pr: Problem): Promise<{ name: string; step: Step; dispose: 
 const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).split("\n")[0]!.slice(0, 140);
 const fmt = (ns: number) => (ns / 1e6).toFixed(ns < 1e7 ? 2 : 1);
 
+type AnyStep = () => [number, Record<string, ArrayLike<number>>];
+type Peer = { name: string; step: AnyStep; dispose?: () => void };
+
+/** Checks every peer against adc's gradient, measures them all side by side, prints the table. */
+async function compare(title: string, intro: string, flops: number, adc: AnyStep, peers: [string, () => Promise<Peer>][]): Promise<void> {
+  const [refLoss, ref] = adc();
+  const impls: { name: string; step: AnyStep; gap: number }[] = [{ name: "adc valueAndGrad", step: adc, gap: 0 }];
+  const missing: string[] = [];
+  const disposers: (() => void)[] = [];
+  for (const [name, load] of peers) {
+    try {
+      const peer = await load();
+      if (peer.dispose) disposers.push(peer.dispose);
+      const [l, gr] = peer.step();
+      const e = gap(gr, ref, l, refLoss);
+      if (!(e <= TOLERANCE)) throw new Error(`${peer.name} disagrees with adc's gradient (relative gap ${e.toExponential(2)})`);
+      impls.push({ name: peer.name, step: peer.step, gap: e });
+    } catch (e) {
+      missing.push(`${name}: ${firstLine(e)}`);
+    }
+  }
+  process.stderr.write(`measuring ${title}: ${impls.map((i) => i.name).join(", ")}\n`);
+  const ms = await measureInterleaved(impls.map((i) => ({ name: i.name, body: () => i.step()[0] })), { warmup: 1, time: TIME, minBatches: 5 });
+  disposers.forEach((d) => d());
+  const jax = ms[impls.findIndex((i) => i.name.startsWith("jax-js"))];
+  console.log(`\n## ${title} (issue 11)\n`);
+  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? "unknown CPU"}, single thread, float32; ${intro}; value + gradient of every parameter per call; ` +
+    `GFLOP/s from the CPU time and ${(flops / 1e6).toFixed(0)} MFLOP per step.\n`);
+  console.log("| implementation | CPU ms / step | (IQR) | wall ms | GFLOP/s | × jax-js jit | gap to adc |");
+  console.log("|:---|---:|---:|---:|---:|---:|---:|");
+  impls.forEach((impl, k) => {
+    const m: Measurement = ms[k]!;
+    const ratio = jax ? `${(m.cpu / jax.cpu).toFixed(2)}×` : "";
+    console.log(`| ${impl.name} | ${fmt(m.cpu)} | ${fmt(m.cpuQ1)}–${fmt(m.cpuQ3)} | ${fmt(m.ns)} | ${(flops / m.cpu).toFixed(2)} | ${ratio} | ${impl.gap === 0 ? "0 (reference)" : impl.gap.toExponential(1)} |`);
+  });
+  for (const m of missing) console.log(`| ${m} | n/a | | | | | |`);
+}
+
 async function main(): Promise<void> {
   const pr = problem();
   const model = await compileWithAdc<{ cnnLossAndGrad: (p: Cnn, x: Tensor, labels: Int32Array) => [number, Cnn] }>(path.join(__dirname, "dl-models.ts"));
@@ -149,37 +189,21 @@ async function main(): Promise<void> {
     const [l, g] = model.cnnLossAndGrad(pr.params, pr.x, pr.labels);
     return [l, Object.fromEntries(KEYS.map((k) => [k, g[k].data])) as unknown as Grads];
   };
-  const [refLoss, ref] = adc();
-  const impls: { name: string; step: Step; gap: number }[] = [{ name: "adc valueAndGrad", step: adc, gap: 0 }];
-  const missing: string[] = [];
-  let dispose = () => {};
-  for (const [name, load] of [["TF.js cpu", tfjs], ["jax-js wasm jit", jaxjs]] as const) {
-    try {
-      const peer = await load(pr);
-      const [l, gr] = peer.step();
-      const e = gap(gr, ref, l, refLoss);
-      if (!(e <= TOLERANCE)) throw new Error(`${peer.name} disagrees with adc's gradient (relative gap ${e.toExponential(2)})`);
-      impls.push({ name: peer.name, step: peer.step, gap: e });
-      if ("dispose" in peer) dispose = peer.dispose as () => void;
-    } catch (e) {
-      missing.push(`${name}: ${firstLine(e)}`);
-    }
+  const only = process.env.ADC_BENCH_ONLY;
+  if (only !== "transformer") {
+    await compare(`CNN training step, batch ${BATCH}`, "conv 3×3×16, pool, conv 3×3×32, pool, dense 128, 10 on MNIST digits", FLOPS, adc, [
+      ["TF.js cpu", () => tfjs(pr)],
+      ["jax-js wasm jit", () => jaxjs(pr)],
+    ]);
   }
-  process.stderr.write(`measuring the CNN step: ${impls.map((i) => i.name).join(", ")}\n`);
-  const ms = await measureInterleaved(impls.map((i) => ({ name: i.name, body: () => i.step()[0] })), { warmup: 1, time: TIME, minBatches: 7 });
-  dispose();
-  const jax = ms[impls.findIndex((i) => i.name.startsWith("jax-js"))];
-  console.log(`\n## CNN training step, batch ${BATCH} (issue 11)\n`);
-  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? "unknown CPU"}, single thread, float32; conv 3×3×16, pool, conv 3×3×32, pool, ` +
-    `dense 128, 10 on MNIST digits; value + gradient of all 8 parameters per call; GFLOP/s from the CPU time and ${(FLOPS / 1e6).toFixed(0)} MFLOP per step.\n`);
-  console.log("| implementation | CPU ms / step | (IQR) | wall ms | GFLOP/s | × jax-js jit | gap to adc |");
-  console.log("|:---|---:|---:|---:|---:|---:|---:|");
-  impls.forEach((impl, k) => {
-    const m: Measurement = ms[k]!;
-    const ratio = jax ? `${(m.cpu / jax.cpu).toFixed(2)}×` : "";
-    console.log(`| ${impl.name} | ${fmt(m.cpu)} | ${fmt(m.cpuQ1)}–${fmt(m.cpuQ3)} | ${fmt(m.ns)} | ${(FLOPS / m.cpu).toFixed(2)} | ${ratio} | ${impl.gap === 0 ? "0 (reference)" : impl.gap.toExponential(1)} |`);
-  });
-  for (const m of missing) console.log(`| ${m} | n/a | | | | | |`);
+  if (only !== "cnn") {
+    const gp = gptProblem();
+    await compare(`Transformer training step, batch ${GPT_BATCH}`, "examples/transformer's model: 2 blocks, width 32, causal attention over 10 positions, MLP 64, vocabulary 11",
+      GPT_FLOPS, await adcGpt(gp), [
+        ["TF.js cpu", () => tfjsGpt(gp)],
+        ["jax-js wasm jit", () => jaxjsGpt(gp)],
+      ]);
+  }
 
   // The conv2d kernel against the GEMM at the same FLOPs: the CNN's second layer, and a GEMM of
   // that layer's own im2col shape and a square one.
