@@ -88,7 +88,10 @@ function im2col(x: TensorData, g: Conv2dGeometry, r0: number, r1: number, col: T
   }
 }
 
-/** Adds rows [r0, r1) of a patch matrix's adjoint back into the input's adjoint (the adjoint of im2col). */
+/**
+ * Adds rows [r0, r1) of a patch matrix's adjoint back into the input's adjoint (the adjoint of
+ * im2col: the same walk over the taps, kept as its own loop so that the copy stays inline).
+ */
 function col2im(col: TensorData, g: Conv2dGeometry, r0: number, r1: number, dx: TensorData): void {
   const { height, width, inChannels: c, kh, kw, outHeight, outWidth, stride, padding, dilation } = g;
   const k = kh * kw * c;
