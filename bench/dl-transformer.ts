@@ -2,7 +2,8 @@
 // (2 blocks, width 32, causal single-head attention, gelu MLP of 64, vocabulary 11, 10 positions)
 // at batch 64, by adc (the model's generated gradient), TF.js cpu (the same network with tf ops:
 // gather, moments, matMul, a −1e9 causal mask, a tanh gelu) and jax-js jit (np.take,
-// nn.standardize, nn.dotProductAttention with isCausal, nn.gelu), gradients checked against adc's.
+// nn.standardize, matmul attention with the same mask — its dotProductAttention needs einsum,
+// which fails on Node 20 — and nn.gelu), gradients checked against adc's.
 import * as path from "node:path";
 import type * as TF from "@tensorflow/tfjs";
 import type * as JAX from "@jax-js/jax" with { "resolution-mode": "import" };
@@ -120,13 +121,19 @@ export async function jaxjsGpt(pr: GptProblem): Promise<{ name: string; step: Gp
   type P = { embed: A; position: A; norm: A; shift: A; out: A; blocks: Block[] };
   // Every array is consumed by its use (jax-js's move semantics): one used again is passed as `.ref`.
   const norm = (x: A, gain: A, shift: A) => nn.standardize(x, -1, { epsilon: 1e-5 }).mul(gain).add(shift);
+  const mask = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
+  const future = np.array(mask, { shape: [T, T], dtype: np.float32 });
   const loss = (p: P, tokens: A, y: A, scale: A): A => {
     let h = np.take(p.embed, tokens, 0).reshape([GPT_BATCH, T, D]).add(p.position);
     for (const b of p.blocks) {
       const a = norm(h.ref, b.norm1, b.shift1);
-      const heads = (w: A, x: A) => np.matmul(x, w).reshape([GPT_BATCH, T, 1, D]);
-      const att = nn.dotProductAttention(heads(b.query, a.ref), heads(b.key, a.ref), heads(b.value, a), { isCausal: true });
-      h = h.add(np.matmul(att.reshape([GPT_BATCH, T, D]), b.mix));
+      // nn.dotProductAttention needs einsum, which fails on Node 20: the same with matmul.
+      const q = np.matmul(a.ref, b.query);
+      const k = np.matmul(a.ref, b.key);
+      const v = np.matmul(a, b.value);
+      const scores = np.matmul(q, np.transpose(k, [0, 2, 1])).mul(1 / Math.sqrt(D)).add(future.ref);
+      h = h.add(np.matmul(np.matmul(nn.softmax(scores, -1), v), b.mix));
       const m = norm(h.ref, b.norm2, b.shift2);
       h = h.add(np.matmul(nn.gelu(np.matmul(m, b.up).add(b.upBias)), b.down).add(b.downBias));
     }

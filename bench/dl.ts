@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   const kflops = [convFlops, 2 * BATCH * 196 * 144 * 32, 2 * side ** 3];
   kernels.forEach((m, i) => console.log(`| ${["conv2d (im2col + GEMM)", "GEMM, im2col shape", "GEMM, square"][i]} | ${fmt(m.cpu)} | ${(kflops[i]! / m.cpu).toFixed(2)} |`));
 
-  const stats = arenaStats(model.cnnLossAndGrad)!;
+  const stats = arenaStats(model.cnnLossAndGrad) ?? { calls: 0, bytesHeld: 0, bytesAllocatedLastCall: 0 };
   const mem = process.memoryUsage();
   console.log(`\n### adc's memory per step\n`);
   console.log(`arena: ${stats.calls} calls, ${(stats.bytesHeld / 2 ** 20).toFixed(1)} MiB of buffers held and reused, ` +

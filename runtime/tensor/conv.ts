@@ -81,8 +81,8 @@ function im2col(x: TensorData, g: Conv2dGeometry, r0: number, r1: number, col: T
           continue;
         }
         const from = ((n * height + ih) * width + iw) * c;
-        if (c === 1) col[to] = x[from];
-        else col.set(x.subarray(from, from + c), to);
+        // A plain loop: a subarray view per tap would cost more than copying its few channels.
+        for (let q = 0; q < c; q++) col[to + q] = x[from + q];
       }
     }
   }
