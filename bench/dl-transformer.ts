@@ -1,8 +1,8 @@
 // The transformer half of `npm run bench:dl`: one training step of examples/transformer's model
 // (2 blocks, width 32, causal single-head attention, gelu MLP of 64, vocabulary 11, 10 positions)
 // at batch 64, by adc (the model's generated gradient), TF.js cpu (the same network with tf ops:
-// gather, moments, matMul, a −1e9 causal mask, a tanh gelu) and jax-js jit (np.take,
-// nn.standardize, matmul attention with the same mask — its dotProductAttention needs einsum,
+// gather, moments, matMul, a −1e9 causal mask, a tanh gelu) and jax-js jit (one-hot
+// rows times the embedding — jit cannot differentiate np.take —, nn.standardize, matmul attention with the same mask — its dotProductAttention needs einsum,
 // which fails on Node 20 — and nn.gelu), gradients checked against adc's.
 import * as path from "node:path";
 import type * as TF from "@tensorflow/tfjs";
@@ -125,7 +125,8 @@ export async function jaxjsGpt(pr: GptProblem): Promise<{ name: string; step: Gp
   for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) mask[i * T + j] = -1e9;
   const future = np.array(mask, { shape: [T, T], dtype: np.float32 });
   const loss = (p: P, tokens: A, y: A, scale: A): A => {
-    let h = np.take(p.embed, tokens, 0).reshape([GPT_BATCH, T, D]).add(p.position);
+    // The embedding as a product with one-hot rows: jit cannot differentiate np.take (its scatter).
+    let h = np.matmul(tokens, p.embed).reshape([GPT_BATCH, T, D]).add(p.position);
     for (const b of p.blocks) {
       const a = norm(h.ref, b.norm1, b.shift1);
       // nn.dotProductAttention needs einsum, which fails on Node 20: the same with matmul.
@@ -146,7 +147,9 @@ export async function jaxjsGpt(pr: GptProblem): Promise<{ name: string; step: Gp
     embed: arr(pr.params.embed), position: arr(pr.params.position), norm: arr(pr.params.norm), shift: arr(pr.params.shift), out: arr(pr.params.out),
     blocks: pr.params.blocks.map((b) => Object.fromEntries(BLOCK_KEYS.map((k) => [k, arr(b[k])])) as Block),
   };
-  const tokens = np.array(pr.tokens, { dtype: np.int32 });
+  const oneHot = new Float32Array(pr.tokens.length * VOCABULARY);
+  pr.tokens.forEach((k, i) => (oneHot[i * VOCABULARY + k] = 1));
+  const tokens = np.array(oneHot, { shape: [pr.tokens.length, VOCABULARY], dtype: np.float32 });
   const { rows, count } = targetRows(pr.targets);
   const y = np.array(rows, { shape: [pr.targets.length, VOCABULARY], dtype: np.float32 });
   const scale = np.array(new Float32Array([-1 / count]), { shape: [], dtype: np.float32 });
