@@ -64,7 +64,7 @@ const table: Record<string, Spec> = {
   dims: { arity: "n", minArity: 0, result: "dims", user: false, syntax: "array" },
   // Only in derivatives.
   matmulTransA: internal(2), matmulTransB: internal(2), matmulGradA: internal(3), matmulGradB: internal(3),
-  unbroadcast: internal(2, 2, "operand"),
+  unbroadcast: internal(2, 2, "operand"), guardAdjoint: internal(2, 2, "operand"),
   reluGrad: internal(2), tanhGrad: internal(2), sigmoidGrad: internal(2), absGrad: internal(2), geluGrad: internal(2),
   leakyReluGrad: internal(3, 2), eluGrad: internal(3, 2), clampGrad: internal(4),
   mulSafe: internal(2), divSafe: internal(2),

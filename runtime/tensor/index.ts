@@ -39,3 +39,4 @@ export { setBackend, currentBackend, defaultBackend } from "./backend";
 export type { Backend, ConvCall } from "./backend";
 export { tfjsBackend } from "./tfjs-backend";
 export type { TfLike, TfTensor } from "./tfjs-backend";
+export { guardAdjoint } from "./guard";
