@@ -18,8 +18,8 @@ import { measure, measureInterleaved, sinkValue, type Body, type Measurement } f
 import type { Peer, PeerGrad } from "./peers/peer";
 import { loadJaxjs } from "./peers/jaxjs";
 import { loadTfjs } from "./peers/tfjs";
-import { benchWorkloads, type GmmGradientFn, type LstmGradientFn } from "./workloads/bench";
-import { tape } from "../runtime";
+import { benchWorkloads } from "./workloads/bench";
+import { loadAdcWorkloads } from "./workloads/adc";
 
 type Vec = readonly number[];
 type GradFn = (...xs: number[]) => number[];
@@ -399,38 +399,7 @@ async function main(): Promise<void> {
 
   console.log("\n## GMM and LSTM (issue 3)\n");
   console.log("Gradient ÷ objective, CPU time, one run; targets: GMM ≤ 1.5 / 2.5 / 2.8 / 3.5, LSTM ≤ 3.0.\n");
-  await benchWorkloads(await loadWorkloads());
-}
-
-/** adc's gradients of the workloads, compiled from bench/workloads/marked.ts, with the tape's peak size. */
-async function loadWorkloads() {
-  const source = path.join(ROOT, "bench/workloads/marked.ts");
-  const result = compileFile(source);
-  if (result.diagnostics.length > 0 || result.code === undefined) {
-    fail(`adc refused bench/workloads/marked.ts:\n\n${result.diagnostics.map((d) => formatDiagnostic(d)).join("\n\n")}`);
-  }
-  const file = path.join(ROOT, "bench/workloads/marked.generated.ts");
-  // The generated module imports the runtime as "adc": point it at this checkout's runtime.
-  fs.writeFileSync(file, result.code.replace(/from "adc"/g, 'from "../../runtime"'));
-  const m = (await import(pathToFileURL(file).href)) as {
-    gmmGradient: (...args: Parameters<GmmGradientFn>) => Float64Array[];
-    lstmGradient: (...args: Parameters<LstmGradientFn>) => Float64Array[];
-  };
-  const { gmmGradient, lstmGradient } = m;
-  const gmm: GmmGradientFn = (...args) => {
-    const [alpha, means, q, l] = gmmGradient(...args);
-    return { alpha: alpha!, means: means!, q: q!, l: l! };
-  };
-  const lstm: LstmGradientFn = (...args) => {
-    const [main, extra] = lstmGradient(...args);
-    return { main: main!, extra: extra! };
-  };
-  const tapeBytes = (call: () => void): number => {
-    tape.resetPeak();
-    call();
-    return tape.peakBytes;
-  };
-  return [{ name: "adc", gmm, lstm, tapeBytes }];
+  await benchWorkloads([await loadAdcWorkloads().catch((e: Error) => fail(e.message))]);
 }
 
 main().then(

@@ -10,7 +10,8 @@
 //   await benchWorkloads([{ name: "adc", gmm: gmmObjective_grad, lstm: lstmObjective_grad }]);
 //
 // Environment: ADC_BENCH_TIME (seconds timed per implementation and size, default 0.6),
-// ADC_BENCH_BATCH (seconds per timed batch, see ../harness.ts).
+// ADC_BENCH_BATCH (seconds per timed batch, see ../harness.ts), ADC_BENCH_ONLY (GMM, LSTM or a size
+// such as "d=2 k=5": only those rows).
 import { measureInterleaved, sinkValue, type Body, type Measurement } from "../harness";
 import { GMM_SIZES, LSTM_SIZES, gmmInput, lstmInput, type GmmInput, type LstmInput } from "./data";
 import { gmmObjective } from "./gmm";
@@ -136,7 +137,10 @@ export async function benchWorkloads(
   const seconds = options.time ?? Number(process.env.ADC_BENCH_TIME ?? 0.6);
   const results: WorkloadResult[] = [];
 
+  const only = process.env.ADC_BENCH_ONLY;
+  const picked = (workload: string, size: string) => !only || workload === only || size.startsWith(only);
   for (const { d, k, n } of GMM_SIZES) {
+    if (!picked("GMM", `d=${d} k=${k}`)) continue;
     const p = gmmInput(d, k, n);
     const hand = gmmCall(gmmGradient, p);
     const impls = extras.filter((e) => e.gmm).map((e) => ({ name: e.name, f: e.gmm!, tape: e.tapeBytes }));
@@ -167,6 +171,7 @@ export async function benchWorkloads(
   }
 
   for (const { l, c } of LSTM_SIZES) {
+    if (!picked("LSTM", `l=${l} c=${c}`)) continue;
     const p = lstmInput(l, c);
     const hand = lstmCall(lstmGradient, p);
     const impls = extras.filter((e) => e.lstm).map((e) => ({ name: e.name, f: e.lstm!, tape: e.tapeBytes }));

@@ -14,14 +14,10 @@ import { bool, f64 } from "../ir/types";
 import { definedIn, freeValues, substitute, walkOps } from "../ir/walk";
 import { hasAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
 import { primitives } from "../ir/primitives";
-
-interface Counter {
-  readonly init: Value;
-  readonly step: number;
-}
+import { derivedTripCount, type Counter } from "./trip-count";
 
 /** Ops cheap enough to repeat in the reverse sweep instead of storing their results. */
-const cheap = new Set(["const", "add", "sub", "mul", "div", "neg", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
+const cheap = new Set(["const", "add", "sub", "mul", "div", "neg", "floor", "ceil", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
 const RECOMPUTE_DEPTH = 4;
 
 /** Tape slots pair each push with its pop, so a pop whose value turns out unused can go with its push. */
@@ -39,8 +35,9 @@ export function reverseWhile(
   const b = t.b;
   const body = op.regions[1];
   const carried = op.args.length;
-  const count = countIterations(t, region, index, op);
-  const counters = findCounters(op, carried, wholeNumbers(t));
+  const whole = wholeNumbers(t);
+  const counters = findCounters(op, carried, whole);
+  const count = derivedTripCount(t.b, region, index, op, counters, whole) ?? countIterations(t, region, index, op);
 
   const slots = [...Array(carried).keys()].filter((j) => t.varied.has(body.params![j]) && hasAdjoint(body.params![j]));
   const inside = definedIn(body);
