@@ -10,7 +10,8 @@
 //   - the tape: the forward body pushes the rest at the end of each iteration and the reverse body
 //     pops them at its start (so loops nest: an inner loop's pushes sit below the outer one's).
 import type { Op, Region, Value } from "../ir/types";
-import { bool, f64 } from "../ir/types";
+import { bool, f64, isAggregate } from "../ir/types";
+import { writes } from "../ir/effects";
 import { definedIn, freeValues, substitute, walkOps } from "../ir/walk";
 import { hasAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
 import { primitives } from "../ir/primitives";
@@ -202,7 +203,12 @@ function supplyResiduals(t: ReverseTransform, loop: Op, body: Region, reverseBod
   for (const v of needed) {
     if (recompute(v, 0)) continue;
     if (v.type.kind === "array" || v.type.kind === "struct") {
-      throw new Error("adc internal error: an array reference the reverse loop cannot make again");
+      if (!finishedScratch(t, body, v)) throw new Error("adc internal error: an array reference the reverse loop cannot make again");
+      // An array the iteration allocates and has finished writing before anything reads it whole:
+      // the tape keeps the array itself (a reference, no copy); no later iteration touches it.
+      leaves.add(v);
+      taped.push(v);
+      continue;
     }
     pending.push(v);
   }
@@ -282,6 +288,31 @@ function integerValued(body: Region): { integer: (v: Value) => boolean; constant
     return result;
   };
   return { integer, constant: (v) => constants.get(v) };
+}
+
+/**
+ * Whether `v` is a number array allocated at the top level of `body` whose writes all come before
+ * the first op that reads it whole (a call it is passed to, a copy): its contents at the end of the
+ * iteration are what every such read saw.
+ */
+function finishedScratch(t: ReverseTransform, body: Region, v: Value): boolean {
+  if (v.type.kind !== "array" || v.type.element.kind !== "f64") return false;
+  const at = body.ops.findIndex((o) => o.results[0] === v);
+  if (at < 0 || body.ops[at].prim !== "alloc") return false;
+  const touches = (op: Op, how: (o: Op) => boolean) => {
+    let hit = false;
+    walkOps({ ops: [op], yields: [] }, (o) => {
+      if (how(o) && o.args.some((a) => isAggregate(a.type) && t.activity.rootOf(a) === v)) hit = true;
+    });
+    return hit;
+  };
+  let lastWrite = -1;
+  let firstRead = body.ops.length;
+  body.ops.forEach((op, i) => {
+    if (touches(op, (o) => o.regions.length === 0 && writes(o))) lastWrite = i;
+    if (firstRead === body.ops.length && touches(op, (o) => o.prim === "call" || o.prim === "slice")) firstRead = i;
+  });
+  return lastWrite < firstRead;
 }
 
 /** Where values come from while making them again: a loop body's values, and values that stand for some of them. */
