@@ -37,7 +37,7 @@ const flat = (rs: Nested | number[]): Float64Array => Float64Array.from((rs as (
 
 export function gmmUserArgs(p: GmmInput) {
   const lsz = (p.d * (p.d - 1)) / 2;
-  return [Array.from(p.alpha), rows(p.means, p.d), rows(p.q, p.d), lsz > 0 ? rows(p.l, lsz) : p.q.length ? Array.from({ length: p.k }, () => []) : [], rows(p.x, p.d), p.gamma, p.m] as const;
+  return [Array.from(p.alpha), rows(p.means, p.d), rows(p.q, p.d), lsz > 0 ? rows(p.l, lsz) : Array.from({ length: p.k }, (): number[] => []), rows(p.x, p.d), p.gamma, p.m] as const;
 }
 
 export function lstmUserArgs(p: LstmInput) {
