@@ -9,20 +9,27 @@ import { compileFile, formatDiagnostic } from "../../compiler";
 import { tape } from "../../runtime";
 import { benchWorkloads, type GmmGradientFn, type GradientImplementation, type LstmGradientFn } from "./bench";
 
-/** Compiles `marked` (a module exporting gmmGradient and lstmGradient) with adc and loads it. */
-export async function loadAdcWorkloads(marked = path.join(__dirname, "marked.ts"), name = "adc"): Promise<GradientImplementation> {
+/**
+ * Compiles a module of markers with adc, writes the result beside it as `*.generated.ts` (gitignored)
+ * with its runtime import pointed at this checkout, and imports it.
+ */
+export async function compileMarked<T>(marked: string): Promise<T> {
   const result = compileFile(marked);
   if (result.diagnostics.length > 0 || result.code === undefined) {
     throw new Error(`adc refused ${marked}:\n\n${result.diagnostics.map((d) => formatDiagnostic(d)).join("\n\n")}`);
   }
   const file = marked.replace(/\.ts$/, ".generated.ts");
-  // The generated module imports the runtime as "adc": point it at this checkout's runtime.
   const runtime = path.relative(path.dirname(file), path.join(__dirname, "../../runtime")).replace(/\\/g, "/");
   fs.writeFileSync(file, result.code.replace(/from "adc"/g, `from "${runtime}"`));
-  const m = (await import(pathToFileURL(file).href)) as {
+  return (await import(pathToFileURL(file).href)) as T;
+}
+
+/** Compiles `marked` (a module exporting gmmGradient and lstmGradient) with adc and loads it. */
+export async function loadAdcWorkloads(marked = path.join(__dirname, "marked.ts"), name = "adc"): Promise<GradientImplementation> {
+  const m = await compileMarked<{
     gmmGradient?: (...args: Parameters<GmmGradientFn>) => Float64Array[];
     lstmGradient?: (...args: Parameters<LstmGradientFn>) => Float64Array[];
-  };
+  }>(marked);
   const { gmmGradient, lstmGradient } = m;
   const gmm: GmmGradientFn | undefined = gmmGradient && ((...args) => {
     const [alpha, means, q, l] = gmmGradient(...args);

@@ -6,9 +6,7 @@
 //
 //   npx tsx bench/workloads/user.ts        # alone (ADC_BENCH_ONLY=GMM, LSTM or a size picks rows)
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
-import * as fs from "node:fs";
-import { compileFile, formatDiagnostic } from "../../compiler";
+import { compileMarked } from "./adc";
 import { measureInterleaved, sinkValue } from "../harness";
 import { gradientDisagreement } from "./bench";
 import { GMM_SIZES, LSTM_SIZES, gmmInput, lstmInput, type GmmInput, type LstmInput } from "./data";
@@ -56,14 +54,7 @@ export interface UserRow {
 
 /** Compiles marked-user.ts with adc and loads its gradients. */
 export async function loadUserGradients(): Promise<{ gmm: GmmUserGrad; lstm: LstmUserGrad }> {
-  const marked = path.join(__dirname, "marked-user.ts");
-  const result = compileFile(marked);
-  if (result.diagnostics.length > 0 || result.code === undefined) {
-    throw new Error(`adc refused ${marked}:\n\n${result.diagnostics.map((d) => formatDiagnostic(d)).join("\n\n")}`);
-  }
-  const file = marked.replace(/\.ts$/, ".generated.ts");
-  fs.writeFileSync(file, result.code.replace(/from "adc"/g, 'from "../../runtime"'));
-  const m = (await import(pathToFileURL(file).href)) as { gmmUserGradient: GmmUserGrad; lstmUserGradient: LstmUserGrad };
+  const m = await compileMarked<{ gmmUserGradient: GmmUserGrad; lstmUserGradient: LstmUserGrad }>(path.join(__dirname, "marked-user.ts"));
   return { gmm: m.gmmUserGradient, lstm: m.lstmUserGradient };
 }
 
@@ -82,7 +73,7 @@ export async function benchUserWorkloads(adc: { gmm: GmmUserGrad; lstm: LstmUser
     const args = gmmUserArgs(p);
     const hand = gmmGradient(p.alpha, p.means, p.q, p.l, p.x, p.gamma, p.m, d, k, n);
     const [ga, gm, gq, gl] = adc.gmm(...args);
-    const error = gradientDisagreement({ alpha: flat(ga), means: flat(gm), q: flat(gq), l: flat(gl) }, hand);
+    const error = gradientDisagreement({ alpha: flat(ga), means: flat(gm), q: flat(gq), l: flat(gl) }, { ...hand });
     check(`GMM (${size})`, error);
     const t = await measureInterleaved(
       [
@@ -102,7 +93,7 @@ export async function benchUserWorkloads(adc: { gmm: GmmUserGrad; lstm: LstmUser
     const args = lstmUserArgs(p);
     const hand = lstmGradient(p.main, p.extra, p.state, p.sequence, l, c, p.b);
     const [gm, ge] = adc.lstm(...args);
-    const error = gradientDisagreement({ main: flat(gm), extra: flat(ge) }, hand);
+    const error = gradientDisagreement({ main: flat(gm), extra: flat(ge) }, { ...hand });
     check(`LSTM (${size})`, error);
     const t = await measureInterleaved(
       [
