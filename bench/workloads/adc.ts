@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { compileFile, formatDiagnostic } from "../../compiler";
 import { tape } from "../../runtime";
-import { benchWorkloads, type GmmGradientFn, type GradientImplementation, type LstmGradientFn } from "./bench";
+import { benchWorkloads, targetLines, type GmmGradientFn, type GradientImplementation, type LstmGradientFn } from "./bench";
 
 /**
  * Compiles a module of markers with adc, writes the result beside it as `*.generated.ts` (gitignored)
@@ -50,6 +50,7 @@ export async function loadAdcWorkloads(marked = path.join(__dirname, "marked.ts"
 if (typeof require !== "undefined" && require.main === module) {
   loadAdcWorkloads()
     .then((adc) => benchWorkloads([adc]))
+    .then((results) => console.log(`\n${targetLines(results).join("\n")}`))
     .catch((e: unknown) => {
       console.error(e);
       process.exit(1);

@@ -246,6 +246,39 @@ export function workloadsTable(results: readonly WorkloadResult[]): string {
   return lines.join("\n");
 }
 
+/** Peak tape of adc's gradients before issue 10 (BENCHMARKS.md, issue 3's final run), in bytes. */
+const TAPE_BEFORE: Readonly<Record<string, number>> = {
+  "GMM d=2 k=5 n=1000": 563 * 1024,
+  "GMM d=10 k=25 n=1000": 8.79 * 1024 * 1024,
+  "GMM d=20 k=50 n=1000": 32.8 * 1024 * 1024,
+  "GMM d=64 k=10 n=1000": 20.0 * 1024 * 1024,
+  "LSTM l=2 c=1024": 2.02 * 1024 * 1024,
+  "LSTM l=4 c=1024": 3.79 * 1024 * 1024,
+};
+
+/**
+ * Issue 10's targets for an implementation (adc): its gradient ÷ objective at most 1.2× the
+ * hand-written one's on GMM and 1.1× on LSTM, and its peak tape at most half of what it was before.
+ */
+export function targetLines(results: readonly WorkloadResult[], name = "adc"): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const hand = r.gradients.find((g) => g.name === "hand-written");
+    const impl = r.gradients.find((g) => g.name === name);
+    if (!hand || !impl) continue;
+    const bound = r.workload === "GMM" ? 1.2 : 1.1;
+    const rel = impl.ratio / hand.ratio;
+    let line = `${r.workload} ${r.size}: ${name} ÷ objective ${impl.ratio.toFixed(2)} = ${rel.toFixed(2)}× hand-written's ${hand.ratio.toFixed(2)} (target ≤ ${bound}×) ${rel <= bound ? "met ✓" : "missed ✗"}`;
+    const before = TAPE_BEFORE[`${r.workload} ${r.size}`];
+    if (impl.tapeBytes !== undefined && before !== undefined) {
+      const cut = impl.tapeBytes / before;
+      line += `; peak tape ${bytes(impl.tapeBytes)}, ${cut.toFixed(2)}× the ${bytes(before)} before (target ≤ 0.5×) ${cut <= 0.5 ? "met ✓" : "missed ✗"}`;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
 if (typeof require !== "undefined" && require.main === module) {
   benchWorkloads().catch((e: unknown) => {
     console.error(e);
