@@ -5,6 +5,7 @@ import { cse } from "./cse";
 import { dce } from "./dce";
 import { fold } from "./fold";
 import { pruneTape } from "./tape";
+import { forwardZeroStores } from "./zero-stores";
 
 export function optimize(body: Region): void {
   const b = new Builder();
@@ -13,5 +14,7 @@ export function optimize(body: Region): void {
     cse(body);
     dce(body);
   }
+  forwardZeroStores(body);
+  dce(body);
   while (pruneTape(body)) dce(body);
 }
