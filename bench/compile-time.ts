@@ -5,7 +5,7 @@
 // interleaved), and `adc compile` (compileFile, in this process, warmed up) per 1,000 source
 // lines. Targets (issue 10): tspc ≤ 1.5× tsc on (a); time linear in the number of functions on (b).
 //
-// Environment: ADC_BENCH_RUNS (runs of each tool per project, default 3; the two largest
+// Environment: ADC_BENCH_RUNS (runs of each tool per project, default 2; the two largest
 // generated modules run once).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { compileFile } from "../compiler";
 
 const ROOT = path.resolve(__dirname, "..");
-const RUNS = Number(process.env.ADC_BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.ADC_BENCH_RUNS ?? 2);
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 
 /** A marked function of the generated module: a loop over an array, a branch, transcendental calls. */
@@ -39,7 +39,7 @@ export function generatedModule(count: number): string {
 
 /** A project directory: the files, `adc` resolving to this checkout, a tsconfig with and without the plugin. */
 function project(name: string, files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `adc-compile-time-${name}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `adc-compile-time-${name.replace(/[^\w]+/g, "-")}-`));
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, "src", file)), { recursive: true });
     fs.writeFileSync(path.join(dir, "src", file), text);
@@ -77,6 +77,7 @@ interface Row {
 }
 
 function measure(name: string, files: Record<string, string>, marked: readonly string[], runs = RUNS): Row {
+  process.stderr.write(`compile time: ${name}\n`);
   const dir = project(name, files);
   const tsc: number[] = [];
   const tspc: number[] = [];
@@ -98,7 +99,9 @@ function measure(name: string, files: Record<string, string>, marked: readonly s
   }
   const lines = marked.reduce((n, f) => n + files[f]!.split("\n").length, 0);
   fs.rmSync(dir, { recursive: true, force: true });
-  return { project: name, lines, tsc: median(tsc), tspc: median(tspc), adc: median(adc) };
+  const row = { project: name, lines, tsc: median(tsc), tspc: median(tspc), adc: median(adc) };
+  process.stderr.write(`  tsc ${row.tsc.toFixed(2)} s, tspc ${row.tspc.toFixed(2)} s, adc compile ${row.adc.toFixed(2)} s\n`);
+  return row;
 }
 
 function read(dir: string, names: readonly string[]): Record<string, string> {
@@ -109,28 +112,25 @@ async function main(): Promise<void> {
   // Warm adc's compiler up on one fixture first, so the in-process times are of optimised code.
   compileFile(path.join(ROOT, "fixtures", "arithmetic.ts"));
   const rows: Row[] = [];
+  const line = (r: Row) =>
+    `| ${r.project} | ${r.lines} | ${r.tsc.toFixed(2)} | ${r.tspc.toFixed(2)} | ${(r.tspc / r.tsc).toFixed(2)} | ${r.adc.toFixed(2)} | ${((r.adc / r.lines) * 1000).toFixed(3)} |`;
 
   const fixtureDir = path.join(ROOT, "fixtures");
   const fixtureNames = fs.readdirSync(fixtureDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".out.ts"));
   const fixtures = { ...read(fixtureDir, fixtureNames), ...read(fixtureDir, fs.readdirSync(path.join(fixtureDir, "lib")).map((f) => `lib/${f}`)) };
-  process.stderr.write("compile time: (a) fixtures\n");
   rows.push(measure(`(a) fixtures (${fixtureNames.length} files)`, fixtures, fixtureNames));
 
   for (const count of [250, 500, 1000, 2000]) {
-    process.stderr.write(`compile time: (b) ${count} generated functions\n`);
     rows.push(measure(`(b) ${count} generated functions`, { "generated.ts": generatedModule(count) }, ["generated.ts"], count >= 1000 ? 1 : RUNS));
   }
 
   const workloads = path.join(ROOT, "bench", "workloads");
   const sources = ["gmm.ts", "lstm.ts", "gmm-user.ts", "lstm-user.ts", "user-helpers.ts", "marked.ts", "marked-user.ts", "marked-forward.ts"];
-  process.stderr.write("compile time: (c) bench/workloads\n");
   rows.push(measure("(c) bench/workloads", read(workloads, sources), ["marked.ts", "marked-user.ts", "marked-forward.ts"]));
 
   console.log("| project | marked source lines | tsc (s) | tspc + adc (s) | tspc ÷ tsc | adc compile (s) | adc s / 1,000 lines |");
   console.log("|:---|---:|---:|---:|---:|---:|---:|");
-  for (const r of rows) {
-    console.log(`| ${r.project} | ${r.lines} | ${r.tsc.toFixed(2)} | ${r.tspc.toFixed(2)} | ${(r.tspc / r.tsc).toFixed(2)} | ${r.adc.toFixed(2)} | ${((r.adc / r.lines) * 1000).toFixed(3)} |`);
-  }
+  for (const r of rows) console.log(line(r));
   const a = rows[0]!;
   const ratio = a.tspc / a.tsc;
   console.log(`\ntspc ÷ tsc on the fixtures: ${ratio.toFixed(2)}× (target ≤ 1.5×) ${ratio <= 1.5 ? "met ✓" : "missed ✗"}`);

@@ -4,6 +4,7 @@ import type { Region } from "../ir/types";
 import { cse } from "./cse";
 import { dce } from "./dce";
 import { fold } from "./fold";
+import { hoistInvariants } from "./hoist";
 import { pruneTape } from "./tape";
 import { forwardZeroStores } from "./zero-stores";
 
@@ -11,6 +12,7 @@ export function optimize(body: Region): void {
   const b = new Builder();
   for (let round = 0; round < 2; round++) {
     fold(body, b);
+    hoistInvariants(body);
     cse(body);
     dce(body);
   }
