@@ -114,6 +114,22 @@ function gap(a: number, b: number): number {
   return a === b ? 0 : Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b));
 }
 
+/** The largest gap between a Hessian and central differences of the gradient, column by column. */
+function hessianError(H: number[][], grad: (...xs: number[]) => number[], at: readonly number[]): number {
+  let err = 0;
+  for (let j = 0; j < at.length; j++) {
+    const h = 1e-6 * Math.max(1, Math.abs(at[j]!));
+    const plus = at.slice();
+    const minus = at.slice();
+    plus[j] += h;
+    minus[j] -= h;
+    const gp = grad(...plus);
+    const gm = grad(...minus);
+    for (let i = 0; i < at.length; i++) err = Math.max(err, gap(H[i]![j]!, (gp[i]! - gm[i]!) / (plus[j]! - minus[j]!)));
+  }
+  return err;
+}
+
 interface Row {
   readonly fn: string;
   readonly impl: string;
@@ -181,18 +197,7 @@ async function main(): Promise<void> {
     ["blend jvp", gap(adc.blendJvp(BLEND_AT, BLEND_DIR)[1], dot(adc.blendGrad(...BLEND_AT), BLEND_DIR))],
   ];
   const H = adc.rosen20Hessian(...ROSEN_AT);
-  let hErr = 0;
-  for (let j = 0; j < N; j++) {
-    const h = 1e-6 * Math.max(1, Math.abs(ROSEN_AT[j]!));
-    const plus = ROSEN_AT.slice();
-    const minus = ROSEN_AT.slice();
-    plus[j] += h;
-    minus[j] -= h;
-    const gp = adc.rosen20Grad(...plus);
-    const gm = adc.rosen20Grad(...minus);
-    for (let i = 0; i < N; i++) hErr = Math.max(hErr, gap(H[i]![j]!, (gp[i]! - gm[i]!) / (plus[j]! - minus[j]!)));
-  }
-  checks.push(["rosen20 hessian vs differences of grad", hErr]);
+  checks.push(["rosen20 hessian vs differences of grad", hessianError(H, adc.rosen20Grad, ROSEN_AT)]);
   const hv = adc.rosen20Hvp(ROSEN_AT, SEED_DIR.concat(BLEND_DIR, BLEND_DIR, [0.1, 0.2, 0.3, 0.4]).slice(0, N));
   const v = SEED_DIR.concat(BLEND_DIR, BLEND_DIR, [0.1, 0.2, 0.3, 0.4]).slice(0, N);
   checks.push(["rosen20 hvp vs H·v", Math.max(...H.map((row, i) => gap(hv[i]!, dot(row, v))))]);
@@ -302,17 +307,7 @@ async function main(): Promise<void> {
     const f: Rosenbrock = { grad: r[`grad${rosenN}`] as Rosenbrock["grad"], hessian: r[`hessian${rosenN}`] as Rosenbrock["hessian"], hvp: r[`hvp${rosenN}`] as Rosenbrock["hvp"] };
     const at = Array.from({ length: rosenN }, (_, i) => (i % 2 === 0 ? -1.2 : 1) + 0.01 * i);
     const Hn = f.hessian(...at);
-    let err = 0;
-    for (let j = 0; j < rosenN; j++) {
-      const h = 1e-6 * Math.max(1, Math.abs(at[j]!));
-      const plus = at.slice();
-      const minus = at.slice();
-      plus[j] += h;
-      minus[j] -= h;
-      const gp = f.grad(...plus);
-      const gm = f.grad(...minus);
-      for (let i = 0; i < rosenN; i++) err = Math.max(err, gap(Hn[i]![j]!, (gp[i]! - gm[i]!) / (plus[j]! - minus[j]!)));
-    }
+    const err = hessianError(Hn, f.grad, at);
     if (!(err <= 1e-6)) fail(`rosen${rosenN} hessian vs differences of grad: error ${err}`);
     const v = at.map((_, i) => Math.sin(i + 1));
     const hv = f.hvp(at, v);
