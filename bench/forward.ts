@@ -316,6 +316,8 @@ async function main(): Promise<void> {
     const xs = pool(at);
     const M = POOL - 1;
     const basis = Array.from({ length: rosenN }, (_, j) => Array.from({ length: rosenN }, (_, i) => (i === j ? 1 : 0)));
+    // Long warm-ups: V8 takes seconds to optimise these generated functions of 1,000–2,000 lines
+    // (5 s for the hvp on a loaded machine), and until then they run unoptimised.
     progress(`rosen${rosenN}: grad, hessian, ${rosenN} hvps`);
     const [mg, mh, mv] = await measureInterleaved(
       [
@@ -330,7 +332,7 @@ async function main(): Promise<void> {
           },
         },
       ],
-      { time: TIME, minBatches: 9 },
+      { time: TIME, minBatches: 9, warmup: 8 },
     );
     const fn = `rosen${rosenN}`;
     rows.push({ fn, impl: "adc grad (one reverse sweep)", m: mg });
@@ -369,7 +371,7 @@ async function main(): Promise<void> {
           { name: "jvp4", body: () => g.gmmJvp4(primals, dirs.slice(0, 4))[1][0]! },
           { name: "jvp8", body: () => g.gmmJvp8(primals, dirs.slice(0, 8))[1][0]! },
         ],
-        { time: TIME, minBatches: 9 },
+        { time: TIME, minBatches: 9, warmup: 3 },
       );
       const [m0, ...mk] = ms;
       [1, 2, 4, 8].forEach((kd, j) => {
