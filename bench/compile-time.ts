@@ -5,8 +5,9 @@
 // interleaved; also tspc without the plugin, which is what ts-patch's own patching costs), and
 // `adc compile` (compileFile, in this process, warmed up) per 1,000 source lines. Targets (issue 10): tspc ≤ 1.5× tsc on (a); time linear in the number of functions on (b).
 //
-// Environment: ADC_BENCH_RUNS (runs of each tool per project, default 2; the two largest
-// generated modules run once).
+// Environment: ADC_BENCH_RUNS (runs of each tool per project, default 2; generated modules of
+// 1,000 functions and more run once), ADC_BENCH_SIZES (the generated modules' sizes, default
+// 250,500,1000,2000).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const fixtures = { ...read(fixtureDir, fixtureNames), ...read(fixtureDir, fs.readdirSync(path.join(fixtureDir, "lib")).map((f) => `lib/${f}`)) };
   rows.push(measure(`(a) fixtures (${fixtureNames.length} files)`, fixtures, fixtureNames));
 
-  for (const count of [250, 500, 1000, 2000]) {
+  for (const count of (process.env.ADC_BENCH_SIZES ?? "250,500,1000,2000").split(",").map(Number)) {
     rows.push(measure(`(b) ${count} generated functions`, { "generated.ts": generatedModule(count) }, ["generated.ts"], count >= 1000 ? 1 : RUNS));
   }
 
