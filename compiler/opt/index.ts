@@ -4,6 +4,7 @@ import type { Region } from "../ir/types";
 import { cse } from "./cse";
 import { dce } from "./dce";
 import { fold } from "./fold";
+import { fuseIfs } from "./fuse-ifs";
 import { hoistInvariants } from "./hoist";
 import { pruneTape } from "./tape";
 import { forwardZeroStores } from "./zero-stores";
@@ -15,6 +16,7 @@ export function optimize(body: Region): void {
     hoistInvariants(body);
     cse(body);
     dce(body);
+    fuseIfs(body);
   }
   forwardZeroStores(body);
   dce(body);
