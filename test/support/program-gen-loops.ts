@@ -21,7 +21,9 @@ import {
   exprArbs,
   fit,
   fresh,
-  operatorCheck,
+  OPERATOR_IMPORT,
+  derivativeExports,
+  reverseSpec,
   paren,
   primary,
   Prec,
@@ -34,7 +36,6 @@ import {
   type ArrayVar,
   type Callee,
   type Carried,
-  type Check,
   type Cond,
   type Expr,
   type FnContext,
@@ -43,6 +44,8 @@ import {
   type Stmt,
   type Var,
 } from "./program-gen";
+import { guardArb } from "./program-gen-guarded";
+import type { ParamSpec, Subject } from "./subjects";
 
 /** A carried variable's values at loop entry and after a plain assignment stay within this (or its entry bound). */
 const CARRIED_BASE = 30;
@@ -96,12 +99,21 @@ export interface RawLoopProgram {
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
-export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
+export interface LoopGenOptions {
+  /** Domain-restricted values used only under a condition, also inside loop bodies (issue 13). */
+  readonly guards?: boolean;
+  /** vjp as well as grad and valueAndGrad. */
+  readonly vjp?: boolean;
+}
+
+export function rawLoopProgramArb(options: LoopGenOptions = {}): fc.Arbitrary<RawLoopProgram> {
   const { expr: exprs, cond: conds } = exprArbs(2, true);
   const expr = exprs[2];
   const small = exprs[1];
   const cond = conds[1];
+  const guards: fc.WeightedArbitrary<Stmt>[] = options.guards ? [{ arbitrary: guardArb(small, cond), weight: 3 }] : [];
   const scalar: fc.Arbitrary<Stmt> = fc.oneof(
+    ...guards,
     {
       arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), nm: fc.nat(NAMES.length * 3), e: expr }),
       weight: 3,
@@ -220,7 +232,7 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
   const body = fc
     .tuple(fc.array(fc.oneof(simple, scratch), { maxLength: 2 }), outerLoop, fc.array(top, { maxLength: 3 }))
     .map(([pre, loop, post]) => [...pre, loop, ...post]);
-  const helper = bodyArb(small, cond, 2);
+  const helper = bodyArb(small, cond, 2, small, options.guards ? guardArb(small, cond) : undefined);
   return fc.record({
     arrayKind: fc.constantFrom<ArrayKind>(0, 0, 1, 2),
     len: fc.integer({ min: 3, max: 4 }),
@@ -232,8 +244,11 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
     body,
     tail: expr,
     operator: fc.record({
-      // vjp of a function with loops or arrays is refused (ADC: "not supported yet").
-      kind: fc.oneof({ arbitrary: fc.constant("grad" as const), weight: 3 }, { arbitrary: fc.constant("valueAndGrad" as const), weight: 2 }),
+      kind: fc.oneof(
+        { arbitrary: fc.constant("grad" as const), weight: 3 },
+        { arbitrary: fc.constant("valueAndGrad" as const), weight: 2 },
+        ...(options.vjp ? [{ arbitrary: fc.constant("vjp" as const), weight: 3 }] : []),
+      ),
       wrtMask: fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 15 }), weight: 1 }),
       byName: fc.boolean(),
       bare: fc.boolean(),
@@ -573,20 +588,9 @@ function renderLoopOnce(st: Extract<LStmt, { k: "loop" }>, s: Scope, w: Writer, 
   fn.loopMult = mult;
 }
 
-export type ParamSpec =
-  | { readonly k: "num" }
-  | { readonly k: "array"; readonly kind: ArrayKind; readonly len: number }
-  | { readonly k: "matrix"; readonly rows: number; readonly len: number }
-  /** `{ a: <array of kind>; b: number }` */
-  | { readonly k: "struct"; readonly kind: ArrayKind; readonly len: number };
-
-export interface LoopCheck extends Check {
-  readonly params: readonly ParamSpec[];
-}
-
 export interface RenderedLoopProgram {
   readonly text: string;
-  readonly check: LoopCheck;
+  readonly subjects: readonly Subject[];
 }
 
 const ARRAY_TYPES = ["Float64Array", "number[]", "readonly number[]"];
@@ -594,9 +598,10 @@ const ARRAY_TYPES = ["Float64Array", "number[]", "readonly number[]"];
 export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator = true): RenderedLoopProgram {
   const lines: string[] = [];
   const callees: Callee[] = [];
+  const guarded = { rendered: false };
   if (p.helper) {
     const name = `h${suffix}`;
-    const ctx: FnContext = { callees: [], prefix: "t", next: 0, used: new Set([name]), consts: [], refs: 0 };
+    const ctx: FnContext = { callees: [], prefix: "t", next: 0, used: new Set([name]), consts: [], refs: 0, guarded };
     const { lines: hl, bound } = renderHelper({ k: "plain", body: p.helper, marked: false }, name, ctx);
     lines.push(...hl);
     callees.push({ name, rec: false, bound });
@@ -612,7 +617,7 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   ];
   const structType = `S${suffix}`;
   if (p.struct) lines.push(`type ${structType} = { a: ${ARRAY_TYPES[p.arrayKind]}; b: number };`);
-  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts: [], refs: 0, loopMult: 1, assigned: new Set() };
+  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts: [], refs: 0, loopMult: 1, assigned: new Set(), guarded };
   const s = new Scope(null, ctx);
   for (const a of arrays) {
     if (a === "m") for (const r of [0, 1]) s.arrays.push({ name: `m[${r}]`, len: p.len, bound: INPUT_BOUND, writable: true });
@@ -641,29 +646,16 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
     .map((n, i) => `${n}: ${n === "m" ? "number[][]" : i < arrays.length ? ARRAY_TYPES[p.arrayKind] : n === "w" ? structType : "number"}`)
     .join(", ");
   lines.push(`export function ${f}(${signature}): number {`, ...w.lines, `}`);
-  const check = operatorCheck(p.operator, f, `g${suffix}`, params);
-  if (withOperator) lines.push(`export const ${check.g} = ${check.operatorCall};`);
-  return { text: lines.join("\n"), check: { ...check, params: specs } };
+  const g = `g${suffix}`;
+  const subject: Subject = { f, params: specs, results: 0, reverse: reverseSpec(p.operator, g, params, f), jvp: `j${g}`, ...(guarded.rendered ? { guarded: true } : {}) };
+  if (withOperator) lines.push(...derivativeExports(subject, f));
+  return { text: lines.join("\n"), subjects: [subject] };
 }
 
 export function renderLoopModule(programs: readonly RawLoopProgram[], withOperators = true): { text: string; functions: RenderedLoopProgram[] } {
   const functions = programs.map((p, i) => renderLoopFunction(p, programs.length === 1 ? "" : String(i), withOperators));
   const parts: string[] = [];
-  if (withOperators) parts.push(`import { grad, valueAndGrad } from "adc";`, "");
+  if (withOperators) parts.push(OPERATOR_IMPORT, "");
   for (const fn of functions) parts.push(fn.text, "");
   return { text: parts.join("\n"), functions };
-}
-
-export class LoopProgram {
-  readonly source: string;
-  constructor(readonly raw: RawLoopProgram) {
-    this.source = renderLoopModule([raw]).text;
-  }
-  [fc.toStringMethod](): string {
-    return `\n${this.source}`;
-  }
-}
-
-export function loopProgramArb(): fc.Arbitrary<LoopProgram> {
-  return rawLoopProgramArb().map((raw) => new LoopProgram(raw));
 }

@@ -16,6 +16,8 @@
 //   a power of ten or passed through Math.atan / Math.tanh. Arguments of exp, sinh, sin, … are
 //   fitted to small bounds too, so nothing overflows and nothing oscillates fast.
 import fc from "fast-check";
+import { guardArb, renderGuard, type Guard } from "./program-gen-guarded";
+import type { ParamSpec, ReverseSpec, Subject } from "./subjects";
 
 export const INPUT_BOUND = 2;
 /** Largest magnitude any expression or variable may reach. */
@@ -98,20 +100,25 @@ export type Stmt =
       readonly b: Expr;
     }
   /** `if (c) { …; return e; }` (without braces when the block is empty and `bare`). */
-  | { readonly k: "ret"; readonly c: Cond; readonly body: readonly Stmt[]; readonly e: Expr; readonly bare: boolean }
+  | { readonly k: "ret"; readonly c: Cond; readonly body: readonly Stmt[]; readonly e: Returned; readonly bare: boolean }
   /** A bare block `{ … }`. */
-  | { readonly k: "block"; readonly body: readonly Stmt[] };
+  | { readonly k: "block"; readonly body: readonly Stmt[] }
+  /** A domain-restricted value used only under a condition (program-gen-guarded.ts). */
+  | Guard;
+
+/** What a function returns: a number, or a tuple literal `[e₁, …, eₘ]`. */
+export type Returned = Expr | readonly Expr[];
 
 export type Tail =
-  | { readonly k: "return"; readonly e: Expr }
+  | { readonly k: "return"; readonly e: Returned }
   /** `if (c) { …; return a; } else { …; return b; }` as the last statement. */
   | {
       readonly k: "ifReturn";
       readonly c: Cond;
       readonly then: readonly Stmt[];
-      readonly a: Expr;
+      readonly a: Returned;
       readonly else: readonly Stmt[];
-      readonly b: Expr;
+      readonly b: Returned;
     };
 
 export interface FunctionBody {
@@ -146,6 +153,8 @@ export interface RawOperator {
 export interface RawProgram {
   /** Number of parameters of f, 1–4. */
   readonly arity: number;
+  /** 0: f returns a number; m: a tuple of m numbers. */
+  readonly results: number;
   /** Module-level numeric constants. */
   readonly consts: readonly number[];
   readonly helpers: readonly Helper[];
@@ -258,9 +267,24 @@ export interface GenOptions {
   readonly exprDepth?: number;
   /** Most top-level statements in f. Default 6. */
   readonly maxStmts?: number;
+  /** f returns a tuple of 2 or 3 numbers (checked by jacobian in both modes and jvp). */
+  readonly vector?: boolean;
+  /** Domain-restricted values used only under a condition (program-gen-guarded.ts, issue 13). */
+  readonly guards?: boolean;
 }
 
-export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: number): fc.Arbitrary<FunctionBody> {
+/**
+ * Function bodies: statements over `expr` and `cond`, returning `returned` (a number, or tuples
+ * for vector-valued functions); `extra` adds statements of another kind (guarded values) to the
+ * top level and to branches.
+ */
+export function bodyArb(
+  expr: fc.Arbitrary<Expr>,
+  cond: fc.Arbitrary<Cond>,
+  maxStmts: number,
+  returned: fc.Arbitrary<Returned> = expr,
+  extra?: fc.Arbitrary<Stmt>,
+): fc.Arbitrary<FunctionBody> {
   const simple: fc.Arbitrary<Stmt> = fc.oneof(
     {
       arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), nm: fc.nat(NAMES.length * 3), e: expr }),
@@ -303,8 +327,9 @@ export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxS
   const inner: fc.Arbitrary<Stmt> = fc.oneof(
     { arbitrary: simple, weight: 8 },
     { arbitrary: innerIf, weight: 2 },
-    { arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 1), e: expr, bare: fc.boolean() }), weight: 1 },
+    { arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 1), e: returned, bare: fc.boolean() }), weight: 1 },
     { arbitrary: innerBlock, weight: 1 },
+    ...(extra ? [{ arbitrary: extra, weight: 2 }] : []),
   );
   const stmt: fc.Arbitrary<Stmt> = fc.oneof(
     { arbitrary: simple, weight: 12 },
@@ -330,21 +355,22 @@ export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxS
       weight: 2,
     },
     {
-      arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 2), e: expr, bare: fc.boolean() }),
+      arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 2), e: returned, bare: fc.boolean() }),
       weight: 2,
     },
     { arbitrary: fc.record({ k: fc.constant("block" as const), body: block(inner, 3) }), weight: 1 },
+    ...(extra ? [{ arbitrary: extra, weight: 6 }] : []),
   );
   const tail: fc.Arbitrary<Tail> = fc.oneof(
-    { arbitrary: fc.record({ k: fc.constant("return" as const), e: expr }), weight: 4 },
+    { arbitrary: fc.record({ k: fc.constant("return" as const), e: returned }), weight: 4 },
     {
       arbitrary: fc.record({
         k: fc.constant("ifReturn" as const),
         c: cond,
         then: block(simple, 2),
-        a: expr,
+        a: returned,
         else: block(simple, 2),
-        b: expr,
+        b: returned,
       }),
       weight: 1,
     },
@@ -356,12 +382,15 @@ export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxS
 export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram> {
   const { expr, cond } = exprArbs(options.exprDepth ?? 3);
   const depth = expr.length - 1;
-  const body = bodyArb(expr[depth], cond[depth], options.maxStmts ?? 6);
   const small = expr[Math.max(0, depth - 1)];
+  const smallCond = cond[Math.max(0, depth - 1)];
+  const guard = options.guards ? guardArb(small, smallCond) : undefined;
+  const returned: fc.Arbitrary<Returned> = options.vector ? fc.array(expr[depth], { minLength: 2, maxLength: 3 }) : expr[depth];
+  const body = bodyArb(expr[depth], cond[depth], options.maxStmts ?? 6, returned, guard);
   const marked = fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
   const helper: fc.Arbitrary<Helper> = fc.oneof(
     {
-      arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, cond[Math.max(0, depth - 1)], 3), marked: marked }),
+      arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, smallCond, 3, small, guard), marked: marked }),
       weight: 3,
     },
     {
@@ -378,6 +407,7 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
   );
   return fc.record({
     arity: fc.integer({ min: 1, max: 4 }),
+    results: options.vector ? fc.constantFrom(2, 3) : fc.constant(0),
     consts: fc.array(fc.constantFrom(...MODULE_CONSTANTS), { maxLength: 2 }),
     helpers: fc.array(helper, { maxLength: 2 }),
     helpersAfter: fc.boolean(),
@@ -394,7 +424,8 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
       bare: fc.boolean(),
       reversed: fc.boolean(),
     }),
-    decorator: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
+    // @grad marks a scalar function only.
+    decorator: options.vector ? fc.constant(false) : fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
     paramNames: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.constantFrom(1, 2), weight: 1 }),
     generatedLikeNames: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
   });
@@ -483,6 +514,10 @@ export interface FnContext {
   returned?: boolean;
   /** Variables and arrays assigned so far (program-gen-loops.ts finds what a loop carries). */
   assigned?: Set<Var | ArrayVar>;
+  /** The function returns a tuple of this many numbers (0 or absent: a number). */
+  results?: number;
+  /** Set when a guarded value is rendered (program-gen-guarded.ts): the module's subjects are guarded. */
+  guarded?: { rendered: boolean };
 }
 
 export class Scope {
@@ -574,7 +609,16 @@ function positiveExp(e: Out): Out {
  * A returned expression. One that reads no variable gets one added, so that f is rarely constant
  * (a zero gradient checks little).
  */
-export function renderReturned(e: Expr, s: Scope): Out {
+export function renderReturned(e: Returned, s: Scope): Out {
+  const items = Array.isArray(e) ? (e as readonly Expr[]) : [e as Expr];
+  const m = s.fn.results ?? 0;
+  if (m === 0) return renderScalarReturned(items[0] ?? { k: "var", i: 0 }, s);
+  // A tuple of exactly m: components repeat when the raw tree has fewer (shrinking may drop some).
+  const parts = Array.from({ length: m }, (_, k) => renderScalarReturned(items.length > 0 ? items[k % items.length] : { k: "var", i: k }, s));
+  return primary(`[${parts.map((p) => p.text).join(", ")}]`, Math.max(...parts.map((p) => p.bound)));
+}
+
+function renderScalarReturned(e: Expr, s: Scope): Out {
   const before = s.fn.refs;
   const o = renderExpr(e, s);
   const vars = s.all();
@@ -1021,6 +1065,9 @@ export function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
       w.line(depth, `}`);
       return;
     }
+    case "guard":
+      renderGuard(st, s, w, depth);
+      return;
   }
 }
 
@@ -1092,33 +1139,11 @@ export const PARAM_NAMES = [
   ["residuals", "a", "n", "f_adjoint"],
 ];
 
-/** One derivative the module exports, to be checked against central differences. */
-export interface Check {
-  /** The exported primal. */
-  readonly f: string;
-  /** The exported result of the operator. */
-  readonly g: string;
-  readonly arity: number;
-  readonly operator: OperatorKind;
-  /** The parameters differentiated, in the order the gradient lists them. */
-  readonly wrt: readonly number[];
-  /** Whether the gradient is a bare number rather than a tuple. */
-  readonly bare: boolean;
-  /** The operator call, e.g. `grad(f, { wrt: ["x"] })`. */
-  readonly operatorCall: string;
-  /** The exported forward-mode derivative of the same function, and its call `jvp(f)`. */
-  readonly jvp: string;
-  readonly jvpCall: string;
-  /** The exported Hessian-vector product (forward over reverse), and its call `hvp(f)`. */
-  readonly hvp: string;
-  readonly hvpCall: string;
-}
-
 export interface RenderedFunctions {
   /** The program's declarations and exports, as TypeScript. */
   readonly text: string;
-  /** f's check first, then those of marked helpers. */
-  readonly checks: readonly Check[];
+  /** f's subject first, then those of marked helpers. */
+  readonly subjects: readonly Subject[];
 }
 
 export function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[]; bound: number } {
@@ -1149,9 +1174,10 @@ export function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: 
   };
 }
 
-/** The operator call on `f` and what its gradient holds. */
-export function operatorCheck(op: RawOperator, f: string, g: string, params: readonly string[], callee = f): Check {
+/** The reverse-mode operator call on `callee` (exported as `name`) and the layout of its result. */
+export function reverseSpec(op: RawOperator, name: string, params: readonly string[], callee: string): ReverseSpec {
   const arity = params.length;
+  // vjp takes no options: it covers every parameter.
   let wrt = Array.from({ length: arity }, (_, i) => i).filter((i) => op.kind !== "vjp" && (op.wrtMask >> i) & 1);
   let options = "";
   let bare = arity === 1;
@@ -1163,8 +1189,26 @@ export function operatorCheck(op: RawOperator, f: string, g: string, params: rea
   } else {
     wrt = params.map((_, i) => i);
   }
-  return { f, g, arity, operator: op.kind, wrt, bare, operatorCall: `${op.kind}(${callee}${options})`, jvp: `j${g}`, jvpCall: `jvp(${callee})`, hvp: `hv${g}`, hvpCall: `hvp(${callee})` };
+  return { name, operator: op.kind, wrt, bare, call: `${op.kind}(${callee}${options})` };
 }
+
+/** The `export const … = operator(callee)` lines of a subject's derivatives. */
+export function derivativeExports(s: Subject, callee: string): string[] {
+  const lines: string[] = [];
+  if (s.reverse) lines.push(`export const ${s.reverse.name} = ${s.reverse.call};`);
+  if (s.jvp) lines.push(`export const ${s.jvp} = jvp(${callee});`);
+  if (s.hvp) lines.push(`export const ${s.hvp} = hvp(${callee});`);
+  if (s.jacobian) {
+    lines.push(`export const ${s.jacobian.forward} = jacobian(${callee});`);
+    lines.push(`export const ${s.jacobian.reverse} = jacobian(${callee}, { mode: "reverse" });`);
+  }
+  return lines;
+}
+
+/** Every operator a generated module may use. */
+export const OPERATOR_IMPORT = `import { grad, hvp, jacobian, jvp, valueAndGrad, vjp } from "adc";`;
+
+const numbers = (n: number): ParamSpec[] => Array.from({ length: n }, () => ({ k: "num" }) as const);
 
 /**
  * Renders one program, named with `suffix` (f{suffix}, h{suffix}, …). Without operators, the
@@ -1175,15 +1219,16 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
   const constLines = consts.map((c) => `const ${c.name} = ${c.value};`);
   const helperLines: string[] = [];
   const callees: Callee[] = [];
-  const checks: Check[] = [];
+  const subjects: Subject[] = [];
   const exports: string[] = [];
+  const guarded = { rendered: false };
   p.helpers.forEach((h, i) => {
     // Named h, r, … or like the functions the backend generates for f.
     const name = p.generatedLikeNames
       ? `f${suffix}_${i === 0 ? "grad" : "pullback"}`
       : `${h.k === "rec" ? "r" : "h"}${suffix}${i === 0 ? "" : `_${i}`}`;
     // A helper may call the helpers before it.
-    const ctx: FnContext = { callees: [...callees], prefix: "t", next: 0, used: new Set([name]), consts, refs: 0 };
+    const ctx: FnContext = { callees: [...callees], prefix: "t", next: 0, used: new Set([name]), consts, refs: 0, guarded };
     const { lines, bound } = renderHelper(h, name, ctx);
     helperLines.push(...lines);
     callees.push({ name, rec: h.k === "rec", bound });
@@ -1193,22 +1238,31 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
         h.k === "rec"
           ? { kind: "grad", wrtMask: 1, byName: true, bare: true, reversed: false }
           : { kind: "grad", wrtMask: 0, byName: false, bare: false, reversed: false };
-      const check = operatorCheck(op, name, `g${name}`, h.k === "rec" ? ["a", "n"] : ["a", "b"]);
-      checks.push(check);
-      exports.push(`export const ${check.g} = ${check.operatorCall};`, `export const ${check.jvp} = ${check.jvpCall};`, `export const ${check.hvp} = ${check.hvpCall};`);
+      const subject: Subject = {
+        f: name,
+        params: numbers(2),
+        results: 0,
+        reverse: reverseSpec(op, `g${name}`, h.k === "rec" ? ["a", "n"] : ["a", "b"], name),
+        jvp: `jg${name}`,
+        hvp: `hvg${name}`,
+      };
+      subjects.push(subject);
+      exports.push(...derivativeExports(subject, name));
     }
   });
   const f = `f${suffix}`;
   const params = PARAM_NAMES[p.paramNames].slice(0, p.arity);
-  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts, refs: 0 };
+  const results = p.results;
+  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts, refs: 0, results, guarded };
   const s = new Scope(null, ctx);
   for (const name of params) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
   const w = new Writer();
   renderBody(p.body, s, w);
-  const signature = `${f}(${params.map((n) => `${n}: number`).join(", ")}): number {`;
+  const resultType = results === 0 ? "number" : `[${Array.from({ length: results }, () => "number").join(", ")}]`;
+  const signature = `${f}(${params.map((n) => `${n}: number`).join(", ")}): ${resultType} {`;
   let fLines: string[];
   let callee = f;
-  if (p.decorator) {
+  if (p.decorator && results === 0) {
     // A static method marked with @grad; the module exports it as f for the primal.
     const cls = `C${suffix}`;
     callee = `${cls}.${f}`;
@@ -1224,9 +1278,13 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
   } else {
     fLines = [`export function ${signature}`, ...w.lines, `}`];
   }
-  const main = operatorCheck(p.operator, f, `g${suffix}`, params, callee);
-  checks.unshift(main);
-  exports.unshift(`export const ${main.g} = ${main.operatorCall};`, `export const ${main.jvp} = ${main.jvpCall};`, `export const ${main.hvp} = ${main.hvpCall};`);
+  const g = `g${suffix}`;
+  const main: Subject =
+    results === 0
+      ? { f, params: numbers(p.arity), results, reverse: reverseSpec(p.operator, g, params, callee), jvp: `j${g}`, hvp: `hv${g}` }
+      : { f, params: numbers(p.arity), results, jvp: `j${g}`, jacobian: { forward: `jf${g}`, reverse: `jr${g}` } };
+  subjects.unshift(main);
+  exports.unshift(...derivativeExports(main, callee));
   const lines = [
     ...constLines,
     ...(p.helpersAfter ? [] : helperLines),
@@ -1234,35 +1292,20 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
     ...(p.helpersAfter ? helperLines : []),
     ...(withOperators ? exports : []),
   ];
-  return { text: lines.join("\n"), checks };
+  return { text: lines.join("\n"), subjects: guarded.rendered ? subjects.map((x) => ({ ...x, guarded: true })) : subjects };
 }
 
 /**
  * A whole module: the import, then each program's declarations and `export const g… = grad(f…)`
- * (or `valueAndGrad`, `vjp`). `withOperators: false` leaves the operators out, to run the primal
- * untransformed.
+ * (or `valueAndGrad`, `vjp`, `jacobian`, …). `withOperators: false` leaves the operators out, to
+ * run the primal untransformed.
  */
 export function renderModule(programs: readonly RawProgram[], withOperators = true): { text: string; functions: RenderedFunctions[] } {
   const functions = programs.map((p, i) => renderFunctions(p, programs.length === 1 ? "" : String(i), withOperators));
   const parts: string[] = [];
-  if (withOperators) parts.push(`import { grad, hvp, jvp, valueAndGrad, vjp } from "adc";`, "");
+  if (withOperators) parts.push(OPERATOR_IMPORT, "");
   for (const fn of functions) parts.push(fn.text, "");
   return { text: parts.join("\n"), functions };
-}
-
-/** A program with its rendered source as its printed form (fast-check shows it on failure). */
-export class Program {
-  readonly source: string;
-  constructor(readonly raw: RawProgram) {
-    this.source = renderModule([raw]).text;
-  }
-  [fc.toStringMethod](): string {
-    return `\n${this.source}`;
-  }
-}
-
-export function programArb(options: GenOptions = {}): fc.Arbitrary<Program> {
-  return rawProgramArb(options).map((raw) => new Program(raw));
 }
 
 /** Deterministic points in [-INPUT_BOUND, INPUT_BOUND]^arity from an integer seed (mulberry32). */
