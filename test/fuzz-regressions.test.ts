@@ -1,0 +1,51 @@
+// Every program the fuzz command (scripts/fuzz.ts) found wrong, shrunk and kept as a fixture in
+// test/regression-fixtures/fuzz-*.ts: compiled with adc as a user would (compileSource) and checked
+// by the same oracle at the points recorded beside it (fuzz-*.json). A fixture whose bug is still
+// open says so (`open` in its JSON): it is expected to fail, and this test fails once it passes,
+// so that the fixture is marked fixed.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { compileSource } from "../compiler";
+import { formatDiagnostic } from "../compiler/diagnostics";
+import { FIXTURES_DIR, type FuzzFixture } from "./support/campaign";
+import { evaluate } from "./support/load";
+import { checkSubjects, emptyStats, type Verdict } from "./support/oracle";
+
+const fixtures = fs
+  .readdirSync(FIXTURES_DIR)
+  .filter((f) => /^fuzz-.*\.json$/.test(f))
+  .sort();
+
+function verdictOf(name: string, fixture: FuzzFixture): Verdict {
+  const file = path.join(FIXTURES_DIR, `${name}.ts`);
+  const result = compileSource(fs.readFileSync(file, "utf8"), file);
+  if (result.diagnostics.length > 0 || result.code === undefined) {
+    return { outcome: "refused", message: result.diagnostics.map((d) => formatDiagnostic(d)).join("\n") };
+  }
+  return checkSubjects(evaluate(result.code, file), fixture.subjects, (k) => fixture.points[k], emptyStats());
+}
+
+describe("programs the fuzz command found", () => {
+  test("every fixture has its module beside it", () => {
+    for (const f of fixtures) expect(fs.existsSync(path.join(FIXTURES_DIR, f.replace(/\.json$/, ".ts"))), f).toBe(true);
+  });
+
+  for (const f of fixtures) {
+    const name = f.replace(/\.json$/, "");
+    const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, f), "utf8")) as FuzzFixture;
+    const title = `${name}: ${fixture.found}`;
+    if (fixture.open) {
+      // Still open: fails (as recorded) until the bug is fixed; then drop `open` from the JSON.
+      test.fails(`${title} (open: ${fixture.open})`, () => {
+        const verdict = verdictOf(name, fixture);
+        expect(verdict.outcome, verdict.message).toBe("ok");
+      });
+    } else {
+      test(title, () => {
+        const verdict = verdictOf(name, fixture);
+        expect(verdict.outcome, verdict.message).toBe("ok");
+      });
+    }
+  }
+});
