@@ -44,6 +44,12 @@ interface Window {
   readonly count: number;
 }
 
+/** The program's source, for a report (a hanging program cannot be shrunk in-process). */
+function sourceOf(options: Options, index: number): string {
+  const category = categoryOf(options.categories.map(categoryNamed), options.seed, index);
+  return category.render([generate(category, programSeed(options.seed, index))]).text;
+}
+
 interface ProgramResult {
   readonly index: number;
   readonly category: string;
@@ -70,7 +76,8 @@ const USAGE = `Usage: npm run fuzz -- [options]
   --shrink-seconds <t>  time to shrink each failure (default 120; 0: no shrinking, no fixtures)
   --max-fixtures <n>    failures shrunk and written as fixtures at most (default 20)
   --fixtures <dir>      where fixtures go (default test/regression-fixtures)
-  --hang-seconds <t>    a worker silent this long is stopped and its programs count as crashes (default 600)
+  --hang-seconds <t>    a worker silent this long is stopped; its programs are tried again one by one,
+                        and one that hangs alone counts as a crash (default 300)
 
 Categories:
 ${CATEGORIES.map((c) => `  ${c.name.padEnd(14)}${c.description}${c.optIn ? " [opt-in]" : ""}`).join("\n")}
@@ -115,7 +122,7 @@ function parseOptions(argv: string[]): Options {
     shrinkSeconds: integer("shrink-seconds", values["shrink-seconds"], 120),
     maxFixtures: integer("max-fixtures", values["max-fixtures"], 20),
     fixtures: path.resolve(values.fixtures ?? FIXTURES_DIR),
-    hangSeconds: integer("hang-seconds", values["hang-seconds"], 600, 1),
+    hangSeconds: integer("hang-seconds", values["hang-seconds"], 300, 1),
   };
 }
 
@@ -235,9 +242,19 @@ async function runMain(options: Options): Promise<number> {
       let heard = Date.now();
       const watchdog = setInterval(() => {
         if (!current || Date.now() - heard < options.hangSeconds * 1000) return;
-        // Silent too long: the window's programs count as crashes, and a new worker takes over.
-        for (let i = current.start; i < current.start + current.count; i++) {
-          record({ index: i, category: categoryOf(options.categories.map(categoryNamed), options.seed, i).name, outcome: "crash", message: `no answer in ${options.hangSeconds} s (a hang?) in the window --from ${current.start} --programs ${current.count}` });
+        // Silent too long: a new worker takes over. Each program of the window is tried again
+        // alone (next), and one that hangs alone is a crash.
+        if (current.count > 1) {
+          const singles = Array.from({ length: current.count }, (_, k) => ({ start: current!.start + k, count: 1 }));
+          windows.splice(next, 0, ...singles);
+        } else {
+          const i = current.start;
+          record({
+            index: i,
+            category: categoryOf(options.categories.map(categoryNamed), options.seed, i).name,
+            outcome: "crash",
+            message: `hangs: no answer in ${options.hangSeconds} s (compiling or checking it)\n${sourceOf(options, i)}`,
+          });
         }
         current = undefined;
         clearInterval(watchdog);
