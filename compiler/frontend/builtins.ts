@@ -1,13 +1,12 @@
-// Calls of what adc knows without seeing a body: Math functions (the primitives table), array
-// constructors and methods (new Float64Array, new Array(n).fill, Array.from, slice), and the
-// tensor runtime (the tensor primitives table). Each becomes IR ops, or is refused here.
+// Calls of what adc knows without seeing a body: Math functions (the primitives table) and the
+// tensor runtime (the tensor primitives table). Each becomes IR ops, or is refused here. (Array
+// constructors and methods are in arrays.ts.)
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Builder } from "../ir/builder";
 import { mathFunctions } from "../ir/primitives";
 import { tensorOps, tensorResultType } from "../ir/tensor-ops";
-import type { Op, Type, Value } from "../ir/types";
-import { f64 } from "../ir/types";
+import type { Value } from "../ir/types";
 import type { Env } from "./frames";
 
 /** What the calls need of the function's lowering. */
@@ -20,74 +19,7 @@ export interface ExpressionLowering {
 }
 
 export class BuiltinCalls {
-  /** The op that made each local array (`alloc`), wherever it is: its length is known. */
-  readonly allocations = new Map<Value, Op>();
-
   constructor(private readonly l: ExpressionLowering) {}
-
-  /** `new Float64Array(n)`, `new Float64Array(a)` (a copy). */
-  newArray(e: ts.NewExpression, env: Env): Value {
-    const b = this.l.b;
-    const args = e.arguments ?? [];
-    if (isGlobalName(this.l.checker, e.expression, "Float64Array") && args.length === 1) {
-      const arg = this.l.value(args[0], env);
-      if (arg.type.kind === "f64") return this.alloc(arg, { kind: "array", element: f64, container: "Float64Array" }, "Float64Array");
-      if (arg.type.kind === "array" && arg.type.element.kind === "f64") {
-        return b.op("slice", [arg, b.const(0), b.op("length", [arg])], { kind: "array", element: f64, container: "Float64Array" });
-      }
-    }
-    if (isGlobalName(this.l.checker, e.expression, "Array")) {
-      throw new Refusal(Codes.ArrayMethod, "`new Array(n)` has holes; write `new Array(n).fill(0)` or `new Float64Array(n)`", e);
-    }
-    throw new Refusal(Codes.ArrayMethod, "only `new Float64Array(n)` and `new Array(n).fill(x)` make arrays in a differentiated function", e);
-  }
-
-  private alloc(length: Value, type: Type, container: "Float64Array" | "Array"): Value {
-    const op = this.l.b.emit("alloc", [length], [type], { container });
-    this.allocations.set(op.results[0], op);
-    return op.results[0];
-  }
-
-  /** Array methods: `new Array(n).fill(x)`, `Array.from({ length: n }, () => x)`, `a.slice(s, e)`. */
-  arrayCall(e: ts.CallExpression, callee: ts.PropertyAccessExpression, env: Env): Value | undefined {
-    const b = this.l.b;
-    const method = callee.name.text;
-    const numbers: Type = { kind: "array", element: f64, container: "Array" };
-    const filled = (length: Value, fill: Value) => {
-      const array = this.alloc(length, numbers, "Array");
-      if (!(this.constantOf(fill) === 0)) b.emit("fill", [array, fill], []);
-      return array;
-    };
-    if (method === "fill" && ts.isNewExpression(callee.expression) && isGlobalName(this.l.checker, callee.expression.expression, "Array")) {
-      const args = callee.expression.arguments ?? [];
-      if (args.length !== 1 || e.arguments.length !== 1) throw new Refusal(Codes.ArrayMethod, "write `new Array(n).fill(x)`", e);
-      return filled(this.l.number(args[0], env), this.l.number(e.arguments[0], env));
-    }
-    if (method === "from" && isGlobalName(this.l.checker, callee.expression, "Array")) {
-      const [spec, make] = e.arguments;
-      const length = spec && ts.isObjectLiteralExpression(spec) && spec.properties.length === 1 ? spec.properties[0] : undefined;
-      if (!length || !ts.isPropertyAssignment(length) || length.name.getText() !== "length" || !make ||
-          !ts.isArrowFunction(make) || make.parameters.length > 0 || ts.isBlock(make.body)) {
-        throw new Refusal(Codes.ArrayMethod, "only `Array.from({ length: n }, () => x)` with a value that does not depend on the index is supported", e);
-      }
-      return filled(this.l.number(length.initializer, env), this.l.number(make.body, env));
-    }
-    const baseType = this.l.checker.getTypeAtLocation(callee.expression);
-    if (!this.l.checker.isArrayType(baseType) && baseType.getSymbol()?.getName() !== "Float64Array") return undefined;
-    const base = this.l.array(callee.expression, env);
-    if (base.type.kind !== "array") return undefined;
-    if (method === "slice" && e.arguments.length <= 2 && base.type.element.kind === "f64") {
-      const length = b.op("length", [base]);
-      const [start, end] = [0, 1].map((i) => (e.arguments[i] ? this.l.number(e.arguments[i], env) : i === 0 ? b.const(0) : length));
-      return b.op("slice", [base, start, end], base.type);
-    }
-    throw new Refusal(Codes.ArrayMethod, `array method '${method}' is not supported in a differentiated function`, callee.name);
-  }
-
-  private constantOf(v: Value): number | boolean | undefined {
-    const op = this.l.b.region.ops.find((o) => o.results[0] === v);
-    return op?.prim === "const" ? op.attrs.value : undefined;
-  }
 
   /** A tensor runtime function (`matmul(x, w)`) or Tensor method (`x.item()`, `a.add(b)`). */
   tensorCall(e: ts.CallExpression, name: string, env: Env): Value {
@@ -129,11 +61,4 @@ export class BuiltinCalls {
     }
     return this.l.b.op(prim.name, args);
   }
-}
-
-/** Whether `e` names the global `name` (not a user declaration of the same name). */
-function isGlobalName(checker: ts.TypeChecker, e: ts.Expression, name: string): boolean {
-  if (!ts.isIdentifier(e) || e.text !== name) return false;
-  const symbol = checker.getSymbolAtLocation(e);
-  return !symbol || (symbol.declarations ?? []).every((d) => d.getSourceFile().isDeclarationFile);
 }

@@ -10,6 +10,17 @@ import type { Type, Value } from "../ir/types";
 /** Variables in scope: symbol → current SSA value (undefined: declared, not yet assigned). */
 export type Env = Map<ts.Symbol, Value | undefined>;
 
+/**
+ * How a statement list ends: it falls through with the variables' values, or control leaves the
+ * region (return, break, continue) and `exit` is what the region yields.
+ */
+export type Outcome = { env: Env } | { exit: Value[] };
+
+/** What a region yields once its statements are lowered: their exit, or the frame's fall-off values. */
+export function exitOf(outcome: Outcome, frame: Frame, at: ts.Node): Value[] {
+  return "exit" in outcome ? outcome.exit : frame.fallOff(outcome.env, at);
+}
+
 export interface Frame {
   /** `return value` (several values for a function returning a tuple). */
   returnWith(values: Value[], env: Env, at: ts.Node): Value[];
