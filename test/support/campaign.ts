@@ -169,6 +169,8 @@ export interface FuzzFixture {
   readonly points: readonly (readonly (readonly number[])[])[];
   /** Set while the bug is open: the test expects the fixture to fail, and says so when it passes. */
   readonly open?: string;
+  /** adc hung on it: the test compiles it in a subprocess with a time limit first. */
+  readonly hangs?: boolean;
 }
 
 export function fixtureName(category: string, seed: number): string {

@@ -1132,11 +1132,14 @@ function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
   return bound;
 }
 
-/** Parameter names of f: plain ones mostly, else ones close to what the backend generates. */
+/**
+ * Parameter names of f: plain ones mostly, else ones close to what the backend generates. Not
+ * `f_adjoint` while adc hangs naming its tangent (test/regression-fixtures/fuzz-vector-naming-hang.ts).
+ */
 export const PARAM_NAMES = [
   ["x", "y", "z", "w"],
   ["seed", "value", "t1", "x_bar"],
-  ["residuals", "a", "n", "f_adjoint"],
+  ["residuals", "a", "n", "x_adjoint"],
 ];
 
 export interface RenderedFunctions {
