@@ -12,7 +12,9 @@ import { createProgram } from "../compiler/program";
 import { CATEGORIES, categoryNamed, type Category } from "./support/categories";
 import { MODULE_FILE, checkBatch, generate, programSeed, shrink } from "./support/campaign";
 import { compileFast } from "./support/fast-compile";
-import { emptyStats, type Stats } from "./support/oracle";
+import { checkSubjects, emptyStats, type Stats } from "./support/oracle";
+import type { ParamSpec, Subject } from "./support/subjects";
+import { tape } from "../runtime";
 
 /** Fixed seed: every run checks the same programs at the same points (ADC_PROPERTY_SEED to explore others). */
 const SEED = process.env.ADC_PROPERTY_SEED ? Number(process.env.ADC_PROPERTY_SEED) : 0x0adc_2026;
@@ -133,4 +135,43 @@ describe.each(CATEGORIES.map((c) => [c.name, c] as const))("%s: generated and ge
 
 test("the categories named in the plans exist", () => {
   for (const name of Object.keys(PLANS)) expect(categoryNamed(name).name).toBe(name);
+});
+
+describe("the oracle catches what it is there to catch", () => {
+  const x2: ParamSpec[] = [{ k: "num" }, { k: "num" }];
+  const points = () => [[0.5, -1.5], [1.25, 0.75]];
+  const reverse = { name: "g", operator: "grad" as const, wrt: [0, 1], bare: false, call: "grad(f)" };
+  const subject: Subject = { f: "f", params: x2, results: 0, reverse, jvp: "j", hvp: "h" };
+  const right = {
+    f: (x: number, y: number) => x * Math.sin(y),
+    g: (x: number, y: number) => [Math.sin(y), x * Math.cos(y)],
+    j: ([x, y]: number[], [dx, dy]: number[]) => [x * Math.sin(y), dx * Math.sin(y) + dy * x * Math.cos(y)],
+    h: ([x, y]: number[], [dx, dy]: number[]) => [dy * Math.cos(y), dx * Math.cos(y) - dy * x * Math.sin(y)],
+  };
+  const outcome = (module: Record<string, unknown>, s: Subject = subject) => checkSubjects(module, [s], points, emptyStats()).outcome;
+
+  test("a right module passes", () => expect(outcome(right)).toBe("ok"));
+  test("a wrong gradient", () => expect(outcome({ ...right, g: (x: number, y: number) => [Math.sin(y), x] })).toBe("mismatch"));
+  test("a gradient of the wrong shape", () => expect(outcome({ ...right, g: (x: number) => [x] })).toBe("mismatch"));
+  test("forward mode disagreeing with reverse mode", () => expect(outcome({ ...right, j: ([x, y]: number[], [dx]: number[]) => [x * Math.sin(y), dx] })).toBe("mismatch"));
+  test("a wrong Hessian-vector product", () => expect(outcome({ ...right, h: () => [0, 0] })).toBe("mismatch"));
+  test("numbers left on the tape", () =>
+    expect(outcome({ ...right, g: (x: number, y: number) => (tape.push(x), [Math.sin(y), x * Math.cos(y)]) })).toBe("mismatch"));
+  test("a derivative that throws", () => expect(outcome({ ...right, g: () => { throw new Error("boom"); } })).toBe("crash"));
+  test("a primal that is not finite is the generator's fault", () => expect(outcome({ ...right, f: () => NaN })).toBe("invalid"));
+  test("a NaN gradient where forward mode is finite (guarded)", () =>
+    expect(outcome({ ...right, g: (x: number, y: number) => [Math.sin(y), y > 0 ? NaN : x * Math.cos(y)] }, { ...subject, guarded: true })).toBe("mismatch"));
+
+  const pair: Subject = { f: "p", params: x2, results: 2, jvp: "pj", jacobian: { forward: "jf", reverse: "jr" } };
+  const J = (x: number, y: number) => [[y, x], [1, 1]];
+  const vector = {
+    p: (x: number, y: number) => [x * y, x + y],
+    pj: ([x, y]: number[], [dx, dy]: number[]) => [[x * y, x + y], [dx * y + x * dy, dx + dy]],
+    jf: J,
+    jr: J,
+  };
+  test("a right vector-valued module passes", () => expect(outcome(vector, pair)).toBe("ok"));
+  test("Jacobians that disagree", () => expect(outcome({ ...vector, jr: (x: number, y: number) => [[y, x], [1, 0]] }, pair)).toBe("mismatch"));
+  test("a jvp failing the dot-product test", () =>
+    expect(outcome({ ...vector, pj: ([x, y]: number[], [dx]: number[]) => [[x * y, x + y], [dx * y, dx]] }, pair)).toBe("mismatch"));
 });

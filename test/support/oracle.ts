@@ -17,6 +17,8 @@ export const TOLERANCE = 1e-6;
 export const FORWARD_REVERSE = 1e-12;
 /** hvp against central differences of the gradient. */
 export const HVP_TOLERANCE = 1e-5;
+/** Second derivatives by two forward-over-reverse routes (vector mode, scalar mode) agree to rounding. */
+export const SECOND_ORDER = 1e-10;
 /** Central differences at h and h/10 that disagree by more than this flag a point near a kink. */
 export const KINK = 1e-5;
 /** Primal values beyond this mean the generator let magnitudes run away (central differences get inaccurate). */
@@ -201,7 +203,7 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
     const reverse = flatten(gradient, r.call);
 
     // Forward mode: jvps along unit directions (or a few random ones) of the differentiated numbers.
-    const forward: { direction: number[]; tangent: number }[] = [];
+    const forward: { direction: number[]; tangent: number; what?: string }[] = [];
     if (s.jvp) {
       const jvp = lookup(module, s.jvp);
       const n = wrtLeaves.length;
@@ -223,6 +225,23 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
       }
     }
 
+    // Vector mode: k tangents in one sweep, each against reverse mode along its direction.
+    if (s.jvpK) {
+      const jvpK = lookup(module, s.jvpK.name);
+      const next = directions(wrtLeaves.length * 7 + s.jvpK.k);
+      const dirs = Array.from({ length: s.jvpK.k }, () => wrtLeaves.map(() => next()));
+      const tangents = dirs.map((d) => {
+        const t = x.map(() => 0);
+        wrtLeaves.forEach((i, j) => (t[i] = d[j]));
+        return args(t);
+      });
+      const [v, ts] = run(`jvp(${s.f}, { directions: ${s.jvpK.k} })`, () => jvpK(args(), tangents)) as [number, number[]];
+      stats.jvps += s.jvpK.k;
+      if (v !== y) fail("mismatch", `jvp(${s.f}, { directions: ${s.jvpK.k} }) gives the value ${v}, the primal ${y}`);
+      if (!Array.isArray(ts) || ts.length !== s.jvpK.k) fail("mismatch", `jvp(${s.f}, { directions: ${s.jvpK.k} }) gives ${JSON.stringify(ts)}, not ${s.jvpK.k} tangents`);
+      forward.push(...dirs.map((direction, d) => ({ direction, tangent: ts[d], what: `jvp(${s.f}, { directions: ${s.jvpK!.k} })` })));
+    }
+
     // Central differences, away from kinks.
     const kinked = nearKink(fw, at);
     const numeric = kinked ? undefined : at.map((_, i) => centralDifference(fw, at, i));
@@ -238,11 +257,11 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
         fail("mismatch", `${r.call} is not finite where forward mode is: [${reverse.join(", ")}] (an unused value's NaN, issue 13)`);
       }
     }
-    for (const { direction, tangent } of forward) {
+    for (const { direction, tangent, what } of forward) {
       const expected = dot(reverse, direction);
       if (gap(tangent, expected) > FORWARD_REVERSE) {
         const along = direction.filter((d) => d !== 0).length === 1 ? `along entry ${direction.indexOf(1)}` : `along [${direction.join(", ")}]`;
-        fail("mismatch", `jvp(${s.f}) ${along} gives ${tangent}, reverse mode ${expected}\n  reverse: [${reverse.join(", ")}]`);
+        fail("mismatch", `${what ?? `jvp(${s.f})`} ${along} gives ${tangent}, reverse mode ${expected}\n  reverse: [${reverse.join(", ")}]`);
       }
     }
     if (!numeric) {
@@ -270,12 +289,17 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
     }
   }
 
-  /** hvp(f)(x, eᵢ) against central differences of the reverse gradient along xᵢ, where those are smooth. */
+  /**
+   * hvp(f)(x, eᵢ) against central differences of the reverse gradient along xᵢ, where those are
+   * smooth; the Hessian (vector mode) and grad(grad(f)) against those columns.
+   */
   function checkHvp(wrt: readonly number[], gradientAt: (xs: number[]) => number[]): void {
     const hvp = lookup(module, s.hvp!);
+    const columns: number[][] = [];
     x.forEach((_, i) => {
       const column = run(`hvp(${s.f})`, () => hvp([...x], x.map((_, k) => (k === i ? 1 : 0)))) as number[] | number;
       const hv = typeof column === "number" ? [column] : column;
+      columns.push(hv);
       const difference = (step: number) => {
         const h = step * Math.max(1, Math.abs(x[i]));
         const plus = [...x];
@@ -297,6 +321,20 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
         }
       });
     });
+    if (s.hessian) {
+      const H = run(`hessian(${s.f})`, () => lookup(module, s.hessian!)(...x)) as number[][] | number;
+      const rows = typeof H === "number" ? [[H]] : H;
+      if (!Array.isArray(rows) || rows.length !== x.length) fail("mismatch", `hessian(${s.f}) has the wrong shape: ${JSON.stringify(H)}`);
+      rows.forEach((row, i) =>
+        x.forEach((_, j) => {
+          if (gap(row[j], columns[j][i]) > SECOND_ORDER) fail("mismatch", `hessian(${s.f})[${i}][${j}] = ${row[j]}, hvp along x${j} gives ${columns[j][i]}`);
+        }),
+      );
+    }
+    if (s.grad2) {
+      const d2 = run(`grad(grad(${s.f}))`, () => lookup(module, s.grad2!)(...x)) as number;
+      if (gap(d2, columns[0][0]) > SECOND_ORDER) fail("mismatch", `grad(grad(${s.f})) = ${d2}, hvp gives ${columns[0][0]}`);
+    }
   }
 
   /** Both Jacobians against each other and central differences; the dot-product test with jvp. */
@@ -329,6 +367,21 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
     }
     if (kinked) stats.skipped++;
     else if (JR.some((row) => row.some((d) => d !== 0))) stats.nonzero++;
+    if (s.jvpK) {
+      // Vector mode: k tangents in one sweep, each J·v against the forward Jacobian.
+      const next = directions(x.length * 13 + s.jvpK.k);
+      const dirs = Array.from({ length: s.jvpK.k }, () => x.map(() => next()));
+      const what = `jvp(${s.f}, { directions: ${s.jvpK.k} })`;
+      const [value, ts] = run(what, () => lookup(module, s.jvpK!.name)([...x], dirs)) as [unknown, (number | number[])[]];
+      stats.jvps += s.jvpK.k;
+      if (JSON.stringify(value) !== JSON.stringify(y)) fail("mismatch", `${what} gives the value ${JSON.stringify(value)}, the primal ${JSON.stringify(y)}`);
+      dirs.forEach((v, d) => {
+        const jv = typeof ts[d] === "number" ? [ts[d] as number] : (ts[d] as number[]);
+        JF.forEach((row, i) => {
+          if (gap(jv[i], dot(row, v)) > FORWARD_REVERSE * 10) fail("mismatch", `${what}: tangent ${d}, entry ${i} is ${jv[i]}, J·v ${dot(row, v)}`);
+        });
+      });
+    }
     if (!s.jvp) return;
     // ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ with J·v from jvp and Jᵀ·w from the reverse Jacobian.
     const jvp = lookup(module, s.jvp);

@@ -94,6 +94,8 @@ export interface RawLoopProgram {
   readonly body: readonly LStmt[];
   readonly tail: Expr;
   readonly operator: RawOperator;
+  /** 0, or k for `jvp(f, { directions: k })` (vector mode) as well. */
+  readonly directions: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,6 +245,7 @@ export function rawLoopProgramArb(options: LoopGenOptions = {}): fc.Arbitrary<Ra
     helper: fc.option(helper, { nil: null, freq: 4 }),
     body,
     tail: expr,
+    directions: fc.constantFrom(0, 0, 2, 3),
     operator: fc.record({
       kind: fc.oneof(
         { arbitrary: fc.constant("grad" as const), weight: 3 },
@@ -647,7 +650,15 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
     .join(", ");
   lines.push(`export function ${f}(${signature}): number {`, ...w.lines, `}`);
   const g = `g${suffix}`;
-  const subject: Subject = { f, params: specs, results: 0, reverse: reverseSpec(p.operator, g, params, f), jvp: `j${g}`, ...(guarded.rendered ? { guarded: true } : {}) };
+  const subject: Subject = {
+    f,
+    params: specs,
+    results: 0,
+    reverse: reverseSpec(p.operator, g, params, f),
+    jvp: `j${g}`,
+    ...(p.directions > 0 ? { jvpK: { name: `jk${g}`, k: p.directions } } : {}),
+    ...(guarded.rendered ? { guarded: true } : {}),
+  };
   if (withOperator) lines.push(...derivativeExports(subject, f));
   return { text: lines.join("\n"), subjects: [subject] };
 }

@@ -155,6 +155,8 @@ export interface RawProgram {
   readonly arity: number;
   /** 0: f returns a number; m: a tuple of m numbers. */
   readonly results: number;
+  /** Bit 0: hessian(f); bit 1: jvp(f, { directions: 2 or 3 }); bit 2: grad(grad(f)) when f has one parameter. */
+  readonly extras: number;
   /** Module-level numeric constants. */
   readonly consts: readonly number[];
   readonly helpers: readonly Helper[];
@@ -408,6 +410,7 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
   return fc.record({
     arity: fc.integer({ min: 1, max: 4 }),
     results: options.vector ? fc.constantFrom(2, 3) : fc.constant(0),
+    extras: fc.nat(7),
     consts: fc.array(fc.constantFrom(...MODULE_CONSTANTS), { maxLength: 2 }),
     helpers: fc.array(helper, { maxLength: 2 }),
     helpersAfter: fc.boolean(),
@@ -1201,6 +1204,9 @@ export function derivativeExports(s: Subject, callee: string): string[] {
   if (s.reverse) lines.push(`export const ${s.reverse.name} = ${s.reverse.call};`);
   if (s.jvp) lines.push(`export const ${s.jvp} = jvp(${callee});`);
   if (s.hvp) lines.push(`export const ${s.hvp} = hvp(${callee});`);
+  if (s.hessian) lines.push(`export const ${s.hessian} = hessian(${callee});`);
+  if (s.grad2) lines.push(`export const ${s.grad2} = grad(grad(${callee}));`);
+  if (s.jvpK) lines.push(`export const ${s.jvpK.name} = jvp(${callee}, { directions: ${s.jvpK.k} });`);
   if (s.jacobian) {
     lines.push(`export const ${s.jacobian.forward} = jacobian(${callee});`);
     lines.push(`export const ${s.jacobian.reverse} = jacobian(${callee}, { mode: "reverse" });`);
@@ -1209,7 +1215,7 @@ export function derivativeExports(s: Subject, callee: string): string[] {
 }
 
 /** Every operator a generated module may use. */
-export const OPERATOR_IMPORT = `import { grad, hvp, jacobian, jvp, valueAndGrad, vjp } from "adc";`;
+export const OPERATOR_IMPORT = `import { grad, hessian, hvp, jacobian, jvp, valueAndGrad, vjp } from "adc";`;
 
 const numbers = (n: number): ParamSpec[] => Array.from({ length: n }, () => ({ k: "num" }) as const);
 
@@ -1282,10 +1288,15 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
     fLines = [`export function ${signature}`, ...w.lines, `}`];
   }
   const g = `g${suffix}`;
+  const extras = {
+    ...(p.extras & 2 ? { jvpK: { name: `jk${g}`, k: 2 + (p.extras & 1) } } : {}),
+    ...(p.extras & 1 && results === 0 ? { hessian: `he${g}` } : {}),
+    ...(p.extras & 4 && results === 0 && p.arity === 1 ? { grad2: `gg${g}` } : {}),
+  };
   const main: Subject =
     results === 0
-      ? { f, params: numbers(p.arity), results, reverse: reverseSpec(p.operator, g, params, callee), jvp: `j${g}`, hvp: `hv${g}` }
-      : { f, params: numbers(p.arity), results, jvp: `j${g}`, jacobian: { forward: `jf${g}`, reverse: `jr${g}` } };
+      ? { f, params: numbers(p.arity), results, reverse: reverseSpec(p.operator, g, params, callee), jvp: `j${g}`, hvp: `hv${g}`, ...extras }
+      : { f, params: numbers(p.arity), results, jvp: `j${g}`, jacobian: { forward: `jf${g}`, reverse: `jr${g}` }, ...(extras.jvpK ? { jvpK: extras.jvpK } : {}) };
   subjects.unshift(main);
   exports.unshift(...derivativeExports(main, callee));
   const lines = [

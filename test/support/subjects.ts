@@ -42,6 +42,12 @@ export interface Subject {
   readonly jvp?: string;
   /** `export const name = hvp(f)` (number parameters only). */
   readonly hvp?: string;
+  /** `hessian(f)` (number parameters only; checked against the hvp columns). */
+  readonly hessian?: string;
+  /** `grad(grad(f))` of a function of one number. */
+  readonly grad2?: string;
+  /** `jvp(f, { directions: k })`, vector mode (checked against reverse mode along k directions). */
+  readonly jvpK?: { readonly name: string; readonly k: number };
   /** `jacobian(f)` and `jacobian(f, { mode: "reverse" })` (number parameters only). */
   readonly jacobian?: { readonly forward: string; readonly reverse: string };
   /**
