@@ -26,10 +26,13 @@ const SEED = process.env.ADC_PROPERTY_SEED ? Number(process.env.ADC_PROPERTY_SEE
 const ISSUE_13_FIXED = false;
 /** vjp of loop programs leaves numbers on the tape (its split sweeps push what the reverse sweep no longer pops). */
 const VJP_TAPE_FIXED = false;
+/** A callee's pullback reads an array as the caller left it after later writes (fuzz-loops-call-then-write). */
+const CALL_THEN_WRITE_FIXED = false;
 const optIn: Record<string, boolean> = {
   guarded: ISSUE_13_FIXED,
   "guarded-loops": ISSUE_13_FIXED,
   "loops-vjp": VJP_TAPE_FIXED,
+  "loops-calls": CALL_THEN_WRITE_FIXED,
 };
 /** ADC_PROPERTY_OPT_IN=all (or a comma-separated list) runs opt-in categories anyway. */
 const asked = (process.env.ADC_PROPERTY_OPT_IN ?? "").split(",");
@@ -47,6 +50,7 @@ const PLANS: Record<string, Plan> = {
   scalar: { programs: 150, batch: 10, nonzero: 0.6 },
   loops: { programs: 150, batch: 10, nonzero: 0.6 },
   "loops-vjp": { programs: 60, batch: 10, nonzero: 0.6 },
+  "loops-calls": { programs: 60, batch: 10, nonzero: 0.6 },
   vector: { programs: 50, batch: 10, nonzero: 0.6 },
   tensor: { programs: 40, batch: 8, nonzero: 0.8 },
   guarded: { programs: 80, batch: 10, nonzero: 0.5 },

@@ -63,6 +63,14 @@ export const CATEGORIES: readonly Category[] = [
     weight: 2,
     optIn: true,
   }),
+  category<RawLoopProgram>({
+    name: "loops-calls",
+    description: "the loop programs, passing arrays they write to a helper that reads them; opt-in while the pullback reads later writes",
+    arbitrary: rawLoopProgramArb({ passWritten: true }),
+    render: loopBatch,
+    weight: 2,
+    optIn: true,
+  }),
   category<RawProgram>({
     name: "vector",
     description: "functions returning a tuple of 2–3 numbers: jacobian in both modes, jvp, the dot-product test",

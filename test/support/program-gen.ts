@@ -69,7 +69,12 @@ export type Expr =
    * loop counter, `(counter + k) % len`, `a.length - 1 - counter` or a constant, by `ix`/`off`;
    * a plain variable when no array is visible.
    */
-  | { readonly k: "elem"; readonly a: number; readonly ix: number; readonly off: number };
+  | { readonly k: "elem"; readonly a: number; readonly ix: number; readonly off: number }
+  /**
+   * A call `s(a, b)` of a helper that reads the array it is passed (program-gen-loops.ts), with
+   * the a-th visible array of its type; an element read when there is none.
+   */
+  | { readonly k: "acall"; readonly a: number; readonly b: Expr };
 
 export type Cond =
   | { readonly k: "cmp"; readonly op: CmpOp; readonly a: Expr; readonly b: Expr }
@@ -247,6 +252,7 @@ export function exprArbs(maxDepth: number, elems = false): { expr: fc.Arbitrary<
         weight: 4,
       },
       { arbitrary: fc.record({ k: fc.constant("ite" as const), c: subCond, a: sub, b: sub }), weight: 2 },
+      ...(elems ? [{ arbitrary: fc.record({ k: fc.constant("acall" as const), a: fc.nat(3), b: sub }), weight: 2 }] : []),
       {
         arbitrary: fc.record({ k: fc.constant("call" as const), h: fc.nat(1), a: sub, b: sub, n: fc.nat(3) }),
         weight: 3,
@@ -490,6 +496,8 @@ export interface ArrayVar {
   readonly len: number;
   bound: number;
   readonly writable: boolean;
+  /** A Float64Array (else number[] or readonly number[]): which helpers it may be passed to. */
+  readonly typed?: boolean;
   carried?: Carried;
 }
 
@@ -519,6 +527,13 @@ export interface FnContext {
   assigned?: Set<Var | ArrayVar>;
   /** The function returns a tuple of this many numbers (0 or absent: a number). */
   results?: number;
+  /** Helpers taking an array and a number (program-gen-loops.ts), by the array type they take. */
+  arrayCallees?: readonly { readonly name: string; readonly typed: boolean; readonly bound: number }[];
+  /**
+   * Arrays f writes may be passed to them too. Off while a callee's pullback reads the array as it
+   * is after the caller's later writes (test/regression-fixtures/fuzz-loops-call-then-write.ts).
+   */
+  passWritten?: boolean;
   /** Set when a guarded value is rendered (program-gen-guarded.ts): the module's subjects are guarded. */
   guarded?: { rendered: boolean };
 }
@@ -738,6 +753,15 @@ function renderRaw(e: Expr, s: Scope): Out {
       s.use(a.name);
       s.fn.refs++;
       return primary(`${a.name}[${renderIndex(a, e.ix, e.off, s)}]`, a.bound);
+    }
+    case "acall": {
+      const callee = s.fn.arrayCallees?.[0];
+      const arrays = callee ? s.allArrays().filter((a) => Boolean(a.typed) === callee.typed && (s.fn.passWritten || !a.writable)) : [];
+      if (!callee || arrays.length === 0) return renderRaw({ k: "elem", a: e.a, ix: 0, off: e.a }, s);
+      const a = arrays[e.a % arrays.length];
+      s.use(a.name);
+      s.fn.refs++;
+      return call(callee.name, [primary(a.name, a.bound), fit(renderExpr(e.b, s), HELPER_ARG)], callee.bound);
     }
     case "call": {
       const a = renderExpr(e.a, s);
