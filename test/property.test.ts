@@ -117,7 +117,10 @@ function typeErrors(text: string, fileName: string): string[] {
  */
 const KNOWN_OUTPUT_TYPE_ERRORS = [/^This comparison appears to be unintentional because the types '[-\d.e]+' and '[-\d.e]+' have no overlap/];
 
-describe.each(CATEGORIES.map((c) => [c.name, c] as const))("%s: generated and generating code", (_name, category) => {
+// The opt-in categories that only change operators or call arguments of an enabled one need no check of their own.
+const rendering = CATEGORIES.filter((c) => enabled(c) || c.name.startsWith("guarded"));
+
+describe.each(rendering.map((c) => [c.name, c] as const))("%s: generated and generating code", (_name, category) => {
   const seeds = Array.from({ length: 6 }, (_, i) => programSeed(SEED ^ 0x5eed, i));
   const batch = category.render(seeds.map((s) => generate(category, s)));
 

@@ -669,7 +669,7 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   if (p.helper) {
     const name = `h${suffix}`;
     const ctx: FnContext = { callees: [], prefix: "t", next: 0, used: new Set([name]), consts: [], refs: 0, guarded };
-    const { lines: hl, bound } = renderHelper({ k: "plain", body: p.helper, marked: false }, name, ctx);
+    const { lines: hl, bound } = renderHelper({ k: "plain", body: p.helper, marked: false, method: false }, name, ctx);
     lines.push(...hl);
     callees.push({ name, rec: false, bound });
   }

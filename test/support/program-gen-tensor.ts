@@ -26,7 +26,9 @@ export type TExpr =
   /** matmul(a, b) through an inner dimension R or C (by `inner`). */
   | { readonly k: "matmul"; readonly a: TExpr; readonly b: TExpr; readonly inner: number }
   | { readonly k: "transpose"; readonly a: TExpr }
-  | { readonly k: "softmax"; readonly log: boolean; readonly a: TExpr };
+  | { readonly k: "softmax"; readonly log: boolean; readonly a: TExpr }
+  /** `add(matmul(a, L.w), L.b)` with the object parameter L (`a` alone without one). */
+  | { readonly k: "dense"; readonly a: TExpr };
 
 /** A scalar tail term: a reduction of a tensor to a number. */
 export interface Reduction {
@@ -49,6 +51,8 @@ export interface RawTensorProgram {
   /** Tensor parameters (1–3) and number parameters (0–2). */
   readonly tensors: number;
   readonly scalars: number;
+  /** A last parameter `L: { w: Tensor; b: Tensor }` (a layer: w is [C, C], b is [C]). */
+  readonly layer: boolean;
   readonly body: readonly TStmt[];
   readonly tail: readonly Reduction[];
   readonly operator: RawOperator;
@@ -82,6 +86,7 @@ export function rawTensorProgramArb(): fc.Arbitrary<RawTensorProgram> {
         { arbitrary: fc.record({ k: fc.constant("matmul" as const), a: sub, b: sub, inner: fc.nat(1) }), weight: 2 },
         { arbitrary: fc.record({ k: fc.constant("transpose" as const), a: sub }), weight: 1 },
         { arbitrary: fc.record({ k: fc.constant("softmax" as const), log: fc.boolean(), a: sub }), weight: 1 },
+        { arbitrary: fc.record({ k: fc.constant("dense" as const), a: sub }), weight: 2 },
       ),
     );
   }
@@ -103,6 +108,7 @@ export function rawTensorProgramArb(): fc.Arbitrary<RawTensorProgram> {
     cols: fc.integer({ min: 2, max: 3 }),
     tensors: fc.integer({ min: 1, max: 3 }),
     scalars: fc.nat(2),
+    layer: fc.oneof({ arbitrary: fc.constant(false), weight: 2 }, { arbitrary: fc.constant(true), weight: 1 }),
     body: fc.array(stmt, { maxLength: 4 }),
     tail: fc.array(reduction, { minLength: 1, maxLength: 2 }),
     operator: fc.record({
@@ -136,6 +142,8 @@ interface TVar {
 interface Ctx {
   readonly tensors: TVar[];
   readonly scalars: readonly string[];
+  /** The layer parameter's name, if there is one. */
+  readonly layer?: string;
   readonly used: Set<string>;
   next: number;
 }
@@ -257,6 +265,12 @@ function renderRawT(e: TExpr, want: Shape2, ctx: Ctx, dims: Record<Dim, number>)
       const a = sub(e.a, [want[1], want[0]]);
       return { text: `transpose(${a.text})`, bound: a.bound };
     }
+    case "dense": {
+      const a = sub(e.a);
+      if (!ctx.layer || !same(want, ["R", "C"])) return a;
+      const x = fitT(a, 5);
+      return { text: `add(matmul(${x.text}, ${ctx.layer}.w), ${ctx.layer}.b)`, bound: x.bound * INPUT_BOUND * dims.C + INPUT_BOUND };
+    }
     case "softmax": {
       const a = sub(e.a);
       if (!e.log) return { text: `softmax(${a.text})`, bound: 1 };
@@ -277,7 +291,14 @@ export function renderTensorFunction(p: RawTensorProgram, suffix = ""): Rendered
   const tensorParams = ["x", "y", "z"].slice(0, p.tensors);
   const scalarParams = ["p", "q"].slice(0, p.scalars);
   const f = `f${suffix}`;
-  const ctx: Ctx = { tensors: tensorParams.map((name) => ({ name, bound: INPUT_BOUND })), scalars: scalarParams, used: new Set([f, ...tensorParams, ...scalarParams]), next: 0 };
+  const layer = p.layer ? "L" : undefined;
+  const ctx: Ctx = {
+    tensors: tensorParams.map((name) => ({ name, bound: INPUT_BOUND })),
+    scalars: scalarParams,
+    layer,
+    used: new Set([f, ...tensorParams, ...scalarParams, ...(layer ? [layer] : [])]),
+    next: 0,
+  };
   const lets: TVar[] = [];
   const lines: string[] = [];
   for (const st of p.body) {
@@ -349,12 +370,24 @@ export function renderTensorFunction(p: RawTensorProgram, suffix = ""): Rendered
   // Numbers join the result so that their gradients are rarely zero.
   const numbersTerm = scalarParams.map((s, i) => (i === 0 ? ` + Math.sin(${s})` : ` * Math.cos(${s})`)).join("");
   lines.push(`  return ${terms.map((t, i) => (i === 0 ? t : `0.5 * ${t}`)).join(" + ")}${numbersTerm};`);
-  const params = [...tensorParams, ...scalarParams];
-  const signature = params.map((n, i) => `${n}: ${i < tensorParams.length ? "Tensor" : "number"}`).join(", ");
-  const specs: ParamSpec[] = params.map((_, i) => (i < tensorParams.length ? { k: "tensor", shape: [p.rows, p.cols] } : { k: "num" }));
+  const params = [...tensorParams, ...scalarParams, ...(layer ? [layer] : [])];
+  const layerType = `Layer${suffix}`;
+  const typeOf = (i: number) => (i < tensorParams.length ? "Tensor" : i < tensorParams.length + scalarParams.length ? "number" : layerType);
+  const signature = params.map((n, i) => `${n}: ${typeOf(i)}`).join(", ");
+  const specs: ParamSpec[] = params.map((_, i): ParamSpec => {
+    if (i < tensorParams.length) return { k: "tensor", shape: [p.rows, p.cols] };
+    if (i < tensorParams.length + scalarParams.length) return { k: "num" };
+    return { k: "object", fields: { b: { k: "tensor", shape: [p.cols] }, w: { k: "tensor", shape: [p.cols, p.cols] } } };
+  });
   const g = `g${suffix}`;
   const subject: Subject = { f, params: specs, results: 0, reverse: reverseSpec(p.operator, g, params, f), jvp: `j${g}` };
-  const text = [`export function ${f}(${signature}): number {`, ...lines, `}`, ...derivativeExports(subject, f)].join("\n");
+  const text = [
+    ...(layer ? [`type ${layerType} = { w: Tensor; b: Tensor };`] : []),
+    `export function ${f}(${signature}): number {`,
+    ...lines,
+    `}`,
+    ...derivativeExports(subject, f),
+  ].join("\n");
   return { text, subjects: [subject] };
 }
 

@@ -141,6 +141,8 @@ export type Helper = (
 ) & {
   /** Exported and differentiated itself (`export const gh = grad(h)`), as well as called by f. */
   readonly marked: boolean;
+  /** A static method of a class of its own (`K_h.h(…)`) rather than a function. */
+  readonly method: boolean;
 };
 
 export type OperatorKind = "grad" | "valueAndGrad" | "vjp";
@@ -162,6 +164,8 @@ export interface RawProgram {
   readonly results: number;
   /** Bit 0: hessian(f); bit 1: jvp(f, { directions: 2 or 3 }); bit 2: grad(grad(f)) when f has one parameter. */
   readonly extras: number;
+  /** A helper with a registered derivative (renderCustom's kind; 0: none). */
+  readonly custom: number;
   /** Module-level numeric constants. */
   readonly consts: readonly number[];
   readonly helpers: readonly Helper[];
@@ -396,9 +400,10 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
   const returned: fc.Arbitrary<Returned> = options.vector ? fc.array(expr[depth], { minLength: 2, maxLength: 3 }) : expr[depth];
   const body = bodyArb(expr[depth], cond[depth], options.maxStmts ?? 6, returned, guard);
   const marked = fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
+  const method = fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 });
   const helper: fc.Arbitrary<Helper> = fc.oneof(
     {
-      arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, smallCond, 3, small, guard), marked: marked }),
+      arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, smallCond, 3, small, guard), marked: marked, method }),
       weight: 3,
     },
     {
@@ -409,6 +414,7 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
         op: fc.constantFrom("+" as const, "*" as const),
         arg: small,
         marked: marked,
+        method,
       }),
       weight: 1,
     },
@@ -417,6 +423,7 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
     arity: fc.integer({ min: 1, max: 4 }),
     results: options.vector ? fc.constantFrom(2, 3) : fc.constant(0),
     extras: fc.nat(7),
+    custom: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 }),
     consts: fc.array(fc.constantFrom(...MODULE_CONSTANTS), { maxLength: 2 }),
     helpers: fc.array(helper, { maxLength: 2 }),
     helpersAfter: fc.boolean(),
@@ -1176,32 +1183,61 @@ export interface RenderedFunctions {
   readonly subjects: readonly Subject[];
 }
 
+/** How a helper is called: `h`, or `K_h.h` for a static method. */
+export function helperCallee(h: Helper, name: string): string {
+  return h.method ? `K_${name}.${name}` : name;
+}
+
 export function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[]; bound: number } {
   const s = new Scope(null, ctx);
   const exported = h.marked ? "export " : "";
+  let signature: string;
+  let body: string[];
+  let bound: number;
   if (h.k === "plain") {
     s.vars.push({ name: "a", bound: HELPER_ARG, assignable: true }, { name: "b", bound: HELPER_ARG, assignable: true });
     ctx.used.add("a").add("b");
     const w = new Writer();
-    const bound = renderBody(h.body, s, w);
-    return { lines: [`${exported}function ${name}(a: number, b: number): number {`, ...w.lines, `}`], bound };
+    bound = renderBody(h.body, s, w);
+    signature = `${name}(a: number, b: number): number {`;
+    body = w.lines;
+  } else {
+    // r(a, n): the recursive call's result is bounded by CAP (induction), and so is every result.
+    s.vars.push({ name: "a", bound: HELPER_ARG, assignable: false });
+    const base = fit(renderReturned(h.base, s), CAP);
+    const step = renderReturned(h.step, s);
+    const arg = fit(renderExpr(h.arg, s), HELPER_ARG);
+    const recur = primary(`${helperCallee(h, name)}(${arg.text}, n - 1)`, CAP);
+    const combined = fit(bin(step, h.op, recur, h.op === "*" ? step.bound * CAP : step.bound + CAP), CAP);
+    signature = `${name}(a: number, n: number): number {`;
+    body = [`  if (n <= 0) return ${base.text};`, `  return ${combined.text};`];
+    bound = CAP;
   }
-  // r(a, n): the recursive call's result is bounded by CAP (induction), and so is every result.
-  s.vars.push({ name: "a", bound: HELPER_ARG, assignable: false });
-  const base = fit(renderReturned(h.base, s), CAP);
-  const step = renderReturned(h.step, s);
-  const arg = fit(renderExpr(h.arg, s), HELPER_ARG);
-  const recur = primary(`${name}(${arg.text}, n - 1)`, CAP);
-  const combined = fit(bin(step, h.op, recur, h.op === "*" ? step.bound * CAP : step.bound + CAP), CAP);
-  return {
-    lines: [
-      `${exported}function ${name}(a: number, n: number): number {`,
-      `  if (n <= 0) return ${base.text};`,
-      `  return ${combined.text};`,
-      `}`,
-    ],
-    bound: CAP,
-  };
+  if (!h.method) return { lines: [`${exported}function ${signature}`, ...body, `}`], bound };
+  return { lines: [`export class K_${name} {`, `  static ${signature}`, ...body.map((l) => `  ${l}`), `  }`, `}`], bound };
+}
+
+/**
+ * A function with a registered derivative (defineDerivative), called like a helper: `q(a, b) =
+ * a·tanh(b)` with a reverse rule (kind 1), a forward rule (2) or both (3), each hand-derived.
+ */
+export function renderCustom(kind: number, name: string): string[] {
+  const rules = [
+    ...(kind & 1 ? [`reverse: ${name}Reverse`] : []),
+    ...(kind & 2 ? [`forward: ${name}Forward`] : []),
+  ];
+  return [
+    `function ${name}(a: number, b: number): number {`,
+    `  return a * Math.tanh(b);`,
+    `}`,
+    ...(kind & 1
+      ? [`function ${name}Reverse(a: number, b: number, seed: number): [number, number] {`, `  const t = Math.tanh(b);`, `  return [seed * t, seed * a * (1 - t * t)];`, `}`]
+      : []),
+    ...(kind & 2
+      ? [`function ${name}Forward(a: number, b: number, da: number, db: number): [number, number] {`, `  const t = Math.tanh(b);`, `  return [a * t, da * t + a * (1 - t * t) * db];`, `}`]
+      : []),
+    `defineDerivative(${name}, { ${rules.join(", ")} });`,
+  ];
 }
 
 /** The reverse-mode operator call on `callee` (exported as `name`) and the layout of its result. */
@@ -1239,7 +1275,7 @@ export function derivativeExports(s: Subject, callee: string): string[] {
 }
 
 /** Every operator a generated module may use. */
-export const OPERATOR_IMPORT = `import { grad, hessian, hvp, jacobian, jvp, valueAndGrad, vjp } from "adc";`;
+export const OPERATOR_IMPORT = `import { defineDerivative, grad, hessian, hvp, jacobian, jvp, valueAndGrad, vjp } from "adc";`;
 
 const numbers = (n: number): ParamSpec[] => Array.from({ length: n }, () => ({ k: "num" }) as const);
 
@@ -1255,6 +1291,11 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
   const subjects: Subject[] = [];
   const exports: string[] = [];
   const guarded = { rendered: false };
+  const custom = `q${suffix}`;
+  if (p.custom > 0) {
+    helperLines.push(...renderCustom(p.custom, custom));
+    callees.push({ name: custom, rec: false, bound: HELPER_ARG });
+  }
   p.helpers.forEach((h, i) => {
     // Named h, r, … or like the functions the backend generates for f.
     const name = p.generatedLikeNames
@@ -1264,7 +1305,8 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
     const ctx: FnContext = { callees: [...callees], prefix: "t", next: 0, used: new Set([name]), consts, refs: 0, guarded };
     const { lines, bound } = renderHelper(h, name, ctx);
     helperLines.push(...lines);
-    callees.push({ name, rec: h.k === "rec", bound });
+    const qualified = helperCallee(h, name);
+    callees.push({ name: qualified, rec: h.k === "rec", bound });
     if (h.marked) {
       // Differentiated itself as well as called by f: a rec helper with respect to `a` only.
       const op: RawOperator =
@@ -1272,15 +1314,15 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
           ? { kind: "grad", wrtMask: 1, byName: true, bare: true, reversed: false }
           : { kind: "grad", wrtMask: 0, byName: false, bare: false, reversed: false };
       const subject: Subject = {
-        f: name,
+        f: qualified,
         params: numbers(2),
         results: 0,
-        reverse: reverseSpec(op, `g${name}`, h.k === "rec" ? ["a", "n"] : ["a", "b"], name),
+        reverse: reverseSpec(op, `g${name}`, h.k === "rec" ? ["a", "n"] : ["a", "b"], qualified),
         jvp: `jg${name}`,
         hvp: `hvg${name}`,
       };
       subjects.push(subject);
-      exports.push(...derivativeExports(subject, name));
+      exports.push(...derivativeExports(subject, qualified));
     }
   });
   const f = `f${suffix}`;
@@ -1330,7 +1372,13 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
     ...(p.helpersAfter ? helperLines : []),
     ...(withOperators ? exports : []),
   ];
-  return { text: lines.join("\n"), subjects: guarded.rendered ? subjects.map((x) => ({ ...x, guarded: true })) : subjects };
+  // Second derivatives through a function with a registered derivative are refused (ADC2004):
+  // none where the custom function is called.
+  const callsCustom = p.custom > 0 && [...fLines, ...helperLines].some((l) => l.includes(`${custom}(`) && !l.startsWith(`function ${custom}(`) && !l.startsWith("defineDerivative"));
+  const firstOrder = (x: Subject): Subject => (callsCustom ? { ...x, hvp: undefined, hessian: undefined, grad2: undefined } : x);
+  const checked = subjects.map(firstOrder).map((x) => (guarded.rendered ? { ...x, guarded: true } : x));
+  const text = lines.join("\n");
+  return { text: callsCustom ? text.replace(/^export const \w+ = (hvp|hessian|grad\(grad)\(.*$\n?/gm, "") : text, subjects: checked };
 }
 
 /**
