@@ -91,6 +91,8 @@ export interface RawLoopProgram {
   readonly matrix: boolean;
   /** A last parameter `w` of an object type `{ a: <array>; b: number }` (read only). */
   readonly struct: boolean;
+  /** …with a nested object field `n: { c: number; m: readonly number[] }`. */
+  readonly nested: boolean;
   /** Number of scalar parameters after the arrays, 0–2. */
   readonly scalars: number;
   readonly helper: FunctionBody | null;
@@ -258,6 +260,7 @@ export function rawLoopProgramArb(options: LoopGenOptions = {}): fc.Arbitrary<Ra
     scalars: fc.nat(2),
     matrix: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
     struct: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
+    nested: fc.boolean(),
     helper: fc.option(helper, { nil: null, freq: 4 }),
     reducer: fc.option(fc.record({ e: small, forOf: fc.boolean() }), { nil: null, freq: 2 }),
     passWritten: fc.constant(options.passWritten ?? false),
@@ -687,10 +690,24 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   const specs: ParamSpec[] = [
     ...arrays.map((a): ParamSpec => (a === "m" ? { k: "matrix", rows: 2, len: p.len } : { k: "array", kind: p.arrayKind, len: p.len })),
     ...scalars.map((): ParamSpec => ({ k: "num" })),
-    ...(p.struct ? [{ k: "struct" as const, kind: p.arrayKind, len: p.len }] : []),
+    ...(p.struct && p.nested
+      ? [
+          {
+            k: "object" as const,
+            fields: {
+              a: { k: "array", kind: p.arrayKind, len: p.len },
+              b: { k: "num" },
+              n: { k: "object", fields: { c: { k: "num" }, m: { k: "array", kind: 2, len: p.len } } },
+            } satisfies Record<string, ParamSpec>,
+          },
+        ]
+      : p.struct
+        ? [{ k: "struct" as const, kind: p.arrayKind, len: p.len }]
+        : []),
   ];
   const structType = `S${suffix}`;
-  if (p.struct) lines.push(`type ${structType} = { a: ${ARRAY_TYPES[p.arrayKind]}; b: number };`);
+  const inner = p.nested ? "; n: { c: number; m: readonly number[] }" : "";
+  if (p.struct) lines.push(`type ${structType} = { a: ${ARRAY_TYPES[p.arrayKind]}; b: number${inner} };`);
   const ctx: FnContext = { callees, arrayCallees, passWritten: p.passWritten, prefix: "v", next: 0, used: new Set([f, ...params]), consts: [], refs: 0, loopMult: 1, assigned: new Set(), guarded };
   const s = new Scope(null, ctx);
   for (const a of arrays) {
@@ -701,6 +718,10 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   if (p.struct) {
     s.arrays.push({ name: "w.a", len: p.len, bound: INPUT_BOUND, writable: false, typed: p.arrayKind === 0 });
     s.vars.push({ name: "w.b", bound: INPUT_BOUND, assignable: false });
+    if (p.nested) {
+      s.vars.push({ name: "w.n.c", bound: INPUT_BOUND, assignable: false });
+      s.arrays.push({ name: "w.n.m", len: p.len, bound: INPUT_BOUND, writable: false, typed: false });
+    }
   }
   const w = new Writer();
   renderLStmts(p.body, s, w, 1, { loops: [] });
