@@ -399,6 +399,8 @@ class FunctionEmitter {
         return t.conditionalExpression(args[0], args[1], args[2]);
       case "identity":
         return args[0];
+      case "guard":
+        return t.conditionalExpression(t.binaryExpression("===", args[0], literal(0)), literal(0), args[1]);
     }
   }
 

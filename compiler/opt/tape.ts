@@ -19,3 +19,21 @@ export function pruneTape(body: Region): boolean {
   prune(body);
   return true;
 }
+
+/**
+ * A forward sweep and its reverse in two functions (vjp's forward and adjoint): pushes whose pop
+ * the reverse no longer has go too, or the tape would hold values no pop takes.
+ */
+export function prunePushesWithoutPops(forward: Region, reverse: Region): boolean {
+  const popped = new Set<number>();
+  walkOps(reverse, (op) => op.prim === "pop" && op.attrs.slot !== undefined && popped.add(op.attrs.slot));
+  let pruned = false;
+  const prune = (region: Region) => {
+    const before = region.ops.length;
+    region.ops = region.ops.filter((op) => !(op.prim === "push" && op.attrs.slot !== undefined && !popped.has(op.attrs.slot)));
+    pruned ||= region.ops.length < before;
+    region.ops.forEach((op) => op.regions.forEach(prune));
+  };
+  prune(forward);
+  return pruned;
+}
