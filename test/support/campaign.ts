@@ -171,6 +171,8 @@ export interface FuzzFixture {
   readonly open?: string;
   /** adc hung on it: the test compiles it in a subprocess with a time limit first. */
   readonly hangs?: boolean;
+  /** Where it was fixed (for the record). */
+  readonly fixed?: string;
 }
 
 export function fixtureName(category: string, seed: number): string {

@@ -51,17 +51,9 @@ export const CATEGORIES: readonly Category[] = [
   category<RawLoopProgram>({
     name: "loops",
     description: "loops of every form (for, for…of, while, do…while, break/continue, labels, return) over number[], Float64Array, number[][] and objects; writes; grad/valueAndGrad/vjp, jvp",
-    arbitrary: rawLoopProgramArb(),
-    render: loopBatch,
-    weight: 4,
-  }),
-  category<RawLoopProgram>({
-    name: "loops-vjp",
-    description: "the loop programs under vjp (split forward and reverse sweeps, the tape taken and restored); opt-in while its tape bug is open",
     arbitrary: rawLoopProgramArb({ vjp: true }),
     render: loopBatch,
-    weight: 2,
-    optIn: true,
+    weight: 4,
   }),
   category<RawLoopProgram>({
     name: "loops-calls",
@@ -91,15 +83,13 @@ export const CATEGORIES: readonly Category[] = [
     arbitrary: rawProgramArb({ guards: true }),
     render: scalarBatch,
     weight: 2,
-    optIn: true,
   }),
   category<RawLoopProgram>({
     name: "guarded-loops",
     description: "loop programs with domain-restricted values used only under a condition, in loop bodies too (issue 13)",
-    arbitrary: rawLoopProgramArb({ guards: true }),
+    arbitrary: rawLoopProgramArb({ guards: true, vjp: true }),
     render: loopBatch,
     weight: 2,
-    optIn: true,
   }),
 ];
 
