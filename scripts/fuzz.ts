@@ -304,12 +304,15 @@ async function runMain(options: Options): Promise<number> {
   progress(true);
 
   const elapsed = (Date.now() - started) / 1000;
+  // getrusage of the whole process: the workers' threads included, whatever else loads the machine.
+  const usage = process.cpuUsage();
+  const cpu = (usage.user + usage.system) / 1e6;
   const cpus = os.cpus();
   const summary = [
     "",
     `command:  npm run fuzz -- --programs ${options.programs} --seed ${options.seed}${options.from ? ` --from ${options.from}` : ""} --jobs ${options.jobs} --batch ${options.batch} --categories ${options.categories.join(",")}`,
     `machine:  ${cpus.length} × ${cpus[0]?.model ?? "?"}, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} at the end`,
-    `time:     ${duration(elapsed)} (${(done / elapsed).toFixed(1)} programs/s)`,
+    `time:     ${duration(elapsed)} (${(done / elapsed).toFixed(1)} programs/s); CPU ${duration(cpu)} in all threads, ${((cpu * 1000) / done).toFixed(0)} ms per program (what ${options.jobs} idle cores would take: ${duration(cpu / options.jobs)})`,
     `counts:   ${OUTCOMES.map((o) => `${o} ${counts[o]}`).join(", ")}`,
     ...[...byCategory].map(([c, n]) => `  ${c.padEnd(14)}${OUTCOMES.map((o) => `${o} ${n[o]}`).join(", ")}`),
     `checked:  ${stats.points} points (${stats.skipped} not compared with central differences: kinks, guarded domains), ` +
