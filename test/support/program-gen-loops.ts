@@ -266,7 +266,7 @@ export function rawLoopProgramArb(options: LoopGenOptions = {}): fc.Arbitrary<Ra
     passWritten: fc.constant(options.passWritten ?? false),
     body,
     tail: expr,
-    directions: fc.constantFrom(0, 0, 2, 3),
+    directions: fc.constantFrom(0, 0, 0, 2, 3),
     operator: fc.record({
       kind: fc.oneof(
         { arbitrary: fc.constant("grad" as const), weight: 3 },

@@ -162,7 +162,11 @@ export interface RawProgram {
   readonly arity: number;
   /** 0: f returns a number; m: a tuple of m numbers. */
   readonly results: number;
-  /** Bit 0: hessian(f); bit 1: jvp(f, { directions: 2 or 3 }); bit 2: grad(grad(f)) when f has one parameter. */
+  /**
+   * Which costlier derivatives the module exports as well (second order costs more to compile
+   * than all the rest): bit 3 hvp(f), and with it bit 0 hessian(f) and bit 2 grad(grad(f)) of one
+   * parameter; bits 1 and 2 jvp(f, { directions: 2 or 3 }).
+   */
   readonly extras: number;
   /** A helper with a registered derivative (renderCustom's kind; 0: none). */
   readonly custom: number;
@@ -422,7 +426,7 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
   return fc.record({
     arity: fc.integer({ min: 1, max: 4 }),
     results: options.vector ? fc.constantFrom(2, 3) : fc.constant(0),
-    extras: fc.nat(7),
+    extras: fc.nat(15),
     custom: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 }),
     consts: fc.array(fc.constantFrom(...MODULE_CONSTANTS), { maxLength: 2 }),
     helpers: fc.array(helper, { maxLength: 2 }),
@@ -1319,7 +1323,7 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
         results: 0,
         reverse: reverseSpec(op, `g${name}`, h.k === "rec" ? ["a", "n"] : ["a", "b"], qualified),
         jvp: `jg${name}`,
-        hvp: `hvg${name}`,
+        ...(p.extras & 8 ? { hvp: `hvg${name}` } : {}),
       };
       subjects.push(subject);
       exports.push(...derivativeExports(subject, qualified));
@@ -1354,14 +1358,16 @@ export function renderFunctions(p: RawProgram, suffix = "", withOperators = true
     fLines = [`export function ${signature}`, ...w.lines, `}`];
   }
   const g = `g${suffix}`;
+  const hvp = (p.extras & 8) !== 0;
   const extras = {
-    ...(p.extras & 2 ? { jvpK: { name: `jk${g}`, k: 2 + (p.extras & 1) } } : {}),
-    ...(p.extras & 1 && results === 0 ? { hessian: `he${g}` } : {}),
-    ...(p.extras & 4 && results === 0 && p.arity === 1 ? { grad2: `gg${g}` } : {}),
+    ...((p.extras & 6) === 6 ? { jvpK: { name: `jk${g}`, k: 2 + (p.extras & 1) } } : {}),
+    ...(hvp ? { hvp: `hv${g}` } : {}),
+    ...(hvp && p.extras & 1 && results === 0 ? { hessian: `he${g}` } : {}),
+    ...(hvp && p.extras & 4 && results === 0 && p.arity === 1 ? { grad2: `gg${g}` } : {}),
   };
   const main: Subject =
     results === 0
-      ? { f, params: numbers(p.arity), results, reverse: reverseSpec(p.operator, g, params, callee), jvp: `j${g}`, hvp: `hv${g}`, ...extras }
+      ? { f, params: numbers(p.arity), results, reverse: reverseSpec(p.operator, g, params, callee), jvp: `j${g}`, ...extras }
       : { f, params: numbers(p.arity), results, jvp: `j${g}`, jacobian: { forward: `jf${g}`, reverse: `jr${g}` }, ...(extras.jvpK ? { jvpK: extras.jvpK } : {}) };
   subjects.unshift(main);
   exports.unshift(...derivativeExports(main, callee));
