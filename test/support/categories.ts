@@ -2,7 +2,8 @@
 // generator: its fast-check arbitrary (raw trees that shrink) and how a batch of them renders as
 // one module, with the subjects the oracle checks for each program.
 import fc from "fast-check";
-import { rawProgramArb, renderModule, type RawProgram } from "./program-gen";
+import { rawProgramArb, type RawProgram } from "./program-gen";
+import { renderModule } from "./program-gen-module";
 import { rawLoopProgramArb, renderLoopModule, type RawLoopProgram } from "./program-gen-loops";
 import { rawTensorProgramArb, renderTensorModule, type RawTensorProgram } from "./program-gen-tensor";
 import type { Subject } from "./subjects";

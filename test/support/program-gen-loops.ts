@@ -21,15 +21,11 @@ import {
   exprArbs,
   fit,
   fresh,
-  OPERATOR_IMPORT,
-  derivativeExports,
-  reverseSpec,
   paren,
   primary,
   Prec,
   renderCond,
   renderExpr,
-  renderHelper,
   renderIndex,
   renderReturned,
   renderStmt,
@@ -45,6 +41,7 @@ import {
   type Var,
 } from "./program-gen";
 import { guardArb } from "./program-gen-guarded";
+import { OPERATOR_IMPORT, derivativeExports, renderHelper, reverseSpec } from "./program-gen-module";
 import type { ParamSpec, Subject } from "./subjects";
 
 /** A carried variable's values at loop entry and after a plain assignment stay within this (or its entry bound). */

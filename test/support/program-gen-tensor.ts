@@ -8,7 +8,8 @@
 // tree is a valid program), and every tensor carries a bound of its elements' magnitude so that
 // arguments of exp stay small, log and sqrt see arguments ≥ 1, and divisions divide by ≥ 1.
 import fc from "fast-check";
-import { INPUT_BOUND, OPERATOR_IMPORT, derivativeExports, reverseSpec, type RawOperator } from "./program-gen";
+import { INPUT_BOUND, type RawOperator } from "./program-gen";
+import { OPERATOR_IMPORT, derivativeExports, reverseSpec } from "./program-gen-module";
 import type { ParamSpec, Subject } from "./subjects";
 
 const CAP = 30;
