@@ -8,8 +8,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
+import ts from "typescript";
 import { compileSource } from "../compiler";
 import { formatDiagnostic } from "../compiler/diagnostics";
+import { createProgram } from "../compiler/program";
 import { FIXTURES_DIR, type FuzzFixture } from "./support/campaign";
 import { evaluate } from "./support/load";
 import { checkSubjects, emptyStats, type Verdict } from "./support/oracle";
@@ -33,6 +35,12 @@ function verdictOf(name: string, fixture: FuzzFixture): Verdict {
   const result = compileSource(fs.readFileSync(file, "utf8"), file);
   if (result.diagnostics.length > 0 || result.code === undefined) {
     return { outcome: "refused", message: result.diagnostics.map((d) => formatDiagnostic(d)).join("\n") };
+  }
+  if (fixture.typecheck) {
+    // adc's output must type-check under strict like its input.
+    const program = createProgram(file, result.code);
+    const errors = ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "));
+    if (errors.length > 0) return { outcome: "crash", message: `the output does not type-check: ${errors.join("; ")}` };
   }
   return checkSubjects(evaluate(result.code, file), fixture.subjects, (k) => fixture.points[k], emptyStats());
 }

@@ -173,6 +173,8 @@ export interface FuzzFixture {
   readonly hangs?: boolean;
   /** Where it was fixed (for the record). */
   readonly fixed?: string;
+  /** adc's output must also type-check under strict. */
+  readonly typecheck?: boolean;
 }
 
 export function fixtureName(category: string, seed: number): string {
