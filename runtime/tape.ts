@@ -1,19 +1,17 @@
 // The tape: a stack of numbers that reverse sweeps of loops pop in the order the forward sweep
 // pushed them. One growable Float64Array, reused by every call (no allocation once it is big
-// enough); booleans travel as 0/1; tensors and arrays (references) have stacks of their own. Calls nest (a gradient calling a pullback, recursion) because
+// enough); booleans travel as 0/1. Calls nest (a gradient calling a pullback, recursion) because
 // every sweep pops exactly what it pushed.
 import type { Tensor } from "./tensor/tensor";
 
 export interface TapeMark {
   readonly numbers: number;
   readonly tensors: number;
-  readonly refs: number;
 }
 
 export interface TapeSegment {
   readonly numbers: Float64Array;
-  readonly tensors: readonly Tensor[];
-  readonly refs: readonly unknown[];
+  readonly tensors: readonly object[];
 }
 
 export class Tape {
@@ -32,39 +30,38 @@ export class Tape {
     return this.data[--this.top];
   }
 
-  /** Tensors a reverse sweep needs (references: a tensor is never copied onto the tape). */
-  private tensors: Tensor[] = [];
+  /**
+   * Tensors and arrays a reverse sweep needs, by reference (never copied onto the tape): a tensor,
+   * or a scratch array a loop iteration allocated and no later code writes.
+   */
+  private tensors: object[] = [];
 
   pushTensor(t: Tensor): void {
     this.tensors.push(t);
   }
 
   popTensor(): Tensor {
-    return this.tensors.pop()!;
+    return this.tensors.pop() as Tensor;
   }
 
-  /** Arrays and objects a reverse sweep needs as they were (copies made before a call wrote them). */
-  private refs: unknown[] = [];
-
-  pushRef(x: unknown): void {
-    this.refs.push(x);
+  pushRef(r: object): void {
+    this.tensors.push(r);
   }
 
-  popRef(): unknown {
-    return this.refs.pop();
+  popRef<T extends object>(): T {
+    return this.tensors.pop() as T;
   }
 
   /** Where the tape stands: what a vjp's forward sweep takes its pushes from. */
   mark(): TapeMark {
-    return { numbers: this.top, tensors: this.tensors.length, refs: this.refs.length };
+    return { numbers: this.top, tensors: this.tensors.length };
   }
 
   /** Everything pushed since `mark`, taken off the tape (kept by a vjp for its pullback). */
   take(mark: TapeMark): TapeSegment {
-    const segment = { numbers: this.data.slice(mark.numbers, this.top), tensors: this.tensors.slice(mark.tensors), refs: this.refs.slice(mark.refs) };
+    const segment = { numbers: this.data.slice(mark.numbers, this.top), tensors: this.tensors.slice(mark.tensors) };
     this.top = mark.numbers;
     this.tensors.length = mark.tensors;
-    this.refs.length = mark.refs;
     return segment;
   }
 
@@ -72,7 +69,6 @@ export class Tape {
   restore(segment: TapeSegment): void {
     for (let i = 0; i < segment.numbers.length; i++) this.push(segment.numbers[i]);
     for (const t of segment.tensors) this.tensors.push(t);
-    for (const x of segment.refs) this.refs.push(x);
   }
 
   /** Numbers currently on the tape (0 between calls). */

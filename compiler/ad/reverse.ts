@@ -17,7 +17,7 @@ import { analyzeActivity, writtenByCall, type Activity } from "./activity";
 import { memoryRoots } from "../ir/roots";
 import { ruleFor } from "./rules";
 import { reverseIf } from "./reverse-if";
-import { reverseWhile } from "./reverse-loop";
+import { finishedScratch, reverseWhile } from "./reverse-loop";
 import { memoryRules, shadowPrologue } from "./memory";
 import { definiteAdjoints } from "./zero-adjoints";
 import { guard } from "./guard";
@@ -131,19 +131,21 @@ export class ReverseTransform {
   private writtenFrom: Map<Op, Set<Value>> | undefined;
 
   /** Facts about the forward sweep as the primal left it (defs, use counts, owning regions). */
-  private facts: { defs: Map<Value, Op>; uses: Map<Value, number>; regions: Map<Op, Region> } | undefined;
+  private facts: { defs: Map<Value, Op>; uses: Map<Value, number>; regions: Map<Op, Region>; owners: Map<Region, Op> } | undefined;
 
   private forwardFacts() {
     if (!this.facts) {
       const defs = new Map<Value, Op>();
       const regions = new Map<Op, Region>();
+      const owners = new Map<Region, Op>();
       const visit = (r: Region) => r.ops.forEach((op) => {
         regions.set(op, r);
         op.results.forEach((v) => defs.set(v, op));
+        op.regions.forEach((inner) => owners.set(inner, op));
         op.regions.forEach(visit);
       });
       visit(this.forward);
-      this.facts = { defs, uses: useCounts(this.forward), regions };
+      this.facts = { defs, uses: useCounts(this.forward), regions, owners };
     }
     return this.facts;
   }
@@ -282,11 +284,17 @@ export class ReverseTransform {
     numbers.forEach((i, k) => this.accumulate(adjoints, op.args[i], results[k]));
   }
 
-  /** Whether the memory of a call's argument i may differ, when the reverse sweep reaches the call, from what the call read. */
+  /**
+   * Whether the memory of a call's argument i may differ, when the reverse sweep reaches the call,
+   * from what the call read. Scratch memory a loop iteration makes and has finished writing before
+   * the call does not: the loop tapes it by reference (reverse-loop.ts).
+   */
   private mayChange(op: Op, i: number): boolean {
     if (op.attrs.writes?.includes(i)) return true;
     const reach = (this.reach ??= memoryRoots(this.forward));
-    return [...reach(op.args[i])].some((root) => !this.frozenAt(op, root));
+    const region = this.regionOf(op)!;
+    const body = this.forwardFacts().owners.get(region)?.prim === "while" ? region : undefined;
+    return [...reach(op.args[i])].some((root) => !this.frozenAt(op, root) && !(body && finishedScratch(this, body, root)));
   }
 
   private reach: ((v: Value) => Set<Value>) | undefined;

@@ -60,8 +60,10 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
   pop: (op, c) => {
     if (op.attrs.type?.kind === "tensor") return method(t.identifier(c.runtime("tape")), "popTensor", []);
     if (op.attrs.type && isAggregate(op.attrs.type)) {
-      // A reference comes back as what was pushed: its type says which.
-      return t.tsAsExpression(method(t.identifier(c.runtime("tape")), "popRef", []), typeAnnotation(op.attrs.type, c.runtime));
+      // A reference (an array or an object) comes back as what was pushed: its type says which.
+      const popped = method(t.identifier(c.runtime("tape")), "popRef", []);
+      popped.typeParameters = t.tsTypeParameterInstantiation([typeAnnotation(op.attrs.type, c.runtime)]);
+      return popped;
     }
     const popped = method(t.identifier(c.runtime("tape")), "pop", []);
     return op.attrs.type?.kind === "bool" ? t.binaryExpression("!==", popped, t.numericLiteral(0)) : popped;
