@@ -56,9 +56,13 @@ const cases: [string, string, string][] = [
   ["async", "async function f(x: number): Promise<number> {\n  return x;\n}",
     "input.ts(2,1): error ADC1007: async function 'f' cannot be differentiated"],
   ["this in a free function", "function f(x: number): number {\n  return (this as any).k * x;\n}",
-    "input.ts(3,11): error ADC1008: `this` is not supported in a differentiated function"],
+    "input.ts(3,11): error ADC1008: `this` is not supported in a differentiated function; pass the fields it reads as parameters (a static method or a function)"],
   ["this in a static method", "class C {\n  static k = 2;\n  static m(x: number): number {\n    return this.k * x;\n  }\n}\nfunction f(x: number): number {\n  return C.m(x);\n}",
-    "input.ts(5,12): error ADC1008: `this` is not supported in a differentiated function"],
+    "input.ts(5,12): error ADC1008: `this` is not supported in a differentiated function; pass the fields it reads as parameters (a static method or a function)"],
+  ["this in a method of an instance", "class C {\n  k = 2;\n  m(x: number): number {\n    return this.k * x;\n  }\n}\nfunction f(x: number): number {\n  return C.prototype.m(x);\n}",
+    "input.ts(9,10): error ADC1003: calls to instance method 'C.prototype.m' are not supported; make it static or a function"],
+  ["an instance of a class as a parameter", "class C {\n  k = 2;\n  m(x: number): number {\n    return this.k * x;\n  }\n}\nfunction f(x: number, c: C): number {\n  return c.m(x);\n}",
+    "input.ts(8,23): error ADC1002: parameter 'c' has type 'C'; adc supports number, boolean, number[], Float64Array, Tensor and objects of those"],
   ["closure", "function f(x: number): number {\n  const sq = (y: number) => y * y;\n  return sq(x);\n}",
     "input.ts(3,14): error ADC1013: closures are not supported inside a differentiated function"],
   ["nested function", "function f(x: number): number {\n  function sq(y: number) {\n    return y * y;\n  }\n  return sq(x);\n}",
@@ -223,6 +227,13 @@ describe("forward mode, higher order and custom derivatives", () => {
 });
 
 describe("decorators", () => {
+  test("@grad on an instance method that reads this", () => {
+    const r = compileSource(`import { grad } from "adc";\nexport class Model {\n  scale = 2;\n  @grad loss(w: number): number { return this.scale * w * w; }\n}\n`, file);
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([
+      [1008, "`this` is not supported in a differentiated function; pass the fields it reads as parameters (a static method or a function)", 4, 42],
+    ]);
+  });
+
   test("@grad on a method of an anonymous class", () => {
     const r = compileSource(`import { grad } from "adc";\nexport default class {\n  @grad static loss(w: number): number { return w * w; }\n}\n`, file);
     expect(r.diagnostics.map((d) => [d.code, d.message, d.line])).toEqual([[2001, "methods of anonymous classes cannot be differentiated; name the class", 3]]);

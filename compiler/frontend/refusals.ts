@@ -19,7 +19,7 @@ export function refuseStatement(s: ts.Statement): never {
 }
 
 const expressionRefusals: [(e: ts.Expression) => boolean, Code, string][] = [
-  [(e) => e.kind === ts.SyntaxKind.ThisKeyword, Codes.This, "`this` is not supported in a differentiated function"],
+  [(e) => e.kind === ts.SyntaxKind.ThisKeyword, Codes.This, "`this` is not supported in a differentiated function; pass the fields it reads as parameters (a static method or a function)"],
   [(e) => ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e), Codes.Closure, "closures are not supported inside a differentiated function"],
   [ts.isAwaitExpression, Codes.Async, "await cannot be differentiated"],
   [ts.isYieldExpression, Codes.Generator, "yield cannot be differentiated"],

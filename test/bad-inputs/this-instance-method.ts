@@ -1,0 +1,10 @@
+// this in an instance method marked @grad
+// expect: ADC1008
+import { grad } from "adc";
+export class Model {
+  scale = 2;
+  @grad
+  loss(w: number): number {
+    return this.scale * w * w;
+  }
+}
