@@ -8,7 +8,7 @@
 import type { Op, Region, Value } from "../ir/types";
 import { isAggregate, isDifferentiable } from "../ir/types";
 import { walkOps } from "../ir/walk";
-import { memoryRoots } from "../ir/roots";
+import { memoryRoots, rootFinder } from "../ir/roots";
 
 export interface Activity {
   /** Scalars that vary, and arrays/objects whose memory varies. */
@@ -20,17 +20,7 @@ export interface Activity {
 }
 
 export function analyzeActivity(body: Region, inputs: readonly Value[]): Activity {
-  const defs = new Map<Value, Op>();
-  walkOps(body, (op) => op.results.forEach((r) => defs.set(r, op)));
-  const rootOf = (v: Value): Value => {
-    const def = defs.get(v);
-    if (def?.prim !== "load" || !isAggregate(v.type)) return v;
-    // A field of an object literal is the memory it was made from.
-    const from = defs.get(def.args[0]);
-    const type = def.args[0].type;
-    if (from?.prim === "struct" && type.kind === "struct") return rootOf(from.args[type.fields.findIndex((f) => f.name === def.attrs.field)]);
-    return rootOf(def.args[0]);
-  };
+  const rootOf = rootFinder(body);
   const reach = memoryRoots(body);
   const written = new Set<Value>();
   walkOps(body, (op) => {

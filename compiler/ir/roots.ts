@@ -6,12 +6,11 @@ import { isAggregate } from "./types";
 import { walkOps } from "./walk";
 
 /**
- * The memory a reference may reach, by roots (parameters, allocations, literals): its own root
- * (through rows and fields), and for a literal the memory of the arrays and objects it holds.
+ * The array or object a reference points into: itself for parameters, allocations, literals and
+ * call results; through rows and fields otherwise (a field of an object literal is the memory it
+ * was made from).
  */
-export function memoryRoots(body: Region): (v: Value) => Set<Value> {
-  const defs = new Map<Value, Op>();
-  walkOps(body, (op) => op.results.forEach((r) => defs.set(r, op)));
+export function rootFinder(body: Region, defs: ReadonlyMap<Value, Op> = definitions(body)): (v: Value) => Value {
   const rootOf = (v: Value): Value => {
     const def = defs.get(v);
     if (def?.prim !== "load" || !isAggregate(v.type)) return v;
@@ -20,6 +19,22 @@ export function memoryRoots(body: Region): (v: Value) => Set<Value> {
     if (from?.prim === "struct" && type.kind === "struct") return rootOf(from.args[type.fields.findIndex((f) => f.name === def.attrs.field)]);
     return rootOf(def.args[0]);
   };
+  return rootOf;
+}
+
+function definitions(body: Region): Map<Value, Op> {
+  const defs = new Map<Value, Op>();
+  walkOps(body, (op) => op.results.forEach((r) => defs.set(r, op)));
+  return defs;
+}
+
+/**
+ * The memory a reference may reach, by roots (parameters, allocations, literals): its own root
+ * (through rows and fields), and for a literal the memory of the arrays and objects it holds.
+ */
+export function memoryRoots(body: Region): (v: Value) => Set<Value> {
+  const defs = definitions(body);
+  const rootOf = rootFinder(body, defs);
   const memo = new Map<Value, Set<Value>>();
   const reach = (v: Value): Set<Value> => {
     const root = rootOf(v);

@@ -4,6 +4,7 @@
 // is what makes a tuple a callee returns (gathered into an `array` op) cost nothing to read.
 import type { Op, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
+import { rootFinder } from "../ir/roots";
 import { walkOps } from "../ir/walk";
 
 const writers = new Set(["store", "storeAdd", "fill", "drain", "addSlice", "addTo"]);
@@ -14,10 +15,7 @@ export type LiteralRead = (load: Op, constants: ReadonlyMap<Value, number | bool
 export function literalReads(body: Region): LiteralRead {
   const defs = new Map<Value, Op>();
   walkOps(body, (op) => op.results.forEach((r) => defs.set(r, op)));
-  const rootOf = (v: Value): Value => {
-    const def = defs.get(v);
-    return def?.prim === "load" && isAggregate(v.type) ? rootOf(def.args[0]) : v;
-  };
+  const rootOf = rootFinder(body, defs);
   const written = new Set<Value>();
   walkOps(body, (op) => {
     if (writers.has(op.prim)) written.add(rootOf(op.args[0]));
