@@ -1,5 +1,5 @@
 // a call of console.log as a statement
-// expect: ADC1001
+// expect: ADC1003
 import { grad } from "adc";
 export function f(x: number): number {
   const y = x * 2;

@@ -58,11 +58,10 @@ export const CATEGORIES: readonly Category[] = [
   }),
   category<RawLoopProgram>({
     name: "loops-calls",
-    description: "the loop programs, passing arrays they write to a helper that reads them; opt-in while the pullback reads later writes",
+    description: "the loop programs, passing arrays they write to a helper that reads them",
     arbitrary: rawLoopProgramArb({ passWritten: true }),
     render: loopBatch,
     weight: 2,
-    optIn: true,
   }),
   category<RawProgram>({
     name: "vector",
