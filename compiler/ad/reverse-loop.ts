@@ -310,12 +310,15 @@ export function finishedScratch(t: ReverseTransform, body: Region, v: Value): bo
 
 /**
  * Whether `def` makes `v` as new memory: an array of numbers it allocates, a copy (a snapshot of an
- * array or object for a pullback), or an `if` each of whose branches makes such memory and does not
- * write it.
+ * array or object for a pullback), zeros, a literal of numbers, or an `if` each of whose branches
+ * makes such memory and does not write it.
  */
 function freshMemory(t: ReverseTransform, def: Op, v: Value): boolean {
   if (def.prim === "alloc") return v.type.kind === "array" && v.type.element.kind === "f64";
-  if (def.prim === "copy") return true;
+  if (def.prim === "copy" || def.prim === "zerosLike") return true;
+  // A literal of numbers (the placeholder a branch without the snapshot yields, `[]`): rows or
+  // fields that are arrays or objects would be memory made elsewhere.
+  if (def.prim === "array" || def.prim === "struct") return def.args.every((a, i) => !isAggregate(a.type) || def.attrs.spread?.[i] === true);
   if (def.prim !== "if") return false;
   const i = def.results.indexOf(v);
   return def.regions.every((r) => {

@@ -341,12 +341,15 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
   function checkJacobian(): void {
     const { forward, reverse } = s.jacobian!;
     const m = Math.max(1, s.results);
+    // Each row is shaped like the gradient: a bare number for a function of one parameter.
+    const bare = x.length === 1;
     const rows = (J: unknown, what: string): number[][] => {
-      const M = (s.results === 0 ? [J] : J) as number[][];
-      if (!Array.isArray(M) || M.length !== m || !M.every((row) => Array.isArray(row) && row.length === x.length)) {
+      const M = (s.results === 0 ? [J] : J) as unknown[];
+      const shaped = (row: unknown) => (bare ? typeof row === "number" : Array.isArray(row) && row.length === x.length);
+      if (!Array.isArray(M) || M.length !== m || !M.every(shaped)) {
         fail("mismatch", `${what} has the wrong shape: ${JSON.stringify(J)}`);
       }
-      return M;
+      return bare ? M.map((row) => [row as number]) : (M as number[][]);
     };
     const JF = rows(run(`jacobian(${s.f})`, () => lookup(module, forward)(...args())), `jacobian(${s.f})`);
     const JR = rows(run(`jacobian(${s.f}, { mode: "reverse" })`, () => lookup(module, reverse)(...args())), `the reverse jacobian of ${s.f}`);
