@@ -322,9 +322,11 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
       });
     });
     if (s.hessian) {
-      const H = run(`hessian(${s.f})`, () => lookup(module, s.hessian!)(...x)) as number[][] | number;
-      const rows = typeof H === "number" ? [[H]] : H;
-      if (!Array.isArray(rows) || rows.length !== x.length) fail("mismatch", `hessian(${s.f}) has the wrong shape: ${JSON.stringify(H)}`);
+      const H = run(`hessian(${s.f})`, () => lookup(module, s.hessian!)(...x)) as unknown[];
+      // One row per parameter, each shaped like the gradient: a bare number for one parameter.
+      const shaped = (row: unknown) => (x.length === 1 ? typeof row === "number" : Array.isArray(row) && row.length === x.length);
+      if (!Array.isArray(H) || H.length !== x.length || !H.every(shaped)) fail("mismatch", `hessian(${s.f}) has the wrong shape: ${JSON.stringify(H)}`);
+      const rows = x.length === 1 ? [[H[0] as number]] : (H as number[][]);
       rows.forEach((row, i) =>
         x.forEach((_, j) => {
           if (gap(row[j], columns[j][i]) > SECOND_ORDER) fail("mismatch", `hessian(${s.f})[${i}][${j}] = ${row[j]}, hvp along x${j} gives ${columns[j][i]}`);
