@@ -11,6 +11,7 @@ import type { Func, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
 import { constantDefs, freeValues } from "../ir/walk";
 import { optimize } from "../opt";
+import { dropUnpoppedPushes } from "../opt/tape";
 import { Builder } from "../ir/builder";
 import { reverseSweep } from "./reverse";
 import { jvpFunction, tangentFunction } from "./forward-functions";
@@ -146,6 +147,7 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
     adjointBody.ops.unshift(...b.region.ops);
   }
   optimize(adjointBody);
+  dropUnpoppedPushes(sweep.forward, adjointBody);
   // Constants are recomputed by the adjoint rather than stored.
   const constants = constantDefs(sweep.forward);
   const free = freeValues(adjointBody).filter((v) => v !== sweep.seed);

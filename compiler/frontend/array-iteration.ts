@@ -44,10 +44,18 @@ export class ArrayIteration {
   undefinedTest(e: ts.BinaryExpression, env: Env): Value | undefined {
     const { b, expressions } = this.l;
     const kind = e.operatorToken.kind;
+    /** Whether a value may be undefined: a find result tells; otherwise only a type without undefined says no. */
+    const foundOf = (x: ts.Expression, v: Value): Value => {
+      const found = this.found.get(v);
+      if (found) return found;
+      if (maybeUndefined(this.l.checker, x)) {
+        throw new Refusal(Codes.UnsupportedType, "adc cannot tell whether this is undefined; test the result of find where it is made (`a.find(…) ?? d`, or a const holding it)", x);
+      }
+      return b.bool(true);
+    };
     if (kind === ts.SyntaxKind.QuestionQuestionToken) {
       const v = expressions.number(e.left, env);
-      const found = this.found.get(v);
-      if (!found) return v;
+      const found = foundOf(e.left, v);
       return expressions.lazyIf(found, () => v, () => expressions.number(e.right, env), f64);
     }
     const equal = kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken;
@@ -55,7 +63,7 @@ export class ArrayIteration {
     const nothing = (x: ts.Expression) => (ts.isIdentifier(x) && x.text === "undefined") || x.kind === ts.SyntaxKind.NullKeyword;
     const other = nothing(e.right) ? e.left : nothing(e.left) ? e.right : undefined;
     if (!other) return undefined;
-    const found = this.found.get(expressions.value(other, env)) ?? b.bool(true);
+    const found = foundOf(other, expressions.value(other, env));
     return equal ? b.op("not", [found], bool) : found;
   }
 
@@ -176,6 +184,7 @@ export class ArrayIteration {
       throw new Refusal(Codes.ArrayMethod, `${method} takes the value${method === "lastIndexOf" ? "" : " and optionally a start index"}`, e);
     }
     const target = expressions.number(e.arguments[0], env);
+    const constant = this.l.arrays.constantOf(target);
     const n = this.l.arrays.length(base, env);
     const from = e.arguments[1] ? this.l.arrays.relativeIndex(expressions.number(e.arguments[1], env), n, false) : undefined;
     const backwards = method === "lastIndexOf";
@@ -188,10 +197,11 @@ export class ArrayIteration {
       until: ([h]) => h,
       body: (i) => {
         const v = expressions.element(base, i, e);
-        let same = b.op("eq", [v, target], bool);
         // includes uses SameValueZero: NaN is found.
-        if (method === "includes") same = b.op("or", [same, b.op("and", [b.op("ne", [v, v], bool), b.op("ne", [target, target], bool)], bool)], bool);
-        return [same];
+        if (method === "includes" && constant !== undefined) return [Number.isNaN(constant) ? b.op("ne", [v, v], bool) : b.op("eq", [v, target], bool)];
+        const same = b.op("eq", [v, target], bool);
+        if (method !== "includes") return [same];
+        return [b.op("or", [same, b.op("and", [b.op("ne", [v, v], bool), b.op("ne", [target, target], bool)], bool)], bool)];
       },
     });
     if (method === "includes") return hit;
@@ -361,6 +371,13 @@ export class ArrayIteration {
     op.results.forEach((r, j) => j > 0 && j <= k && l.named(r, names[j]));
     return { index: op.results[0], state: op.results.slice(1, 1 + k) };
   }
+}
+
+/** Whether an expression's type admits undefined or null. */
+function maybeUndefined(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  const type = checker.getTypeAtLocation(e);
+  const parts = type.isUnion() ? type.types : [type];
+  return parts.some((t) => t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Any | ts.TypeFlags.Unknown));
 }
 
 function containerOf(array: Value): "Float64Array" | "Array" {

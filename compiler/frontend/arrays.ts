@@ -66,7 +66,7 @@ export class ArrayMethods {
   /** A new number[] of `length` copies of `value`. */
   filled(length: Value, value: Value): Value {
     const array = this.alloc(length, { kind: "array", element: f64, container: "Array" }, "Array");
-    if (!(this.constantOf(value) === 0)) this.l.b.emit("fill", [array, value], []);
+    if (this.constantOf(value) !== 0) this.l.b.emit("fill", [array, value], []);
     return array;
   }
 
@@ -194,7 +194,7 @@ export class ArrayMethods {
   private atIndex(i: Value, n: Value): Value {
     const { b } = this.l;
     const c = this.constantOf(i);
-    if (typeof c === "number") return c >= 0 ? b.const(Math.trunc(c)) : b.add(n, b.const(Math.trunc(c)));
+    if (c !== undefined) return c >= 0 ? b.const(Math.trunc(c)) : this.offset(n, Math.trunc(c));
     const whole = b.op("trunc", [i]);
     return b.op("select", [b.op("lt", [whole, b.const(0)], bool), b.add(n, whole), whole]);
   }
@@ -207,16 +207,23 @@ export class ArrayMethods {
     const { b } = this.l;
     const c = this.constantOf(i);
     const clamp = (v: Value) => (upper ? b.op("min", [v, n]) : v);
-    if (typeof c === "number" && c >= 0) return clamp(b.const(Math.trunc(c)));
-    const whole = typeof c === "number" ? b.const(Math.trunc(c)) : b.op("trunc", [i]);
+    if (c !== undefined && c >= 0) return clamp(b.const(Math.trunc(c)));
+    if (c !== undefined) return b.op("max", [this.offset(n, Math.trunc(c)), b.const(0)]);
+    const whole = b.op("trunc", [i]);
     const fromEnd = b.op("max", [b.add(n, whole), b.const(0)]);
-    if (typeof c === "number") return fromEnd;
     return b.op("select", [b.op("lt", [whole, b.const(0)], bool), fromEnd, clamp(whole)]);
   }
 
-  private constantOf(v: Value): number | boolean | undefined {
+  /** The number a value is, if it is a constant made in the current region. */
+  constantOf(v: Value): number | undefined {
     const op = this.l.b.region.ops.find((o) => o.results[0] === v);
-    return op?.prim === "const" ? op.attrs.value : undefined;
+    return op?.prim === "const" && typeof op.attrs.value === "number" ? op.attrs.value : undefined;
+  }
+
+  /** n + c for a whole constant c, written n − |c| when c is negative. */
+  private offset(n: Value, c: number): Value {
+    const { b } = this.l;
+    return c < 0 ? b.sub(n, b.const(-c)) : b.add(n, b.const(c));
   }
 }
 

@@ -56,8 +56,8 @@ export class Callables {
   returning: Returning | undefined;
   /** Files whose functions were inlined here. */
   private readonly files = new Set<ts.SourceFile>();
-  /** Where each variable found by `assigned` is first assigned (for diagnostics). */
-  private readonly sites = new Map<ts.Symbol, ts.Node>();
+  /** Where the last `assigned` scan first saw each variable assigned (for diagnostics). */
+  private sites = new Map<ts.Symbol, ts.Node>();
 
   constructor(private readonly l: Lowerer) {}
 
@@ -180,14 +180,14 @@ export class Callables {
    * A user function that takes a callback (`sumBy(xs, (v) => v * w)`): inlined at the call, its
    * callback parameters bound to the callables passed.
    */
-  helper(e: ts.CallExpression, decl: FunctionLike, env: Env): Value | undefined {
+  helper(e: ts.CallExpression, decl: FunctionLike, env: Env): { value: Value | undefined } | undefined {
     if (!this.takesCallback(decl)) return undefined;
     const name = e.expression.getText();
     if (e.arguments.length !== decl.parameters.length) {
       throw new Refusal(Codes.UnsupportedSyntax, `${quoted(name)} must be called with exactly its ${decl.parameters.length} parameters`, e);
     }
     const args = e.arguments.map((a) => this.argument(a, env));
-    return this.inline(decl, name, args, env, e, this.resultKindOf(decl, e));
+    return { value: this.inline(decl, name, args, env, e, this.resultKindOf(decl, e)) };
   }
 
   /** Calls a callable with values (array methods call their callbacks so). */
@@ -374,7 +374,7 @@ export class Callables {
     return written;
   }
 
-  /** Where `assigned` first saw the variable assigned. */
+  /** Where the last `assigned` scan first saw the variable assigned. */
   siteOf(symbol: ts.Symbol): ts.Node | undefined {
     return this.sites.get(symbol);
   }
@@ -389,6 +389,7 @@ export class Callables {
     const symbols: ts.Symbol[] = [];
     let grows = false;
     const entered = new Set<ts.Node>();
+    this.sites = new Map();
     const add = (target: ts.Expression) => {
       const t = skipParens(target);
       const s = ts.isIdentifier(t) ? checker.getSymbolAtLocation(t) : undefined;

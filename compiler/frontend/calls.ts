@@ -38,7 +38,7 @@ export class Calls {
       }
     }
     const local = ts.isIdentifier(callee) || isFunctionLiteral(callee) ? l.callables.callableOf(callee) : undefined;
-    const decl = local ? undefined : resolveFunction(l.checker, callee);
+    const decl = local?.kind === "local" ? undefined : resolveFunction(l.checker, callee);
     if (local?.kind === "local" || (decl && l.callables.takesCallback(decl))) {
       this.any(e, env);
       return;
@@ -69,7 +69,8 @@ export class Calls {
     if (!decl) {
       throw new Refusal(Codes.UnknownCall, `cannot differentiate through '${callee.getText()}': adc cannot see its body and has no derivative rule for it`, e);
     }
-    return l.callables.helper(e, decl, env) ?? this.functionCall(e, decl, env);
+    const inlined = l.callables.helper(e, decl, env);
+    return inlined ? inlined.value : this.functionCall(e, decl, env);
   }
 
   /** A call of a function with a registered derivative: numbers in, a number out. */

@@ -19,3 +19,20 @@ export function pruneTape(body: Region): boolean {
   prune(body);
   return true;
 }
+
+/**
+ * vjp splits the sweeps into two functions, optimised apart: pops the adjoint's pruning dropped
+ * leave pushes behind in the forward function, which would shift every later pop. Drops the
+ * forward pushes whose slot no pop of the adjoint reads.
+ */
+export function dropUnpoppedPushes(forward: Region, adjoint: Region): void {
+  const popped = new Set<number>();
+  walkOps(adjoint, (op) => {
+    if (op.prim === "pop" && op.attrs.slot !== undefined) popped.add(op.attrs.slot);
+  });
+  const prune = (region: Region) => {
+    region.ops = region.ops.filter((op) => !(op.prim === "push" && op.attrs.slot !== undefined && !popped.has(op.attrs.slot)));
+    region.ops.forEach((op) => op.regions.forEach(prune));
+  };
+  prune(forward);
+}
