@@ -78,6 +78,7 @@ export class Callables {
    */
   declare(d: ts.VariableDeclaration, list: ts.VariableDeclarationList): boolean {
     if (!d.initializer || !ts.isIdentifier(d.name)) return false;
+    if (this.l.checker.getTypeAtLocation(d.initializer).getCallSignatures().length === 0) return false;
     const c = this.callableOf(d.initializer);
     if (!c) return false;
     if (!(list.flags & ts.NodeFlags.Const)) {
@@ -105,7 +106,8 @@ export class Callables {
         return { kind: "local", node: skipParens(decl.initializer) as ts.ArrowFunction, name: e.text };
       }
     }
-    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === "Math" && isGlobalBuiltin(checker, e.expression)) {
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === "Math" && isGlobalBuiltin(checker, e.expression) &&
+        checker.getTypeAtLocation(e).getCallSignatures().length > 0) {
       return { kind: "math", member: e.name.text, name: e.getText() };
     }
     if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {

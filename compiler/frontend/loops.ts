@@ -77,7 +77,7 @@ export class Loops {
       }
     }
     if (iterated) {
-      slots.push({ role: "index", name: "index", type: f64 });
+      slots.push({ role: "index", name: indexName(element, binding) ?? "index", type: f64 });
       inits.push(b.const(0));
     }
     const codeAt = slots.findIndex((x) => x.role === "code");
@@ -211,6 +211,15 @@ export class Loops {
     if (key && !ts.isOmittedExpression(key)) statements.destructure(key.name, index, env);
     if (item && !ts.isOmittedExpression(item)) statements.destructure(item.name, value(), env);
   }
+}
+
+/** The name the loop gives its index, for `keys()` and `entries()` (`for (const [i, v] of …)`). */
+function indexName(element: ts.ForInitializer | undefined, binding: Binding): string | undefined {
+  const name = element && ts.isVariableDeclarationList(element) ? element.declarations[0]?.name : undefined;
+  if (!name) return undefined;
+  if (binding === "keys" && ts.isIdentifier(name)) return name.text;
+  const first = binding === "entries" && ts.isArrayBindingPattern(name) ? name.elements[0] : undefined;
+  return first && !ts.isOmittedExpression(first) && ts.isIdentifier(first.name) ? first.name.text : undefined;
 }
 
 /** How a for…of binds its variable: to the element, the index, or both. */
