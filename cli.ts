@@ -1,7 +1,8 @@
 // The `adc` command: argument parsing and printing only. Everything else is the pipeline in
 // compiler/index.ts, which the ts-patch transformer calls too.
 //
-// Exit codes: 0 success; 1 the input has adc diagnostics (printed to stderr); 2 usage error
+// Exit codes: 0 success (`adc run`: the program's exit code); 1 the input has adc diagnostics
+// (printed to stderr), or the program `adc run` runs threw; 2 usage error
 // (unknown command or option, missing or unreadable input, unwritable output); 3 internal error
 // (a bug in adc: the message is printed, the stack only with ADC_DEBUG=1).
 import * as fs from "node:fs";
@@ -11,10 +12,14 @@ import { compileFile, graphOfFile, irOfFile } from "./compiler";
 import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
 import { GraphRequestError, renderSvg, type Mode } from "./compiler/graph";
 import { checkFile, formatCheck } from "./compiler/check";
+import { ModuleDiagnostics, programError, runModule } from "./compiler/run-module";
+import { Batch, expandInputs } from "./compiler/batch";
+import { applyEditsMapped, inlineSourceMapComment, relocateSourceMap, type EncodedSourceMap } from "./compiler/source-map";
 
 export const ExitCode = { Ok: 0, Diagnostics: 1, Usage: 2, Internal: 3 } as const;
 
 const COMMANDS: Record<string, string> = {
+  run: "compile the file (and the project files it imports) in memory and run it with Node",
   compile: "print the module with the generated derivative functions (or write it with -o)",
   ir: "print the SSA IR of every function the file marks for differentiation",
   graph: "draw one function's computational graph as DOT or SVG (options below)",
@@ -35,6 +40,8 @@ function usage(): string {
     .map(([name, text]) => `  ${name.padEnd(9)}${text}`)
     .join("\n");
   return `Usage: adc <command> <file.ts> [options]
+       adc run <file.ts> [arguments for the program...]
+       adc compile <files, directories or tsconfig.json...> --out-dir <dir> [--watch]
 
 adc differentiates TypeScript functions at build time: every function passed to grad, valueAndGrad
 or vjp (imported from "adc") gets generated derivative functions, and the calls are replaced.
@@ -44,6 +51,11 @@ ${commands}
 
 Options:
   -o, --output <file>  write the result to <file> instead of stdout (written atomically)
+      --out-dir <dir>  compile: several inputs (files, directories, a tsconfig.json) into <dir>,
+                       at their paths relative to the inputs' common directory
+      --watch          compile --out-dir: compile again whenever an input changes
+      --source-map     compile: a source map back to your lines, in <file>.map beside -o's file
+                       (with a sourceMappingURL comment), or inline on stdout
       --seed <n>       check: the seed of the random points (default 1)
       --points <n>     check: points per function (default 3)
   -h, --help           show this help
@@ -58,7 +70,8 @@ adc graph <file.ts> --fn <name> [--at x1,x2,...] [--mode forward|reverse] [--for
 
 Exit codes:
   0  success
-  1  the file has diagnostics (printed to stderr); nothing is written; or check found a disagreement
+  1  the file has diagnostics (printed to stderr); nothing is written; or check found a disagreement;
+     or the program adc run runs threw (otherwise adc run exits with the program's exit code)
   2  usage error: unknown command or option, missing or unreadable input, unwritable output
   3  internal error in adc (please report it; ADC_DEBUG=1 prints the stack)
 
@@ -85,7 +98,12 @@ function version(): string {
 interface Invocation {
   readonly command?: string;
   readonly file?: string;
+  /** `adc compile` of many files into a directory. */
+  readonly batch?: { readonly inputs: readonly string[]; readonly outDir: string; readonly watch: boolean };
+  /** `adc run`: the program's own arguments (its process.argv.slice(2)). */
+  readonly args?: readonly string[];
   readonly output?: string;
+  readonly sourceMap: boolean;
   readonly seed?: number;
   readonly points?: number;
   readonly help: boolean;
@@ -101,6 +119,11 @@ interface GraphRequest {
 }
 
 function parse(argv: string[]): Invocation {
+  // `adc run file.ts …`: everything after the file belongs to the program, options included.
+  if (argv[0] === "run" && argv[1] !== undefined && !argv[1].startsWith("-")) {
+    checkInput(argv[1]);
+    return { command: "run", file: argv[1], args: argv.slice(2), sourceMap: false, help: false, version: false };
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -109,6 +132,9 @@ function parse(argv: string[]): Invocation {
       strict: true,
       options: {
         output: { type: "string", short: "o" },
+        "source-map": { type: "boolean" },
+        "out-dir": { type: "string" },
+        watch: { type: "boolean" },
         seed: { type: "string" },
         points: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -137,6 +163,7 @@ function parse(argv: string[]): Invocation {
     command,
     file,
     output: values.output,
+    sourceMap: values["source-map"] ?? false,
     seed: integer("seed", values.seed, 0),
     points: integer("points", values.points, 1),
     help: values.help ?? false,
@@ -146,7 +173,42 @@ function parse(argv: string[]): Invocation {
   if (command === undefined) throw new UsageError("missing command");
   if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command '${command}'`);
   if (file === undefined) throw new UsageError(`missing input file: adc ${command} <file.ts>`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const outDir = values["out-dir"];
+  if (values.watch && outDir === undefined) throw new UsageError("--watch needs --out-dir <dir>");
+  if (outDir !== undefined) {
+    if (command !== "compile") throw new UsageError(`--out-dir is an option of adc compile, not adc ${command}`);
+    if (values.output !== undefined) throw new UsageError("give -o <file> for one file or --out-dir <dir>, not both");
+    if (invocation.sourceMap) throw new UsageError("--source-map writes beside -o <file>; it does not go with --out-dir yet");
+    const inputs = [file, ...extra];
+    inputs.forEach(checkBatchInput);
+    return { ...invocation, batch: { inputs, outDir, watch: values.watch ?? false } };
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (several inputs go with --out-dir <dir>)`);
+  checkInput(file);
+  if (command === "run" && values.output !== undefined) throw new UsageError("adc run takes no -o: it runs the program");
+  if (command !== "compile" && invocation.sourceMap) throw new UsageError(`--source-map is an option of adc compile, not adc ${command}`);
+  if (command !== "graph") {
+    const misplaced = GRAPH_OPTIONS.find((o) => values[o] !== undefined);
+    if (misplaced) throw new UsageError(`--${misplaced} is an option of adc graph, not adc ${command}`);
+    return invocation;
+  }
+  return { ...invocation, graph: graphRequest(values) };
+}
+
+/** adc compile --out-dir takes TypeScript files, directories and tsconfig files. */
+function checkBatchInput(input: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(input);
+  } catch {
+    throw new UsageError(`${input}: no such file or directory`);
+  }
+  if (stat.isDirectory() || input.endsWith(".json")) return;
+  checkInput(input);
+}
+
+/** The input must be an existing TypeScript source file. */
+function checkInput(file: string): void {
   if (!/\.(c|m)?tsx?$/.test(file) || file.endsWith(".d.ts")) {
     throw new UsageError(`${file}: expected a TypeScript source file (.ts)`);
   }
@@ -157,12 +219,6 @@ function parse(argv: string[]): Invocation {
     throw new UsageError(`${file}: no such file`);
   }
   if (!stat.isFile()) throw new UsageError(`${file}: not a file`);
-  if (command !== "graph") {
-    const misplaced = GRAPH_OPTIONS.find((o) => values[o] !== undefined);
-    if (misplaced) throw new UsageError(`--${misplaced} is an option of adc graph, not adc ${command}`);
-    return invocation;
-  }
-  return { ...invocation, graph: graphRequest(values) };
 }
 
 function graphRequest(values: { fn?: string; at?: string; mode?: string; format?: string; output?: string }): GraphRequest {
@@ -188,6 +244,11 @@ function graphRequest(values: { fn?: string; at?: string; mode?: string; format?
   }
   if (format !== "dot" && format !== "svg") throw new UsageError(`--format must be dot or svg, not '${format}'`);
   return { fn, at, mode, format };
+}
+
+/** The map of a module adc left unchanged (it marks nothing): every token to itself. */
+function identityMap(file: string, text: string): EncodedSourceMap {
+  return applyEditsMapped(text, path.resolve(file), []).map;
 }
 
 /** Writes via a temporary file in the same directory and a rename: never a half-written file. */
@@ -230,6 +291,8 @@ async function run(invocation: Invocation): Promise<number> {
     return ExitCode.Ok;
   }
   const file = invocation.file!;
+  if (invocation.command === "run") return runProgram(file, invocation.args ?? []);
+  if (invocation.batch) return compileBatch(invocation.batch);
   if (invocation.command === "check") {
     const result = checkFile(file, { seed: invocation.seed, points: invocation.points });
     if (result.diagnostics.length > 0) {
@@ -244,7 +307,18 @@ async function run(invocation: Invocation): Promise<number> {
   let text: string | undefined;
   let diagnostics: readonly AdcDiagnostic[];
   if (invocation.command === "compile") {
-    ({ code: text, diagnostics } = compileFile(file));
+    const result = compileFile(file);
+    ({ code: text, diagnostics } = result);
+    if (text !== undefined && invocation.sourceMap) {
+      const output = invocation.output;
+      const map = relocateSourceMap(result.map ?? identityMap(file, text), file, output ?? path.join(process.cwd(), "stdout.ts"));
+      if (output === undefined) {
+        text = `${text.replace(/\n?$/, "\n")}${inlineSourceMapComment(map)}\n`;
+      } else {
+        writeAtomically(`${output}.map`, `${JSON.stringify(map)}\n`);
+        text = `${text.replace(/\n?$/, "\n")}//# sourceMappingURL=${path.basename(output)}.map\n`;
+      }
+    }
   } else if (invocation.graph) {
     ({ text, diagnostics } = await graph(file, invocation.graph));
   } else {
@@ -257,6 +331,74 @@ async function run(invocation: Invocation): Promise<number> {
   if (invocation.output !== undefined) writeAtomically(invocation.output, text);
   else process.stdout.write(text);
   return ExitCode.Ok;
+}
+
+/**
+ * `adc compile <inputs…> --out-dir <dir> [--watch]`: every file of the inputs into the out dir (at
+ * its path relative to their common directory), those importing adc transformed; with --watch,
+ * again for each change until interrupted. Exit 1 if a file has diagnostics (others are written).
+ */
+async function compileBatch(request: NonNullable<Invocation["batch"]>): Promise<number> {
+  const input = expandInputs(request.inputs);
+  if (input.files.length === 0) throw new UsageError(`no TypeScript files in ${request.inputs.join(", ")}`);
+  const batch = new Batch(input, path.resolve(request.outDir), writeAtomically);
+  const once = (files?: readonly string[]): number => {
+    const { written, diagnostics } = batch.run(files);
+    if (diagnostics.length > 0) reportDiagnostics(diagnostics);
+    const relative = path.relative(process.cwd(), request.outDir) || ".";
+    const out = relative.startsWith("..") ? path.resolve(request.outDir) : relative;
+    process.stderr.write(`adc: wrote ${written.length} file${written.length === 1 ? "" : "s"} to ${out}${diagnostics.length > 0 ? `; ${diagnostics.length} error${diagnostics.length === 1 ? "" : "s"}` : ""}\n`);
+    return diagnostics.length > 0 ? ExitCode.Diagnostics : ExitCode.Ok;
+  };
+  const status = once();
+  if (!request.watch) return status;
+  process.stderr.write("adc: watching for changes (Ctrl-C to stop)\n");
+  // A change to a callee changes the derivatives generated in its callers: all files again (the
+  // kept project re-checks only what changed).
+  await watchFiles(input.files, () => once());
+  return ExitCode.Ok;
+}
+
+/** Calls `onChange` with the files changed since the last call, 50 ms after the last event. */
+function watchFiles(files: readonly string[], onChange: (changed: string[]) => void): Promise<void> {
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const directories = new Set(files.map((f) => path.dirname(f)));
+  const wanted = new Set(files);
+  for (const dir of directories) {
+    fs.watch(dir, (_event, name) => {
+      const file = name ? path.join(dir, name.toString()) : undefined;
+      if (!file || !wanted.has(file)) return;
+      pending.add(file);
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const changed = [...pending];
+        pending.clear();
+        onChange(changed);
+      }, 50);
+    });
+  }
+  return new Promise(() => {}); // until the process is interrupted
+}
+
+/**
+ * `adc run`: the module runs in this process, as `node` would run its JavaScript. A refusal is
+ * reported like `adc compile`'s (exit 1); an exception the program throws while its module is
+ * evaluated is printed with its stack, as Node prints it, and exits 1.
+ */
+function runProgram(file: string, args: readonly string[]): number {
+  process.argv = [process.argv[0], path.resolve(file), ...args];
+  try {
+    runModule(file);
+  } catch (error) {
+    if (error instanceof ModuleDiagnostics) {
+      reportDiagnostics(error.diagnostics);
+      return ExitCode.Diagnostics;
+    }
+    process.stderr.write(`${programError(error)}\n`);
+    return ExitCode.Diagnostics;
+  }
+  return Number(process.exitCode ?? ExitCode.Ok);
 }
 
 async function graph(file: string, request: GraphRequest): Promise<{ text?: string; diagnostics: readonly AdcDiagnostic[] }> {

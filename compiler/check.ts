@@ -1,16 +1,15 @@
 // `adc check file.ts`: every function the file marks is compiled in both modes and its derivative
 // compared three ways at seeded random points: reverse mode (grad, or the reverse Jacobian),
 // forward mode (one jvp per parameter, or the forward Jacobian) and central differences.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
-import * as runtime from "../runtime";
 import { centralDifference } from "../runtime/check";
 import { compileProgramFile } from "./index";
 import type { AdcDiagnostic } from "./diagnostics";
 import { findMarkers } from "./frontend/markers";
 import type { FunctionLike } from "./frontend/resolve";
 import { createProgram } from "./program";
+import { ModuleDiagnostics, runCompiledModule } from "./run-module";
 
 export interface CheckOptions {
   /** Seed of the points (default 1). */
@@ -82,7 +81,13 @@ export function checkFile(fileName: string, options: CheckOptions = {}): CheckRe
   const text = `${imported}\nexport const adc_check_targets = [\n${entries.join("\n")}\n];\n`;
   const compiled = compileProgramFile(createProgram(file, text), file);
   if (compiled.code === undefined) return { diagnostics: compiled.diagnostics, rows: [], ok: false };
-  const module = evaluateModule(compiled.code, file);
+  let module;
+  try {
+    module = runCompiledModule(compiled.code, file);
+  } catch (error) {
+    if (error instanceof ModuleDiagnostics) return { diagnostics: error.diagnostics, rows: [], ok: false };
+    throw error;
+  }
   const rows: CheckRow[] = [];
   const random = mulberry32(options.seed ?? 1);
   const range = options.range ?? 2;
@@ -170,29 +175,4 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-type Module = Record<string, any>;
-
-/** Runs compiled module text as CommonJS; relative imports are compiled (adc, else plain TypeScript) the same way. */
-function evaluateModule(code: string, fileName: string, cache = new Map<string, Module>()): Module {
-  const js = ts.transpileModule(code, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-    fileName,
-  }).outputText;
-  const module = { exports: {} as Module };
-  cache.set(fileName, module.exports);
-  const requireShim = (spec: string): unknown => {
-    if (spec === "adc") return runtime;
-    if (!spec.startsWith(".")) return require(spec);
-    const base = path.resolve(path.dirname(fileName), spec);
-    const file = [base, `${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
-    if (!file) throw new Error(`cannot resolve ${spec} from ${fileName}`);
-    const cached = cache.get(file);
-    if (cached) return cached;
-    const compiled = compileProgramFile(createProgram(file), file).code ?? fs.readFileSync(file, "utf8");
-    return evaluateModule(compiled, file, cache);
-  };
-  new Function("require", "exports", "module", js)(requireShim, module.exports, module);
-  return module.exports;
 }

@@ -9,14 +9,6 @@ export interface Edit {
   readonly text: string;
 }
 
-/** Applies edits back to front; inserts at the same position keep the order they were made in. */
-export function applyEdits(text: string, edits: readonly Edit[]): string {
-  return edits
-    .map((e, i) => ({ ...e, i }))
-    .sort((a, b) => b.start - a.start || b.i - a.i)
-    .reduce((out, e) => out.slice(0, e.start) + e.text + out.slice(e.end), text);
-}
-
 /**
  * Imports of the operators that no code uses once the marker calls are replaced: removed, so the
  * output stays clean under `noUnusedLocals` (the operators would be dead stubs anyway).

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import ts from "typescript";
 import { Codes, type AdcDiagnostic } from "./diagnostics";
 import { createProgram } from "./program";
-import { transformModule } from "./module";
+import { transformModule, type Replacement } from "./module";
+import type { EncodedSourceMap } from "./source-map";
 import { printFunctionsIr } from "./ir-dump";
 import { graphOfSourceFile, type GraphOptions } from "./graph";
 
@@ -16,6 +17,10 @@ export interface CompileResult {
   /** The transformed module; undefined when there are diagnostics. */
   readonly code: string | undefined;
   readonly diagnostics: readonly AdcDiagnostic[];
+  /** The source map of `code` back to the user's lines (see source-map.ts). */
+  readonly map?: EncodedSourceMap;
+  /** The operator calls replaced by generated functions (their spans in the source) and the names. */
+  readonly replacements?: readonly Replacement[];
 }
 
 /** Transforms one source file of an existing program. */
@@ -24,8 +29,9 @@ export function compileProgramFile(program: ts.Program, fileName: string): Compi
   if (!sourceFile) throw new Error(`adc: ${fileName} is not part of the program`);
   const syntax = syntaxDiagnostics(program, sourceFile);
   if (syntax.length > 0) return { fileName: sourceFile.fileName, code: undefined, diagnostics: syntax };
-  const { code, diagnostics } = transformModule(program, sourceFile);
-  return { fileName: sourceFile.fileName, code: diagnostics.length > 0 ? undefined : code, diagnostics };
+  const { code, diagnostics, map, replacements } = transformModule(program, sourceFile);
+  if (diagnostics.length > 0) return { fileName: sourceFile.fileName, code: undefined, diagnostics };
+  return { fileName: sourceFile.fileName, code, diagnostics, map, replacements };
 }
 
 /** Reads, type-checks and transforms a file on disk. */

@@ -9,7 +9,8 @@ import { emitFunction } from "./backend/emit";
 import { Naming } from "./backend/naming";
 import { residualType, vjpWrapper } from "./backend/vjp";
 import { Codes, Refusal, diagnosticAt, type AdcDiagnostic } from "./diagnostics";
-import { applyEdits, pruneOperatorImports, type Edit } from "./edits";
+import { pruneOperatorImports } from "./edits";
+import { applyEditsMapped, fillUnmapped, joinMapped, type EncodedSourceMap, type MappedEdit, type MappedText, type Mapping } from "./source-map";
 import { lowerFunction, type LoweredFunction } from "./frontend/lower";
 import { customFunction, findCustomDerivatives, type CustomDerivative } from "./frontend/custom-derivatives";
 import { ForwardUnsupported } from "./ad/forward";
@@ -24,6 +25,16 @@ import { optimize } from "./opt";
 export interface ModuleResult {
   readonly code: string;
   readonly diagnostics: AdcDiagnostic[];
+  /** The source map of `code` back to the module (and, for generated code, to its sources). */
+  readonly map?: EncodedSourceMap;
+  /** The operator calls replaced by generated functions: their span in the module, and the name. */
+  readonly replacements?: readonly Replacement[];
+}
+
+export interface Replacement {
+  readonly start: number;
+  readonly end: number;
+  readonly name: string;
 }
 
 /** Lowers the marked functions and their callees; refusals become diagnostics. */
@@ -102,7 +113,8 @@ interface Generated {
 
 class ModuleGenerator {
   private readonly naming: Naming;
-  private readonly edits: Edit[] = [];
+  private readonly edits: MappedEdit[] = [];
+  private readonly replacements: Replacement[] = [];
   private readonly imports: ModuleImports;
   /** Generated function name per request key `fnKey|kind|wrt|bare`. */
   private readonly generated = new Map<string, Generated>();
@@ -162,16 +174,17 @@ class ModuleGenerator {
       }
       const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare, mode: m.mode, directions: m.directions });
       this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text: name });
+      this.replacements.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), name });
     }
     // Generate, following pullback calls until every callee that needs one has it.
     const emitted = new Set<string>();
-    const blocks = new Map<LoweredFunction, { order: number; code: string }[]>();
+    const blocks = new Map<LoweredFunction, { order: number; code: MappedText }[]>();
     for (let pending = this.pending(emitted); pending.length > 0; pending = this.pending(emitted)) {
       for (const key of pending) {
         emitted.add(key);
         const { fn, request, name, origin } = this.generated.get(key)!;
         this.origin = origin;
-        let code: string;
+        let code: MappedText;
         try {
           code = this.generate(fn, request, name);
         } catch (e) {
@@ -184,7 +197,7 @@ class ModuleGenerator {
       }
     }
     this.placeBlocks(blocks);
-    return { code: this.applyEdits(), diagnostics: [] };
+    return { ...this.applyEdits(), diagnostics: [], replacements: this.replacements };
   }
 
   /** A module-level name for a generated function, never one a generated function's parameter has. */
@@ -212,11 +225,12 @@ class ModuleGenerator {
     return name;
   }
 
-  private generate(fn: LoweredFunction, request: DerivativeRequest, name: string): string {
+  private generate(fn: LoweredFunction, request: DerivativeRequest, name: string): MappedText {
     const what = `${fn.key} (${this.locText(fn.func.loc!)})`;
     const naming = this.naming.child(this.derivativeNames);
     fn.func.params.forEach((p) => naming.bind(p.value, p.name));
-    if (fn.custom) return this.customAdapter(fn, fn.custom, request, name, naming, what);
+    const origin = fn.func.loc!;
+    if (fn.custom) return fillUnmapped(this.customAdapter(fn, fn.custom, request, name, naming, what), [], origin);
     const names = {
       seed: naming.fresh("seed"),
       fn: name,
@@ -234,8 +248,8 @@ class ModuleGenerator {
       runtime: (name: string) => this.imports.runtimeName(name),
       sourceLine: (loc: Loc) => this.sourceLine(loc),
     };
-    const printed = specs.map((spec) => generate(emitFunction(spec, ctx)).code);
-    if (request.kind !== "vjp") return printed.join("\n\n");
+    const printed = specs.map((spec) => printMapped(emitFunction(spec, ctx), origin));
+    if (request.kind !== "vjp") return joinMapped(separated(printed));
     const locals = this.naming.child();
     fn.func.params.forEach((p) => locals.bind(p.value, p.name));
     const typeOf = (i: number) => fn.func.params[i].typeText ?? "number";
@@ -248,7 +262,8 @@ class ModuleGenerator {
       residuals: locals.fresh("residuals"),
       seed: locals.fresh("seed"),
     });
-    return [residualType(names.residuals!, specs[1], (n) => this.imports.runtimeName(n)), ...printed, wrapper].join("\n\n");
+    const residuals = residualType(names.residuals!, specs[1], (n) => this.imports.runtimeName(n));
+    return joinMapped(separated([fillUnmapped(residuals, [], origin), ...printed, fillUnmapped(wrapper, [], origin)]));
   }
 
   private requestPullbacks(body: Region): void {
@@ -312,24 +327,24 @@ class ModuleGenerator {
   }
 
   /** Each function's derivatives go right after it when it is in this module, else at the end. */
-  private placeBlocks(blocks: Map<LoweredFunction, { order: number; code: string }[]>): void {
+  private placeBlocks(blocks: Map<LoweredFunction, { order: number; code: MappedText }[]>): void {
     const sorted = [...blocks].sort(([a], [b]) => declOrder(a.decl) - declOrder(b.decl) || a.key.localeCompare(b.key));
     for (const [fn, list] of sorted) {
-      const code = list.sort((a, b) => a.order - b.order).map((x) => x.code).join("\n\n");
-      const text = `\n\n// ---- generated by adc from ${fn.key}: do not edit ----\n${code}\n// ---- end of generated code for ${fn.key} ----`;
+      const code = separated(list.sort((a, b) => a.order - b.order).map((x) => x.code));
+      const { text, mappings } = joinMapped([`\n\n// ---- generated by adc from ${fn.key}: do not edit ----\n`, ...code, `\n// ---- end of generated code for ${fn.key} ----`]);
       const local = fn.decl.getSourceFile() === this.sourceFile;
       const at = local ? topLevelStatement(fn.decl).getEnd() : this.sourceFile.getEnd();
       // The block ends in a line comment: code after `at` on the same line must start a new line.
       const newline = !local || this.sourceFile.text[at] !== "\n" ? "\n" : "";
-      this.edits.push({ start: at, end: at, text: `${text}${newline}` });
+      this.edits.push({ start: at, end: at, text: `${text}${newline}`, mappings });
     }
   }
 
-  private applyEdits(): string {
-    const edits = [...this.edits, ...pruneOperatorImports(this.checker, this.sourceFile, this.edits)];
+  private applyEdits(): { code: string; map: EncodedSourceMap } {
+    const edits: MappedEdit[] = [...this.edits, ...pruneOperatorImports(this.checker, this.sourceFile, this.edits)];
     const imports = this.imports.insertion();
     if (imports) edits.push(imports);
-    return applyEdits(this.sourceFile.text, edits);
+    return applyEditsMapped(this.sourceFile.text, this.sourceFile.fileName, edits);
   }
 
   private locText(loc: Loc): string {
@@ -351,6 +366,19 @@ class ModuleGenerator {
     const short = text.length > 72 ? `${text.slice(0, 69)}...` : `${text}${continues}`;
     return `${this.locText(loc)}  ${short}`;
   }
+}
+
+/** Generated code, printed with the source positions emit recorded on its statements. */
+function printMapped(node: t.Node, origin: Loc): MappedText {
+  // @types/babel__generator lacks `rawMappings`: the mappings before encoding, one per marked node.
+  const result = generate(node, { sourceMaps: true, sourceFileName: "generated.ts" }) as ReturnType<typeof generate> & { rawMappings?: Mapping[] };
+  const mappings: Mapping[] = (result.rawMappings ?? []).map((m) => ({ generated: m.generated, original: m.original, source: m.source }));
+  return fillUnmapped(result.code, mappings, origin);
+}
+
+/** Pieces with a blank line between each two. */
+function separated(parts: readonly (string | MappedText)[]): (string | MappedText)[] {
+  return parts.flatMap((part, i) => (i === 0 ? [part] : ["\n\n", part]));
 }
 
 function declOrder(decl: ts.Node): number {

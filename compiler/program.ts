@@ -14,6 +14,25 @@ export const compilerOptions: ts.CompilerOptions = {
   types: [],
 };
 
+/** Resolves an import as TypeScript does, with "adc" falling back to this package's runtime. */
+export function resolveModule(
+  name: string,
+  containingFile: string,
+  options: ts.CompilerOptions,
+  host: ts.ModuleResolutionHost,
+): ts.ResolvedModuleWithFailedLookupLocations {
+  const found = ts.resolveModuleName(name, containingFile, options, host);
+  if (found.resolvedModule || name !== "adc") return found;
+  const resolvedFileName = ownRuntime();
+  return {
+    resolvedModule: {
+      resolvedFileName,
+      extension: resolvedFileName.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts,
+      isExternalLibraryImport: false,
+    },
+  };
+}
+
 /** This package's runtime entry: the sources when present (development), else the build. */
 function ownRuntime(): string {
   const root = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
@@ -50,19 +69,6 @@ export function createProgram(fileName: string, text?: string, extraOptions: ts.
     host.fileExists = (name) => path.resolve(name) === target || fileExists(name);
   }
   host.resolveModuleNameLiterals = (literals, containingFile, _redirect, options) =>
-    literals.map((literal) => {
-      const found = ts.resolveModuleName(literal.text, containingFile, options, host);
-      if (!found.resolvedModule && literal.text === "adc") {
-        const resolvedFileName = ownRuntime();
-        return {
-          resolvedModule: {
-            resolvedFileName,
-            extension: resolvedFileName.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts,
-            isExternalLibraryImport: false,
-          },
-        };
-      }
-      return found;
-    });
+    literals.map((literal) => resolveModule(literal.text, containingFile, options, host));
   return ts.createProgram([target], options, host);
 }

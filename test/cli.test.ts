@@ -1,5 +1,5 @@
 // The `adc` command as users run it: the built CLI (`npm run build` first) in a subprocess.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -91,6 +91,157 @@ describe("adc compile", () => {
     fs.writeFileSync(out, "previous\n");
     expect(adc("compile", refused, "-o", out).status).toBe(1);
     expect(fs.readFileSync(out, "utf8")).toBe("previous\n");
+  });
+});
+
+describe("adc run", () => {
+  const f = (x1: number, x2: number) => x1 * Math.exp(-0.5 * (x1 * x1 + x2 * x2));
+  const central = (g: (x: number) => number, x: number, h = 1e-6) => (g(x + h) - g(x - h)) / (2 * h);
+
+  it("runs the README's first example and prints the gradient, equal to central differences", () => {
+    const run = adc("run", "examples/first/main.ts");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const numbers = (line: string) => [...line.matchAll(/-?\d+\.\d+(?:e-?\d+)?/g)].map((m) => Number(m[0]));
+    const lines = run.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^f\(2, 0\.5\) +=/);
+    expect(numbers(lines[0].split("=")[1])[0]).toBeCloseTo(f(2, 0.5), 14);
+    const [g1, g2] = numbers(lines[1].split("=")[1]);
+    expect(Math.abs(g1 - central((x) => f(x, 0.5), 2))).toBeLessThan(1e-8);
+    expect(Math.abs(g2 - central((x) => f(2, x), 0.5))).toBeLessThan(1e-8);
+    const [, values, gradients] = lines[2].split("=");
+    const [value, [d1, d2]] = [numbers(values)[0], numbers(gradients)];
+    expect(value).toBeCloseTo(f(0.5, -1), 14);
+    expect(Math.abs(d1 - central((x) => f(x, -1), 0.5))).toBeLessThan(1e-8);
+    expect(Math.abs(d2 - central((x) => f(0.5, x), -1))).toBeLessThan(1e-8);
+    expect(lines[3]).toMatch(/^checkGrad: ok /);
+  });
+
+  it("compiles the project files the program imports, passes its arguments and keeps its exit code", () => {
+    const run = adc("run", "test/cli-fixtures/run/main.ts", "1.5", "--verbose", "x");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(7);
+    // d/dx x³ = 3x²
+    expect(JSON.parse(run.stdout)).toEqual({ x: 1.5, dcube: 3 * 1.5 * 1.5, args: ["--verbose", "x"] });
+  });
+
+  it("reports a refused construct like compile and runs nothing", () => {
+    const run = adc("run", refused);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^test\/cli-fixtures\/try-catch\.ts\(5,3\): error ADC1005: /);
+  });
+
+  it("prints an exception of the program with its stack at the source's line, exit 1", () => {
+    const run = adc("run", "test/cli-fixtures/run/throws.ts");
+    expect(run.status).toBe(1);
+    const file = path.join(root, "test", "cli-fixtures", "run", "throws.ts");
+    expect(run.stderr.split("\n").slice(0, 3)).toEqual([
+      "RangeError: negative",
+      `    at norm (${file}:7:22)`,
+      `    at Object.<anonymous> (${file}:11:1)`,
+    ]);
+    expect(run.stderr).not.toMatch(/run-module|cli\.js/); // adc's loader is not part of the story
+  });
+});
+
+describe("source maps", () => {
+  it("adc run: an exception inside generated code reports the line of the source it came from", () => {
+    const run = adc("run", "test/e2e/bundlers/throws.ts");
+    expect(run.status).toBe(1);
+    const file = path.join(root, "test", "e2e", "bundlers", "throws.ts");
+    // grad(f)(1) = 2·σ(1)·2·1, printed before grad(f)(2) reaches the rule's throw.
+    expect(Number(run.stdout)).toBeCloseTo(4 / (1 + Math.exp(-1)), 14);
+    expect(run.stderr.split("\n").slice(0, 5)).toEqual([
+      "RangeError: softReverse: 4 is out of range",
+      `    at softReverse (${file}:9:20)`,
+      // The generated pullback adapter of soft: its declaration; f_grad: the line of f calling soft.
+      `    at soft_pullback (${file}:4:1)`,
+      `    at f_grad (${file}:16:3)`,
+      `    at Object.<anonymous> (${file}:20:13)`,
+    ]);
+  });
+
+  it("adc compile --source-map -o writes the map beside the module; generated lines map to their source", () => {
+    const out = path.join(tempDir(), "main.out.ts");
+    const run = adc("compile", "examples/first/main.ts", "--source-map", "-o", out);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const code = fs.readFileSync(out, "utf8");
+    expect(code.endsWith("\n//# sourceMappingURL=main.out.ts.map\n")).toBe(true);
+    const map = JSON.parse(fs.readFileSync(`${out}.map`, "utf8")) as { sources: string[]; file: string; sourcesContent: string[] };
+    expect(map.file).toBe("main.out.ts");
+    const source = path.relative(tmp, path.join(root, "examples", "first", "main.ts")).split(path.sep).join("/");
+    expect(map.sources).toEqual([source]);
+    expect(map.sourcesContent[0]).toBe(fs.readFileSync(path.join(root, "examples", "first", "main.ts"), "utf8"));
+    expect(fs.readdirSync(tmp).sort()).toEqual(["main.out.ts", "main.out.ts.map"]);
+  });
+
+  it("adc compile --source-map to stdout appends the map inline", () => {
+    const run = adc("compile", "examples/first/main.ts", "--source-map");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/\n\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,[A-Za-z0-9+/=]+\n$/);
+  });
+});
+
+describe("adc compile --out-dir", () => {
+  /** A project of two files: main.ts imports model.ts, which marks cube. */
+  function project(): string {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "src", "sub"), { recursive: true });
+    fs.copyFileSync(path.join(root, "test", "cli-fixtures", "run", "model.ts"), path.join(dir, "src", "sub", "model.ts"));
+    fs.writeFileSync(path.join(dir, "src", "main.ts"), 'import { dcube } from "./sub/model";\nconsole.log(dcube(2));\n');
+    return dir;
+  }
+
+  it("compiles a directory into the out dir at the same relative paths, each like adc compile", () => {
+    const dir = project();
+    const out = path.join(dir, "out");
+    const run = adc("compile", path.join(dir, "src"), "--out-dir", out);
+    expect(run.stderr).toBe(`adc: wrote 2 files to ${out}\n`);
+    expect(run.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, "sub", "model.ts"), "utf8")).toBe(compileFile(path.join(dir, "src", "sub", "model.ts")).code);
+    expect(fs.readFileSync(path.join(out, "main.ts"), "utf8")).toBe(fs.readFileSync(path.join(dir, "src", "main.ts"), "utf8"));
+    // The output runs: d/dx x³ at 2 is 12.
+    expect(adc("run", path.join(out, "main.ts")).stdout).toBe("12\n");
+  });
+
+  it("takes a tsconfig.json's files; a refused file is reported and not written, the others are", () => {
+    const dir = project();
+    fs.copyFileSync(path.join(root, refused), path.join(dir, "src", "refused.ts"));
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, types: [] }, include: ["src"] }));
+    const out = path.join(dir, "out");
+    const run = adc("compile", path.join(dir, "tsconfig.json"), "--out-dir", out);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/refused\.ts\(5,3\): error ADC1005: /);
+    expect(run.stderr).toMatch(/adc: wrote 2 files to .*; 1 error\n$/);
+    expect(fs.readdirSync(out).sort()).toEqual(["main.ts", "sub"]);
+  });
+
+  it("--watch compiles again when an input changes", async () => {
+    const dir = project();
+    const out = path.join(dir, "out", "sub", "model.ts");
+    const child = spawn(process.execPath, [bin, "compile", path.join(dir, "src"), "--out-dir", path.join(dir, "out"), "--watch"], {
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const until = async (condition: () => boolean) => {
+      for (let waited = 0; !condition(); waited += 100) {
+        if (waited > 60_000) throw new Error(`timed out; stderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    try {
+      await until(() => stderr.includes("watching for changes"));
+      expect(fs.readFileSync(out, "utf8")).toContain("return x * x * x;");
+      const source = path.join(dir, "src", "sub", "model.ts");
+      fs.writeFileSync(source, fs.readFileSync(source, "utf8").replace("return x * x * x;", "return x * x;"));
+      await until(() => fs.readFileSync(out, "utf8").includes("return x * x;"));
+      expect(fs.readFileSync(out, "utf8")).toBe(compileFile(source).code);
+    } finally {
+      child.kill();
+    }
   });
 });
 
@@ -198,7 +349,7 @@ describe("usage errors exit 2 with one line and a pointer to --help", () => {
     [["compile"], "adc: missing input file: adc compile <file.ts>"],
     [["compile", "no/such/file.ts"], "adc: no/such/file.ts: no such file"],
     [["compile", "package.json"], "adc: package.json: expected a TypeScript source file (.ts)"],
-    [["compile", seed, "fixtures/other.ts"], "adc: unexpected argument 'fixtures/other.ts'"],
+    [["compile", seed, "fixtures/other.ts"], "adc: unexpected argument 'fixtures/other.ts' (several inputs go with --out-dir <dir>)"],
     [["compile", seed, "-o"], "adc: Option '-o, --output <value>' argument missing"],
     [["graph", seed], "adc: missing --fn <name>: adc graph <file.ts> --fn <name>"],
     [["graph", seed, "--fn", "g"], "adc: no function 'g' in seed.ts (its functions: f)"],
@@ -208,6 +359,11 @@ describe("usage errors exit 2 with one line and a pointer to --help", () => {
     [["graph", seed, "--fn", "f", "--mode", "forward"], "adc: --mode needs --at <point>: derivatives are shown at a point"],
     [["graph", seed, "--fn", "f", "-o", "f.png"], "adc: cannot tell the format of f.png from its extension: use --format dot|svg"],
     [["compile", seed, "--fn", "f"], "adc: --fn is an option of adc graph, not adc compile"],
+    [["run"], "adc: missing input file: adc run <file.ts>"],
+    [["compile", seed, "--watch"], "adc: --watch needs --out-dir <dir>"],
+    [["compile", seed, "fixtures/baydin.ts"], "adc: unexpected argument 'fixtures/baydin.ts' (several inputs go with --out-dir <dir>)"],
+    [["ir", seed, "--out-dir", "x"], "adc: --out-dir is an option of adc compile, not adc ir"],
+    [["run", "-o", "x.ts", seed], "adc: adc run takes no -o: it runs the program"],
   ])("adc %j", (args, message) => {
     const run = adc(...args);
     expect(run.status).toBe(2);

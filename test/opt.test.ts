@@ -8,6 +8,8 @@ import { walkOps } from "../compiler/ir/walk";
 import { cse } from "../compiler/opt/cse";
 import { dce } from "../compiler/opt/dce";
 import { fold } from "../compiler/opt/fold";
+import { fuseIfs } from "../compiler/opt/fuse-ifs";
+import { sink } from "../compiler/opt/sink";
 import { interpret } from "../compiler/ir/interpret";
 
 function build(make: (b: Builder, x: ReturnType<Builder["value"]>, y: ReturnType<Builder["value"]>) => void): Func {
@@ -106,5 +108,64 @@ describe("dce", () => {
     dce(f.body);
     same(before, f);
     expect(prims(f.body).sort()).toEqual(["const", "gt", "if", "mul", "sub"]);
+  });
+});
+
+describe("sink", () => {
+  test("a value one branch uses moves into it, with what only it uses; shared values stay", () => {
+    const f = build((b, x, y) => {
+      const d = b.sub(x, y); // used only by l: follows it into the branch
+      const l = b.call("log", d);
+      const s = b.mul(x, x); // used by both branches: stays
+      const cond = b.op("gt", [x, y], bool);
+      const t = b.inRegion(() => b.mul(l, s));
+      t.region.yields = [t.result];
+      const e = b.inRegion(() => b.add(s, y));
+      e.region.yields = [e.result];
+      b.region.yields.push(b.emit("if", [cond], [f64], {}, [t.region, e.region]).results[0]);
+    });
+    const before = clone(f);
+    sink(f.body);
+    same(before, f);
+    expect(f.body.ops.map((op) => op.prim)).toEqual(["mul", "gt", "if"]);
+    expect(f.body.ops[2].regions[0].ops.map((op) => op.prim)).toEqual(["sub", "log", "mul"]);
+  });
+
+  test("nothing moves into a loop, and nothing used by a condition moves", () => {
+    const f = build((b, x, y) => {
+      const l = b.call("log", x);
+      const cond = b.op("gt", [l, y], bool);
+      const t = b.inRegion(() => b.mul(l, y));
+      t.region.yields = [t.result];
+      const e = b.inRegion(() => b.add(x, y));
+      e.region.yields = [e.result];
+      b.region.yields.push(b.emit("if", [cond], [f64], {}, [t.region, e.region]).results[0]);
+    });
+    sink(f.body);
+    expect(f.body.ops.map((op) => op.prim)).toEqual(["log", "gt", "if"]);
+  });
+});
+
+describe("fuseIfs", () => {
+  test("two ifs in a row on one condition become one, the second reading the first's branch values", () => {
+    const f = build((b, x, y) => {
+      const cond = b.op("lt", [x, y], bool);
+      const t1 = b.inRegion(() => b.mul(x, y));
+      t1.region.yields = [t1.result];
+      const e1 = b.inRegion(() => b.div(x, y));
+      e1.region.yields = [e1.result];
+      const first = b.emit("if", [cond], [f64], {}, [t1.region, e1.region]).results[0];
+      const t2 = b.inRegion(() => b.add(first, x));
+      t2.region.yields = [t2.result];
+      const e2 = b.inRegion(() => b.sub(first, y));
+      e2.region.yields = [e2.result];
+      b.region.yields.push(b.emit("if", [cond], [f64], {}, [t2.region, e2.region]).results[0]);
+    });
+    const before = clone(f);
+    fuseIfs(f.body);
+    dce(f.body);
+    same(before, f);
+    expect(f.body.ops.map((op) => op.prim)).toEqual(["lt", "if"]);
+    expect(f.body.ops[1].results).toHaveLength(1); // the first if's result is no longer needed outside
   });
 });

@@ -9,6 +9,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CompileResult } from "../compiler/index";
 import adcProgramTransformer, { importsAdc, INTERNAL_ERROR_CODE } from "../compiler/transformer";
+import { linkPackage } from "./support/link";
 
 // The plumbing tests substitute the pipeline's answer; the end-to-end tests below run tspc in a
 // subprocess, where the real pipeline runs.
@@ -57,11 +58,20 @@ describe("program transformer plumbing", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A one-file program; `import "adc"` needs no resolution (a side-effect import). */
+  /**
+   * A one-file program; `import "adc"` needs no resolution (a side-effect import, which TypeScript
+   * 6 checks by default: not here).
+   */
   function programOf(text: string): { program: ts.Program; file: string } {
     const file = path.join(dir, `m${Math.random().toString(36).slice(2)}.ts`);
     fs.writeFileSync(file, text);
-    const options: ts.CompilerOptions = { strict: true, noEmit: true, types: [], target: ts.ScriptTarget.ES2022 };
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      types: [],
+      target: ts.ScriptTarget.ES2022,
+      noUncheckedSideEffectImports: false,
+    };
     return { program: ts.createProgram([file], options), file };
   }
 
@@ -149,19 +159,6 @@ describe("program transformer plumbing", () => {
   });
 });
 
-/** `npm install adc` in a user project links the package into node_modules; so do we. */
-function linkPackage(project: string): void {
-  const link = path.join(project, "node_modules", "adc");
-  try {
-    if (fs.realpathSync(link) === fs.realpathSync(root)) return;
-    fs.rmSync(link, { recursive: true, force: true });
-  } catch {
-    // missing: create it below
-  }
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  fs.symlinkSync(path.relative(path.dirname(link), root), link, "dir");
-}
-
 function run(command: string, args: string[]): { status: number | null; output: string } {
   const result = spawnSync(command, args, { cwd: root, encoding: "utf8", timeout: 120_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
@@ -198,6 +195,34 @@ describe("tspc with the adc plugin", () => {
     expect(Math.abs(dy - -0.3582989048)).toBeLessThan(1e-12);
     expect(Math.abs(h[0][0] - 0.238865936533)).toBeLessThan(1e-12);
     expect(Math.abs(h[0][1] - 0.1791494524)).toBeLessThan(1e-11);
+
+    // The README's "Use it in your project" also runs the same file with the CLI: same output.
+    const cli = run(process.execPath, [path.join(root, "bin", "adc.js"), "run", path.join(e2e, "src", "main.ts")]);
+    expect(cli.output).toBe(main.output);
+    expect(cli.status).toBe(0);
+  });
+
+  it("is the project the README's \"Use it in your project\" describes", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Use it in your project"), readme.indexOf("## With tsc"));
+    // The tsconfig.json shown is test/e2e's, verbatim.
+    const shown = /```jsonc\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(shown).toBe(fs.readFileSync(path.join(e2e, "tsconfig.json"), "utf8"));
+    // Its dependencies are the ones the section installs, at the versions this repository tests.
+    const pkg = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      devDependencies: Record<string, string>;
+      scripts?: Record<string, string>;
+    };
+    const project = pkg(e2e);
+    const ours = pkg(root);
+    expect(project.dependencies).toEqual({ adc: "file:../.." });
+    expect(project.scripts?.build).toBe("tspc -p .");
+    for (const name of ["typescript", "ts-patch"]) {
+      expect(project.devDependencies[name]).toBe(ours.devDependencies[name]);
+      expect(section).toContain(`${name}@${ours.devDependencies[name]}`);
+    }
+    expect(section).toContain("npx tspc -p .");
   });
 
   it("reports a refused construct as a tsc error on its line and exits non-zero", () => {

@@ -11,7 +11,7 @@ import type { Func, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
 import { constantDefs, freeValues } from "../ir/walk";
 import { optimize } from "../opt";
-import { dropUnpoppedPushes } from "../opt/tape";
+import { prunePushesWithoutPops } from "../opt/tape";
 import { Builder } from "../ir/builder";
 import { reverseSweep } from "./reverse";
 import { jvpFunction, tangentFunction } from "./forward-functions";
@@ -147,7 +147,6 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
     adjointBody.ops.unshift(...b.region.ops);
   }
   optimize(adjointBody);
-  dropUnpoppedPushes(sweep.forward, adjointBody);
   // Constants are recomputed by the adjoint rather than stored.
   const constants = constantDefs(sweep.forward);
   const free = freeValues(adjointBody).filter((v) => v !== sweep.seed);
@@ -155,6 +154,8 @@ function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what:
   const residuals = free.filter((v) => !constants.has(v));
   const fields = residuals.map((value) => ({ name: names.field(value), value }));
   const forwardBody: Region = { ops: sweep.forward.ops, yields: [sweep.value, ...residuals] };
+  // The adjoint may have dropped pops it no longer reads: their pushes go with them.
+  prunePushesWithoutPops(forwardBody, adjointBody);
   optimize(forwardBody);
   const [value, ...kept] = forwardBody.yields;
   const wrtNames = request.wrt.map((i) => func.params[i].name).join(", ");

@@ -6,6 +6,7 @@ import type { Op, Region, Value } from "../ir/types";
 import { f64, isAggregate } from "../ir/types";
 import { constantDefs, definedIn, freeValues, substitute } from "../ir/walk";
 import type { Adjoints, ReverseTransform, Shadows } from "./reverse";
+import { cheap } from "./reverse-loop";
 
 export function reverseIf(t: ReverseTransform, op: Op, gs: (Value | undefined)[], adjoints: Adjoints, shadows: Shadows): void {
   const b = t.b;
@@ -37,13 +38,21 @@ export function reverseIf(t: ReverseTransform, op: Op, gs: (Value | undefined)[]
     const constants = constantDefs(primalBranch);
     const defs = new Map<Value, Op>();
     for (const o of primalBranch.ops) o.results.forEach((r) => defs.set(r, o));
-    // Until the reverse branch reads nothing from inside the forward one: constants and references
-    // into arrays and objects (`m[i]`, `p.w`) are made again; other values leave as results.
+    // Until the reverse branch reads nothing from inside the forward one: constants, references
+    // into arrays and objects (`m[i]`, `p.w`), reads of memory nothing writes later and cheap
+    // arithmetic on such values are made again; other values leave as results. (Inside a loop a
+    // result goes on the tape, so making a value again saves a push and a pop per iteration.)
+    const again = (v: Value, def: Op | undefined): def is Op =>
+      def !== undefined && (def.prim === "const" || (def.prim === "load" && (isAggregate(v.type) || t.frozenAt(op, t.activity.rootOf(def.args[0])))) ||
+        (cheap.has(def.prim) && def.regions.length === 0));
+    const order = new Map(primalBranch.ops.map((o, i) => [o, i]));
     for (let needed = neededFrom(region, inside); needed.length > 0; needed = neededFrom(region, inside)) {
       const lifted = new Map<Value, Value>();
-      for (const v of needed) {
+      // Later definitions first: each is put at the front of the reverse branch, before what uses it.
+      const byDef = (v: Value) => order.get(defs.get(v)!) ?? -1;
+      for (const v of needed.sort((x, y) => byDef(y) - byDef(x))) {
         const def = constants.get(v) ?? defs.get(v);
-        if (def && (def.prim === "const" || (def.prim === "load" && isAggregate(v.type)))) {
+        if (again(v, def)) {
           const again = b.value(v.type, v.hint);
           again.adjointOf = v.adjointOf;
           region.ops.unshift({ ...def, args: [...def.args], results: [again], regions: [] });

@@ -21,7 +21,7 @@ interface Counter {
 }
 
 /** Ops cheap enough to repeat in the reverse sweep instead of storing their results. */
-const cheap = new Set(["const", "add", "sub", "mul", "div", "neg", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
+export const cheap = new Set(["const", "add", "sub", "mul", "div", "neg", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
 const RECOMPUTE_DEPTH = 4;
 
 /** Tape slots pair each push with its pop, so a pop whose value turns out unused can go with its push. */

@@ -9,7 +9,7 @@
 // from the tape (reverse-loop.ts).
 import { Builder } from "../ir/builder";
 import type { Func, Op, Region, Value } from "../ir/types";
-import { f64, isAggregate } from "../ir/types";
+import { bool, f64, isAggregate } from "../ir/types";
 import { ScopedMap } from "../ir/scoped-map";
 import { cloneRegion, useCounts, walkOps } from "../ir/walk";
 import { writes } from "../ir/effects";
@@ -18,6 +18,9 @@ import { ruleFor } from "./rules";
 import { reverseIf } from "./reverse-if";
 import { reverseWhile } from "./reverse-loop";
 import { memoryRules, shadowPrologue } from "./memory";
+import { definiteAdjoints } from "./zero-adjoints";
+import { guard } from "./guard";
+import { sink } from "../opt/sink";
 
 export interface ReverseRequest {
   /** Indices of the parameters whose adjoints are returned, in this order. */
@@ -61,6 +64,8 @@ export class ReverseTransform {
   readonly b: Builder;
   readonly forward: Region;
   readonly activity: Activity;
+  /** Values whose adjoint every path taken gives (the others may be a structural zero: their contributions are guarded). */
+  private readonly definite: Set<Value>;
   usesTape = false;
   private readonly effectful = new Map<Op, boolean>();
 
@@ -70,7 +75,10 @@ export class ReverseTransform {
   ) {
     this.b = new Builder();
     this.forward = cloneRegion(primal.body);
+    // Values only one branch uses are computed there, so the branch not taken leaves them alone.
+    sink(this.forward);
     this.activity = analyzeActivity(this.forward, request.wrt.map((i) => primal.params[i].value));
+    this.definite = definiteAdjoints(this.forward, this.forward.yields.slice(0, 1));
   }
 
   get varied(): Set<Value> {
@@ -183,8 +191,18 @@ export class ReverseTransform {
   private reversePrimitive(op: Op, g: Value, adjoints: Adjoints): void {
     const rule = ruleFor(op.prim);
     if (!rule) throw new Error(`adc internal error: no derivative rule for '${op.prim}'`);
-    const contributions = rule.reverse(this.b, op.args, op.results[0], g);
+    const start = this.b.region.ops.length;
+    let contributions = rule.reverse(this.b, op.args, op.results[0], g);
+    if (this.mayBeZero(op.results[0])) {
+      const emitted = this.b.region.ops.slice(start);
+      contributions = contributions.map((c) => c && guard(this.b, g, c, emitted, (v) => this.defOf(v)));
+    }
     op.args.forEach((x, i) => this.accumulate(adjoints, x, contributions[i]));
+  }
+
+  /** Whether `v`'s adjoint may be a zero no path taken gave it (zero-adjoints.ts). */
+  mayBeZero(v: Value): boolean {
+    return !this.definite.has(v);
   }
 
   /**
@@ -197,12 +215,25 @@ export class ReverseTransform {
     // Arrays and objects: the pullback adds into the shadows passed after the arguments.
     const numbers = wrt.filter((i) => op.args[i].type.kind === "f64");
     const passed = wrt.filter((i) => op.args[i].type.kind !== "f64").map((i) => shadows.get(op.args[i])!);
-    const pullback = this.b.emit("call", [...op.args, ...passed, g], numbers.map(() => f64), {
+    const b = this.b;
+    const call = () => b.emit("call", [...op.args, ...passed, g], numbers.map(() => f64), {
       callee: op.attrs.callee,
       variant: "pullback",
       wrt,
-    });
-    numbers.forEach((i, k) => this.accumulate(adjoints, op.args[i], pullback.results[k]));
+    }).results;
+    let results: Value[];
+    if (!this.mayBeZero(op.results[0])) results = call();
+    else if (passed.length > 0 && g.type.kind === "f64") {
+      // A pullback that adds into shadows runs only for a nonzero seed: its additions cannot be guarded afterwards.
+      const taken = b.inRegion(() => (b.region.yields = call())).region;
+      const skipped = b.inRegion(() => (b.region.yields = numbers.map(() => b.const(0)))).region;
+      results = b.emit("if", [b.op("ne", [g, b.const(0)], bool)], numbers.map(() => f64), {}, [taken, skipped]).results;
+    } else {
+      const start = b.region.ops.length;
+      const made = call();
+      results = made.map((r) => guard(b, g, r, b.region.ops.slice(start), (v) => this.defOf(v)));
+    }
+    numbers.forEach((i, k) => this.accumulate(adjoints, op.args[i], results[k]));
   }
 
   /** Whether the op (or an op inside it) writes memory that has a shadow: its reverse must run. */

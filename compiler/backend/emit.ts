@@ -212,6 +212,7 @@ class FunctionEmitter {
       const newLine = op.loc !== undefined && op.loc.line !== this.lastLine;
       if (newLine) this.lastLine = op.loc!.line;
       const statements = this.statement(op);
+      if (op.loc) for (const s of statements) s.loc ??= sourceLoc(op.loc);
       if (newLine) t.addComment(statements[0], "leading", ` ${this.ctx.sourceLine(op.loc!)}`, true);
       out.push(...statements);
     }
@@ -399,6 +400,8 @@ class FunctionEmitter {
         return t.conditionalExpression(args[0], args[1], args[2]);
       case "identity":
         return args[0];
+      case "guard":
+        return t.conditionalExpression(t.binaryExpression("===", args[0], literal(0)), literal(0), args[1]);
     }
   }
 
@@ -461,4 +464,10 @@ function literal(value: number | boolean): t.Expression {
   if (!Number.isFinite(value)) return value > 0 ? t.identifier("Infinity") : t.unaryExpression("-", t.identifier("Infinity"));
   if (value < 0 || Object.is(value, -0)) return t.unaryExpression("-", t.numericLiteral(-value));
   return t.numericLiteral(value);
+}
+
+/** Where a statement comes from, for the source map (Babel's generator maps nodes with a loc). */
+function sourceLoc(loc: Loc): t.SourceLocation {
+  const at = { line: loc.line, column: loc.column - 1, index: -1 };
+  return { start: at, end: at, filename: loc.file, identifierName: undefined };
 }

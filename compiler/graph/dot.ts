@@ -152,6 +152,8 @@ class DotWriter {
         return `${syntax.member}(${args.join(", ")})`;
       case "select":
         return `${args[0]} ? ${args[1]} : ${args[2]}`;
+      case "guard":
+        return `${args[0]} = 0 ? 0 : ${args[1]}`;
       default:
         return `${op.prim}(${args.join(", ")})`;
     }

@@ -10,7 +10,9 @@ export type Syntax =
   | { readonly kind: "math"; readonly member: string }
   | { readonly kind: "select" }
   /** Printed as its operand: `stopGradient(x)` is x at run time, only its derivative differs. */
-  | { readonly kind: "identity" };
+  | { readonly kind: "identity" }
+  /** `g === 0 ? 0 : c`: the contribution c of an adjoint g that may be a structural zero. */
+  | { readonly kind: "guard" };
 
 export interface Primitive {
   readonly name: string;
@@ -54,6 +56,9 @@ const table: Primitive[] = [
   { name: "max", arity: 2, result: f64, syntax: math("max"), evaluate: Math.max },
   { name: "hypot", arity: "n", result: f64, syntax: math("hypot"), evaluate: Math.hypot },
   { name: "stopGradient", arity: 1, result: f64, syntax: { kind: "identity" }, evaluate: (a) => a },
+  // Made by the reverse sweep only (ad/zero-adjoints.ts): an adjoint that is zero contributes
+  // nothing, whatever its local derivative (0 · ∞ would be NaN).
+  { name: "guard", arity: 2, result: f64, syntax: { kind: "guard" }, evaluate: (g, c) => (g === 0 ? 0 : c) },
 ];
 
 export const primitives: ReadonlyMap<string, Primitive> = new Map(table.map((p) => [p.name, p]));

@@ -29,7 +29,7 @@ const table: Record<string, Omit<TensorOp, "runtime">> = {
   item: op(1, "number"),
   // Only in derivatives.
   matmulTransA: op(2, "tensor", false), matmulTransB: op(2, "tensor", false),
-  unbroadcast: op(2, "operand", false),
+  unbroadcast: op(2, "operand", false), guardAdjoint: op(2, "operand", false),
   reluGrad: op(2, "tensor", false), tanhGrad: op(2, "tensor", false), sigmoidGrad: op(2, "tensor", false),
   expandLike: op(2, "tensor", false), meanGrad: op(2, "tensor", false),
   softmaxCrossEntropyGrad: op(3, "tensor", false), fromItem: op(2, "tensor", false),

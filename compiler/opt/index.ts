@@ -4,6 +4,7 @@ import type { Region } from "../ir/types";
 import { cse } from "./cse";
 import { dce } from "./dce";
 import { fold } from "./fold";
+import { fuseIfs } from "./fuse-ifs";
 import { pruneTape } from "./tape";
 
 export function optimize(body: Region): void {
@@ -12,6 +13,8 @@ export function optimize(body: Region): void {
     fold(body, b);
     cse(body);
     dce(body);
+    fuseIfs(body);
   }
+  dce(body);
   while (pruneTape(body)) dce(body);
 }

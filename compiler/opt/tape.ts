@@ -21,18 +21,19 @@ export function pruneTape(body: Region): boolean {
 }
 
 /**
- * vjp splits the sweeps into two functions, optimised apart: pops the adjoint's pruning dropped
- * leave pushes behind in the forward function, which would shift every later pop. Drops the
- * forward pushes whose slot no pop of the adjoint reads.
+ * A forward sweep and its reverse in two functions (vjp's forward and adjoint): pushes whose pop
+ * the reverse no longer has go too, or the tape would hold values no pop takes.
  */
-export function dropUnpoppedPushes(forward: Region, adjoint: Region): void {
+export function prunePushesWithoutPops(forward: Region, reverse: Region): boolean {
   const popped = new Set<number>();
-  walkOps(adjoint, (op) => {
-    if (op.prim === "pop" && op.attrs.slot !== undefined) popped.add(op.attrs.slot);
-  });
+  walkOps(reverse, (op) => op.prim === "pop" && op.attrs.slot !== undefined && popped.add(op.attrs.slot));
+  let pruned = false;
   const prune = (region: Region) => {
+    const before = region.ops.length;
     region.ops = region.ops.filter((op) => !(op.prim === "push" && op.attrs.slot !== undefined && !popped.has(op.attrs.slot)));
+    pruned ||= region.ops.length < before;
     region.ops.forEach((op) => op.regions.forEach(prune));
   };
   prune(forward);
+  return pruned;
 }

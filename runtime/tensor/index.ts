@@ -19,3 +19,4 @@ export {
   unbroadcast, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto,
   emptyTensor, crossEntropyLabelsGrad, sumGrad, meanAxisGrad, absGrad, maxGrad, logsumexpGrad, softmaxGrad, logSoftmaxGrad, logSoftmaxTangent, mseGrad,
 } from "./adjoints";
+export { guardAdjoint } from "./guard";

@@ -1,4 +1,5 @@
 // Arithmetic operators and selection.
+import { bool } from "../../ir/types";
 import { sum, type RuleTable } from "./rule";
 
 export const arithRules: RuleTable = {
@@ -52,5 +53,18 @@ export const arithRules: RuleTable = {
       return [undefined, b.op("select", [c, g, zero]), b.op("select", [c, zero, g])];
     },
     forward: (b, [c], _y, [, da, db]) => b.op("select", [c, da ?? b.const(0), db ?? b.const(0)]),
+  },
+  // guard(g, c) = g === 0 ? 0 : c, made by the reverse sweep (ad/zero-adjoints.ts). Its tangent is
+  // ċ unless g is a zero that stays zero (ġ = 0 too): where g = 0 but ġ ≠ 0, g is not a structural
+  // zero (nearby it is not 0, so the guard passes c), and a second derivative must see ċ.
+  guard: {
+    reverse: (b, [g], _y, h) => [undefined, b.op("guard", [g, h])],
+    forward: (b, [g], _y, [dg, dc]) => {
+      if (dc === undefined) return undefined;
+      if (dg === undefined) return b.op("guard", [g, dc]);
+      const zero = b.const(0);
+      const stays = b.op("and", [b.op("eq", [g, zero], bool), b.op("eq", [dg, zero], bool)], bool);
+      return b.op("select", [stays, zero, dc]);
+    },
   },
 };
