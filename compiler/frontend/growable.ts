@@ -28,6 +28,8 @@ interface Growing {
 export class GrowableArrays {
   private readonly byBuffer = new Map<Value, Growing>();
   private readonly keys = new Set<ts.Symbol>();
+  /** Per scope, the growing methods called on each variable (one scan per scope). */
+  private readonly scans = new Map<ts.Node, Map<ts.Symbol, string[]>>();
 
   constructor(private readonly l: Lowerer) {}
 
@@ -37,7 +39,10 @@ export class GrowableArrays {
    */
   declared(d: ts.VariableDeclaration, symbol: ts.Symbol, value: Value, env: Env): void {
     if (value.type.kind !== "array" || !ts.isIdentifier(d.name)) return;
-    const calls = growingCalls(this.l.checker, scopeOf(d), symbol);
+    const scope = scopeOf(d);
+    let scan = this.scans.get(scope);
+    if (!scan) this.scans.set(scope, (scan = growingCalls(this.l.checker, scope)));
+    const calls = scan.get(symbol) ?? [];
     if (calls.length === 0) return;
     const name = d.name.text;
     const made = this.l.arrays.allocations.get(value);
@@ -137,13 +142,14 @@ function scopeOf(n: ts.Node): ts.Node {
   return p ?? n;
 }
 
-/** The growing methods called on `symbol` in `scope` (`hs.push(…)`, callbacks included). */
-function growingCalls(checker: ts.TypeChecker, scope: ts.Node, symbol: ts.Symbol): string[] {
-  const found: string[] = [];
+/** The growing methods called on each variable in `scope` (`hs.push(…)`, in callbacks too). */
+function growingCalls(checker: ts.TypeChecker, scope: ts.Node): Map<ts.Symbol, string[]> {
+  const found = new Map<ts.Symbol, string[]>();
   const visit = (n: ts.Node): void => {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && growingMethods.has(n.expression.name.text)) {
       const receiver = n.expression.expression;
-      if (ts.isIdentifier(receiver) && checker.getSymbolAtLocation(receiver) === symbol) found.push(n.expression.name.text);
+      const symbol = ts.isIdentifier(receiver) ? checker.getSymbolAtLocation(receiver) : undefined;
+      if (symbol) found.set(symbol, [...(found.get(symbol) ?? []), n.expression.name.text]);
     }
     ts.forEachChild(n, visit);
   };
