@@ -64,7 +64,7 @@ export function lowerForGraph(
 }
 
 /** Functions declared at the top level of the file, and static methods as `Class.method`. */
-function topLevelFunctions(sourceFile: ts.SourceFile): Map<string, FunctionLike> {
+export function topLevelFunctions(sourceFile: ts.SourceFile): Map<string, FunctionLike> {
   const found = new Map<string, FunctionLike>();
   for (const s of sourceFile.statements) {
     if (ts.isFunctionDeclaration(s) && s.name && s.body && !found.has(s.name.text)) found.set(s.name.text, s);
