@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { compileFile, graphOfFile, irOfFile } from "./compiler";
-import { CodeDescriptions, formatDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
+import { CodeDescriptions, formatDiagnostic, isStackOverflow, nestingDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
 import { defaultMaxNodes, GraphRequestError, parsePoint, renderSvg, type Mode, type PointValue } from "./compiler/graph";
 import { checkFile, formatCheck } from "./compiler/check";
 import { ModuleDiagnostics, programError, runModule } from "./compiler/run-module";
@@ -224,6 +224,11 @@ function checkInput(file: string): void {
     throw new UsageError(`${file}: no such file`);
   }
   if (!stat.isFile()) throw new UsageError(`${file}: not a file`);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    throw new UsageError(`${file}: cannot read it (permission denied)`);
+  }
 }
 
 function graphRequest(values: { fn?: string; at?: string; mode?: string; format?: string; output?: string }): GraphRequest {
@@ -433,12 +438,21 @@ function ignoreEpipe(): void {
 /** The `adc` command; resolves to the exit code (see the top of this file). */
 export async function main(argv: string[]): Promise<number> {
   ignoreEpipe();
+  let file: string | undefined;
   try {
-    return await run(parse(argv));
+    const invocation = parse(argv);
+    file = invocation.file;
+    return await run(invocation);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`adc: ${error.message}\nRun adc --help for usage.\n`);
       return ExitCode.Usage;
+    }
+    // Deep nesting exhausts the stack of TypeScript's parser or of adc: a located diagnostic.
+    const deep = isStackOverflow(error) && file !== undefined ? nestingDiagnostic(path.resolve(file), fs.readFileSync(file, "utf8")) : undefined;
+    if (deep) {
+      reportDiagnostics([deep]);
+      return ExitCode.Diagnostics;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(

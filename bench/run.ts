@@ -18,8 +18,9 @@ import { measure, measureInterleaved, sinkValue, type Body, type Measurement } f
 import type { Peer, PeerGrad } from "./peers/peer";
 import { loadJaxjs } from "./peers/jaxjs";
 import { loadTfjs } from "./peers/tfjs";
-import { benchWorkloads, type GmmGradientFn, type LstmGradientFn } from "./workloads/bench";
-import { tape } from "../runtime";
+import { benchWorkloads, targetLines } from "./workloads/bench";
+import { benchUserWorkloads, loadUserGradients, userTable } from "./workloads/user";
+import { loadAdcWorkloads } from "./workloads/adc";
 
 type Vec = readonly number[];
 type GradFn = (...xs: number[]) => number[];
@@ -397,40 +398,16 @@ async function main(): Promise<void> {
   if (bad.length > 0) fail(`wrong gradients: ${bad.map((r) => `${r.fn} / ${r.impl}`).join(", ")}`);
   if (adc) console.log(`\nadc: n/a (${adc})`);
 
-  console.log("\n## GMM and LSTM (issue 3)\n");
-  console.log("Gradient ÷ objective, CPU time, one run; targets: GMM ≤ 1.5 / 2.5 / 2.8 / 3.5, LSTM ≤ 3.0.\n");
-  await benchWorkloads(await loadWorkloads());
-}
+  console.log("\n## GMM and LSTM\n");
+  console.log("Gradient ÷ objective, CPU time, one run.\n");
+  const workloads = await benchWorkloads([await loadAdcWorkloads().catch((e: Error) => fail(e.message))]);
+  console.log("");
+  for (const line of targetLines(workloads)) console.log(line);
 
-/** adc's gradients of the workloads, compiled from bench/workloads/marked.ts, with the tape's peak size. */
-async function loadWorkloads() {
-  const source = path.join(ROOT, "bench/workloads/marked.ts");
-  const result = compileFile(source);
-  if (result.diagnostics.length > 0 || result.code === undefined) {
-    fail(`adc refused bench/workloads/marked.ts:\n\n${result.diagnostics.map((d) => formatDiagnostic(d)).join("\n\n")}`);
-  }
-  const file = path.join(ROOT, "bench/workloads/marked.generated.ts");
-  // The generated module imports the runtime as "adc": point it at this checkout's runtime.
-  fs.writeFileSync(file, result.code.replace(/from "adc"/g, 'from "../../runtime"'));
-  const m = (await import(pathToFileURL(file).href)) as {
-    gmmGradient: (...args: Parameters<GmmGradientFn>) => Float64Array[];
-    lstmGradient: (...args: Parameters<LstmGradientFn>) => Float64Array[];
-  };
-  const { gmmGradient, lstmGradient } = m;
-  const gmm: GmmGradientFn = (...args) => {
-    const [alpha, means, q, l] = gmmGradient(...args);
-    return { alpha: alpha!, means: means!, q: q!, l: l! };
-  };
-  const lstm: LstmGradientFn = (...args) => {
-    const [main, extra] = lstmGradient(...args);
-    return { main: main!, extra: extra! };
-  };
-  const tapeBytes = (call: () => void): number => {
-    tape.resetPeak();
-    call();
-    return tape.peakBytes;
-  };
-  return [{ name: "adc", gmm, lstm, tapeBytes }];
+  console.log("\n## User-style GMM and LSTM\n");
+  console.log("adc's gradient of the user-style code against the hand-written gradient of the tuned code, CPU time, one run.\n");
+  const user = await benchUserWorkloads(await loadUserGradients().catch((e: Error) => fail(e.message)));
+  console.log(userTable(user));
 }
 
 main().then(

@@ -136,3 +136,42 @@ export function toTsDiagnostic(d: AdcDiagnostic, file: ts.SourceFile): ts.Diagno
     source: "adc",
   };
 }
+
+/** Whether `error` is V8's stack overflow (TypeScript's parser and adc recurse over nesting). */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack size/.test(error.message);
+}
+
+/** Below this depth a stack overflow is not the input's nesting but a bug in adc. */
+const DEEP_NESTING = 200;
+
+/**
+ * The diagnostic for a file nested too deeply to compile (the stack ran out): located at the
+ * first bracket of the deepest nesting, found by TypeScript's scanner (which does not recurse).
+ * Undefined when the file is not deeply nested.
+ */
+export function nestingDiagnostic(fileName: string, text: string): AdcDiagnostic | undefined {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  let depth = 0;
+  let deepest = { depth: 0, start: 0 };
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (token === ts.SyntaxKind.OpenBraceToken || token === ts.SyntaxKind.OpenParenToken || token === ts.SyntaxKind.OpenBracketToken) {
+      if (++depth > deepest.depth) deepest = { depth, start: scanner.getTokenStart() };
+    } else if (token === ts.SyntaxKind.CloseBraceToken || token === ts.SyntaxKind.CloseParenToken || token === ts.SyntaxKind.CloseBracketToken) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  if (deepest.depth < DEEP_NESTING) return undefined;
+  const before = text.slice(0, deepest.start).split("\n");
+  return {
+    code: Codes.UnsupportedSyntax,
+    message: `nested too deeply to compile (${deepest.depth} levels of brackets here; adc ran out of stack): split the function`,
+    fileName,
+    line: before.length,
+    column: before[before.length - 1].length + 1,
+    start: deepest.start,
+    length: 1,
+    sourceText: text,
+  };
+}
+

@@ -10,11 +10,32 @@ export interface Edit {
 }
 
 /**
+ * Whether a node lies within one of the ranges: by binary search over the ranges sorted by start,
+ * with the furthest end reached so far (a scan of every range per identifier is quadratic).
+ */
+function insideAny(ranges: readonly Edit[], sf: ts.SourceFile): (node: ts.Node) => boolean {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const reach: number[] = [];
+  sorted.forEach((r, i) => reach.push(Math.max(r.end, i > 0 ? reach[i - 1] : -Infinity)));
+  return (node) => {
+    const start = node.getStart(sf);
+    let lo = 0;
+    let hi = sorted.length; // first range starting after the node
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].start <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach[lo - 1] >= node.getEnd();
+  };
+}
+
+/**
  * Imports of the operators that no code uses once the marker calls are replaced: removed, so the
  * output stays clean under `noUnusedLocals` (the operators would be dead stubs anyway).
  */
 export function pruneOperatorImports(checker: ts.TypeChecker, sf: ts.SourceFile, replaced: readonly Edit[]): Edit[] {
-  const inside = (node: ts.Node) => replaced.some((e) => node.getStart(sf) >= e.start && node.getEnd() <= e.end);
+  const inside = insideAny(replaced, sf);
   const uses = new Map<ts.Symbol, number>();
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) return;

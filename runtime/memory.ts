@@ -3,6 +3,7 @@
 
 import { Tensor, type DType } from "./tensor/tensor";
 import { zerosLike as tensorZerosLike } from "./tensor/creation";
+import { outsideArena } from "./tensor/arena";
 
 /** A value's shape with every number writable (shadows are written in place). */
 export type Writable<T> = T extends number
@@ -20,7 +21,8 @@ export type Writable<T> = T extends number
 export function zerosLike(x: Tensor, dtype?: DType): Tensor;
 export function zerosLike<T>(x: T): Writable<T>;
 export function zerosLike(x: unknown, dtype?: DType): unknown {
-  return x instanceof Tensor ? tensorZerosLike(x, dtype) : zeros(x);
+  // Shadows become the gradients returned: never from a gradient's arena of reused buffers.
+  return outsideArena(() => (x instanceof Tensor ? tensorZerosLike(x, dtype) : zeros(x)));
 }
 
 function zeros(x: unknown): unknown {

@@ -11,7 +11,7 @@ export interface TapeMark {
 
 export interface TapeSegment {
   readonly numbers: Float64Array;
-  readonly tensors: readonly Tensor[];
+  readonly tensors: readonly object[];
 }
 
 export class Tape {
@@ -30,15 +30,26 @@ export class Tape {
     return this.data[--this.top];
   }
 
-  /** Tensors a reverse sweep needs (references: a tensor is never copied onto the tape). */
-  private tensors: Tensor[] = [];
+  /**
+   * Tensors and arrays a reverse sweep needs, by reference (never copied onto the tape): a tensor,
+   * or a scratch array a loop iteration allocated and no later code writes.
+   */
+  private tensors: object[] = [];
 
   pushTensor(t: Tensor): void {
     this.tensors.push(t);
   }
 
   popTensor(): Tensor {
-    return this.tensors.pop()!;
+    return this.tensors.pop() as Tensor;
+  }
+
+  pushRef(r: object): void {
+    this.tensors.push(r);
+  }
+
+  popRef<T extends object>(): T {
+    return this.tensors.pop() as T;
   }
 
   /** Where the tape stands: what a vjp's forward sweep takes its pushes from. */

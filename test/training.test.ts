@@ -79,3 +79,47 @@ describe("training on Iris", () => {
     expect(run(5).losses).toEqual(run(5).losses);
   });
 });
+
+// The deep-learning examples, seeded and small: adc's generated gradients (examples/cnn and
+// examples/transformer compile their model.ts with adc) train their models, and the losses fall.
+describe("the CNN example (examples/cnn)", () => {
+  test("its gradient agrees with central differences in float64", async () => {
+    const { loadModel, initCnn } = await import("../examples/cnn/train");
+    const model = await loadModel();
+    const rng = new Rng(4);
+    const p = Object.fromEntries(Object.entries(initCnn(rng)).map(([k, t]) => [k, t.astype("float64")])) as ReturnType<typeof initCnn>;
+    p.bias1 = randn([16], { rng, dtype: "float64", std: 0.1 });
+    const x = randn([2, 28, 28, 1], { rng, dtype: "float64" });
+    const labels = Int32Array.from([3, 7]);
+    const [, g] = model.lossAndGrad(p, x, labels, 5);
+    const h = 1e-5;
+    for (const key of ["conv1", "bias1", "conv2", "dense", "out"] as const) {
+      const data = p[key].data;
+      for (const i of [0, Math.floor(data.length / 3), data.length - 1]) {
+        const keep = data[i]!;
+        data[i] = keep + h;
+        const up = model.lossAndGrad(p, x, labels, 5)[0];
+        data[i] = keep - h;
+        const down = model.lossAndGrad(p, x, labels, 5)[0];
+        data[i] = keep;
+        expect(g[key].data[i]).toBeCloseTo((up - down) / (2 * h), 6);
+      }
+    }
+  });
+
+  test("a few steps on 192 digits lower the loss", async () => {
+    const { train } = await import("../examples/cnn/train");
+    const r = await train({ epochs: 3, batch: 64, lr: 2e-3, seed: 1, limit: 192, tested: 200, quiet: true });
+    expect(r.epochs[2]).toBeLessThan(r.epochs[0]! * 0.9);
+    expect(r.accuracy).toBeGreaterThan(0.3);
+  });
+});
+
+describe("the transformer example (examples/transformer)", () => {
+  test("60 steps of sequence reversal lower the loss", async () => {
+    const { train } = await import("../examples/transformer/train");
+    const r = await train({ steps: 60, batch: 32, lr: 3e-3, seed: 1, blocks: 2, quiet: true });
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(r.losses.slice(-10))).toBeLessThan(mean(r.losses.slice(0, 10)) - 0.4);
+  });
+});

@@ -10,7 +10,8 @@
 //   await benchWorkloads([{ name: "adc", gmm: gmmObjective_grad, lstm: lstmObjective_grad }]);
 //
 // Environment: ADC_BENCH_TIME (seconds timed per implementation and size, default 0.6),
-// ADC_BENCH_BATCH (seconds per timed batch, see ../harness.ts).
+// ADC_BENCH_BATCH (seconds per timed batch, see ../harness.ts), ADC_BENCH_ONLY (GMM, LSTM or a size
+// such as "d=2 k=5": only those rows).
 import { measureInterleaved, sinkValue, type Body, type Measurement } from "../harness";
 import { GMM_SIZES, LSTM_SIZES, gmmInput, lstmInput, type GmmInput, type LstmInput } from "./data";
 import { gmmObjective } from "./gmm";
@@ -136,7 +137,10 @@ export async function benchWorkloads(
   const seconds = options.time ?? Number(process.env.ADC_BENCH_TIME ?? 0.6);
   const results: WorkloadResult[] = [];
 
+  const only = process.env.ADC_BENCH_ONLY;
+  const picked = (workload: string, size: string) => !only || workload === only || size.startsWith(only);
   for (const { d, k, n } of GMM_SIZES) {
+    if (!picked("GMM", `d=${d} k=${k}`)) continue;
     const p = gmmInput(d, k, n);
     const hand = gmmCall(gmmGradient, p);
     const impls = extras.filter((e) => e.gmm).map((e) => ({ name: e.name, f: e.gmm!, tape: e.tapeBytes }));
@@ -167,6 +171,7 @@ export async function benchWorkloads(
   }
 
   for (const { l, c } of LSTM_SIZES) {
+    if (!picked("LSTM", `l=${l} c=${c}`)) continue;
     const p = lstmInput(l, c);
     const hand = lstmCall(lstmGradient, p);
     const impls = extras.filter((e) => e.lstm).map((e) => ({ name: e.name, f: e.lstm!, tape: e.tapeBytes }));
@@ -239,6 +244,39 @@ export function workloadsTable(results: readonly WorkloadResult[]): string {
     lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
+}
+
+/** Peak tape of adc's gradients before issue 10 (BENCHMARKS.md, issue 3's final run), in bytes. */
+const TAPE_BEFORE: Readonly<Record<string, number>> = {
+  "GMM d=2 k=5 n=1000": 563 * 1024,
+  "GMM d=10 k=25 n=1000": 8.79 * 1024 * 1024,
+  "GMM d=20 k=50 n=1000": 32.8 * 1024 * 1024,
+  "GMM d=64 k=10 n=1000": 20.0 * 1024 * 1024,
+  "LSTM l=2 c=1024": 2.02 * 1024 * 1024,
+  "LSTM l=4 c=1024": 3.79 * 1024 * 1024,
+};
+
+/**
+ * Issue 10's targets for an implementation (adc): its gradient ÷ objective at most 1.2× the
+ * hand-written one's on GMM and 1.1× on LSTM, and its peak tape at most half of what it was before.
+ */
+export function targetLines(results: readonly WorkloadResult[], name = "adc"): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const hand = r.gradients.find((g) => g.name === "hand-written");
+    const impl = r.gradients.find((g) => g.name === name);
+    if (!hand || !impl) continue;
+    const bound = r.workload === "GMM" ? 1.2 : 1.1;
+    const rel = impl.ratio / hand.ratio;
+    let line = `${r.workload} ${r.size}: ${name} ÷ objective ${impl.ratio.toFixed(2)} = ${rel.toFixed(2)}× hand-written's ${hand.ratio.toFixed(2)} (target ≤ ${bound}×) ${rel <= bound ? "met ✓" : "missed ✗"}`;
+    const before = TAPE_BEFORE[`${r.workload} ${r.size}`];
+    if (impl.tapeBytes !== undefined && before !== undefined) {
+      const cut = impl.tapeBytes / before;
+      line += `; peak tape ${bytes(impl.tapeBytes)}, ${cut.toFixed(2)}× the ${bytes(before)} before (target ≤ 0.5×) ${cut <= 0.5 ? "met ✓" : "missed ✗"}`;
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 if (typeof require !== "undefined" && require.main === module) {

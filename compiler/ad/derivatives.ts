@@ -9,7 +9,7 @@
 import type { FunctionSpec, ResultSpec } from "../backend/emit";
 import type { Func, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
-import { constantDefs, freeValues } from "../ir/walk";
+import { constantDefs, freeValues, walkOps } from "../ir/walk";
 import { optimize } from "../opt";
 import { prunePushesWithoutPops } from "../opt/tape";
 import { Builder } from "../ir/builder";
@@ -78,6 +78,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
         params: valueParams(func),
         body,
         result: gradients(body.yields, request.bare, func, request.wrt),
+        arena: usesTensors(body),
       }];
     }
     case "valueAndGrad": {
@@ -89,6 +90,7 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
         params: valueParams(func),
         body,
         result: { kind: "tuple", items: [{ kind: "value", value }, gradients(grads, request.bare, func, request.wrt)] },
+        arena: usesTensors(body),
       }];
     }
     case "pullback": {
@@ -128,6 +130,15 @@ export function derivativeFunctions(func: Func, request: DerivativeRequest, name
     case "pullbackTangent":
       return [pullbackTangentFunction(func, request.wrt, request.tangentWrt!, request.directions ?? 1, names, what)];
   }
+}
+
+/** Whether a body computes with tensors (its gradient function then reuses buffers between calls). */
+function usesTensors(body: Region): boolean {
+  let found = false;
+  walkOps(body, (op) => {
+    if (op.prim.startsWith("tensor.")) found = true;
+  });
+  return found;
 }
 
 function splitForVjp(func: Func, request: DerivativeRequest, names: Names, what: string): FunctionSpec[] {

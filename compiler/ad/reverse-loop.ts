@@ -10,19 +10,17 @@
 //   - the tape: the forward body pushes the rest at the end of each iteration and the reverse body
 //     pops them at its start (so loops nest: an inner loop's pushes sit below the outer one's).
 import type { Op, Region, Value } from "../ir/types";
-import { bool, f64 } from "../ir/types";
+import { bool, f64, isAggregate } from "../ir/types";
+import { writes } from "../ir/effects";
 import { definedIn, freeValues, substitute, walkOps } from "../ir/walk";
 import { hasAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
 import { primitives } from "../ir/primitives";
-
-interface Counter {
-  readonly init: Value;
-  readonly step: number;
-}
+import { derivedTripCount, type Counter } from "./trip-count";
+import { forwardedStore } from "./scratch-forwarding";
 
 /** Ops cheap enough to repeat in the reverse sweep instead of storing their results. */
-export const cheap = new Set(["const", "add", "sub", "mul", "div", "neg", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
-const RECOMPUTE_DEPTH = 4;
+export const cheap = new Set(["const", "add", "sub", "mul", "div", "neg", "floor", "ceil", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
+const RECOMPUTE_DEPTH = 8;
 
 /** Tape slots pair each push with its pop, so a pop whose value turns out unused can go with its push. */
 let nextSlot = 0;
@@ -39,8 +37,9 @@ export function reverseWhile(
   const b = t.b;
   const body = op.regions[1];
   const carried = op.args.length;
-  const count = countIterations(t, region, index, op);
-  const counters = findCounters(op, carried, wholeNumbers(t));
+  const whole = wholeNumbers(t);
+  const counters = findCounters(op, carried, whole);
+  const count = derivedTripCount(t.b, region, index, op, counters, whole) ?? countIterations(t, region, index, op);
 
   const slots = [...Array(carried).keys()].filter((j) => t.varied.has(body.params![j]) && hasAdjoint(body.params![j]));
   const inside = definedIn(body);
@@ -142,8 +141,7 @@ function supplyResiduals(t: ReverseTransform, loop: Op, body: Region, reverseBod
   const inside = definedIn(body);
   const needed = freeValues(reverseBody).filter((v) => inside.has(v));
   if (needed.length === 0) return;
-  const defs = new Map<Value, Op>();
-  for (const o of body.ops) o.results.forEach((r) => defs.set(r, o));
+  const defs = regionDefs(body);
 
   const again = new Map<Value, Value>();
   const taped: Value[] = [];
@@ -152,26 +150,38 @@ function supplyResiduals(t: ReverseTransform, loop: Op, body: Region, reverseBod
   const madeAgain: Value[] = [];
   /** Values that go on the tape anyway: cheap ops may be made again from them. */
   const leaves = new Set<Value>();
-  const recompute = (v: Value, depth: number): Value | undefined => {
-    if (!inside.has(v) || leaves.has(v)) return v;
-    const known = again.get(v);
+  const checkpoint = loop.attrs.checkpoint === true;
+  const own: Scope = { inside, defs, alias: new Map() };
+  const whole = wholeNumbers(t);
+  const countersOf = (o: Op) => findCounters(o, o.args.length, whole);
+  const recompute = (v: Value, depth: number, scope: Scope = own): Value | undefined => {
+    if (!scope.inside.has(v) || (scope === own && leaves.has(v))) return v;
+    const known = again.get(v) ?? scope.alias.get(v);
     if (known) return known;
     let made: Value | undefined;
-    const counter = counters.get(v);
+    const counter = scope === own ? counters.get(v) : undefined;
+    const def = scope.defs.get(v);
     if (counter) {
       made = b.into({ ops: prologue, yields: [] }, () => {
         const offset = counter.step === 1 ? k : b.mul(k, b.const(counter.step));
         return b.add(counter.init, offset);
       });
+    } else if (def?.prim === "load" && scope === own && !repeatable(t, loop, def)) {
+      // A scratch array's element, made again from what the loop that filled it stored.
+      const filled = forwardedStore(t, loop, def, countersOf, whole.constant);
+      if (!filled) return undefined;
+      const index = recompute(def.args[1], depth + 1);
+      if (!index) return undefined;
+      const scope = { inside: definedIn(filled.body), defs: regionDefs(filled.body), alias: new Map([[filled.counter, index]]) };
+      made = recompute(filled.value, depth + 1, scope);
+      if (!made) return undefined;
     } else {
-      const def = defs.get(v);
-      const checkpoint = loop.attrs.checkpoint === true;
       if (!def || (depth > RECOMPUTE_DEPTH && !checkpoint) || !repeatable(t, loop, def)) return undefined;
       const mark = prologue.length;
       const madeBefore = madeAgain.length;
       const args: Value[] = [];
       for (const a of def.args) {
-        const x = recompute(a, depth + 1);
+        const x = recompute(a, depth + 1, scope);
         if (!x) {
           // Drop what this attempt made.
           prologue.length = mark;
@@ -193,7 +203,12 @@ function supplyResiduals(t: ReverseTransform, loop: Op, body: Region, reverseBod
   for (const v of needed) {
     if (recompute(v, 0)) continue;
     if (v.type.kind === "array" || v.type.kind === "struct") {
-      throw new Error("adc internal error: an array reference the reverse loop cannot make again");
+      if (!finishedScratch(t, body, v)) throw new Error("adc internal error: an array reference the reverse loop cannot make again");
+      // An array the iteration allocates and has finished writing before anything reads it whole:
+      // the tape keeps the array itself (a reference, no copy); no later iteration touches it.
+      leaves.add(v);
+      taped.push(v);
+      continue;
     }
     pending.push(v);
   }
@@ -273,6 +288,45 @@ function integerValued(body: Region): { integer: (v: Value) => boolean; constant
     return result;
   };
   return { integer, constant: (v) => constants.get(v) };
+}
+
+/**
+ * Whether `v` is a number array allocated at the top level of `body` whose writes all come before
+ * the first op that reads it whole (a call it is passed to, a copy): its contents at the end of the
+ * iteration are what every such read saw.
+ */
+function finishedScratch(t: ReverseTransform, body: Region, v: Value): boolean {
+  if (v.type.kind !== "array" || v.type.element.kind !== "f64") return false;
+  const at = body.ops.findIndex((o) => o.results[0] === v);
+  if (at < 0 || body.ops[at].prim !== "alloc") return false;
+  const touches = (op: Op, how: (o: Op) => boolean) => {
+    let hit = false;
+    walkOps({ ops: [op], yields: [] }, (o) => {
+      if (how(o) && o.args.some((a) => isAggregate(a.type) && t.activity.rootOf(a) === v)) hit = true;
+    });
+    return hit;
+  };
+  let lastWrite = -1;
+  let firstRead = body.ops.length;
+  body.ops.forEach((op, i) => {
+    if (touches(op, (o) => o.regions.length === 0 && writes(o))) lastWrite = i;
+    if (firstRead === body.ops.length && touches(op, (o) => o.prim === "call" || o.prim === "slice")) firstRead = i;
+  });
+  return lastWrite < firstRead;
+}
+
+/** Where values come from while making them again: a loop body's values, and values that stand for some of them. */
+interface Scope {
+  readonly inside: Set<Value>;
+  readonly defs: Map<Value, Op>;
+  readonly alias: Map<Value, Value>;
+}
+
+/** The ops of a region's top level, by the values they define. */
+function regionDefs(region: Region): Map<Value, Op> {
+  const defs = new Map<Value, Op>();
+  for (const o of region.ops) o.results.forEach((r) => defs.set(r, o));
+  return defs;
 }
 
 /** Whether an op of `loop`'s body can run again in its reverse with the same result. */

@@ -40,6 +40,11 @@ export interface FunctionSpec {
   readonly params: readonly ParamSpec[];
   readonly body: Region;
   readonly result: ResultSpec;
+  /**
+   * Runs the body in the function's arena of reused tensor buffers (runtime/tensor/arena.ts):
+   * gradients of tensor code, whose steady-state calls then allocate nothing but their results.
+   */
+  readonly arena?: boolean;
 }
 
 export interface EmitContext {
@@ -147,7 +152,17 @@ class FunctionEmitter {
       const tape = t.variableDeclarator(t.identifier(this.tapeLocal), t.identifier(ctx.runtime("tape")));
       prologue.push(t.variableDeclaration("const", [tape]));
     }
-    const body = [...prologue, ...statements, result];
+    let body = [...prologue, ...statements, result];
+    if (spec.arena) {
+      // const arena = enterArena(f); try { …; return r; } finally { leaveArena(arena); }
+      const arena = ctx.naming.fresh("arena");
+      const enter = t.callExpression(t.identifier(ctx.runtime("enterArena")), [t.identifier(spec.name)]);
+      const leave = t.expressionStatement(t.callExpression(t.identifier(ctx.runtime("leaveArena")), [t.identifier(arena)]));
+      body = [
+        t.variableDeclaration("const", [t.variableDeclarator(t.identifier(arena), enter)]),
+        t.tryStatement(t.blockStatement(body), null, t.blockStatement([leave])),
+      ];
+    }
     const fn = t.functionDeclaration(t.identifier(spec.name), params, t.blockStatement(body));
     fn.returnType = t.tsTypeAnnotation(this.resultType(spec.result));
     t.addComment(fn, "leading", `* ${spec.doc} `, false);
@@ -379,7 +394,11 @@ class FunctionEmitter {
     if (tensor) {
       // x.item() reads as a method; every other tensor op is a call of its runtime function.
       if (tensor.runtime === "item") return t.callExpression(t.memberExpression(this.expr(op.args[0]), t.identifier("item")), []);
-      return t.callExpression(t.identifier(this.ctx.runtime(tensor.runtime)), op.args.map((a) => this.expr(a)));
+      const args = op.args.map((a) => this.expr(a));
+      // A list of dimensions is an array literal; concat and stack take their tensors as one.
+      if (tensor.syntax === "array") return t.arrayExpression(args);
+      const written = tensor.syntax === "list" ? [t.arrayExpression(args.slice(0, -1)), args[args.length - 1]] : args;
+      return t.callExpression(t.identifier(this.ctx.runtime(tensor.runtime)), written);
     }
     if (op.prim === "call") return t.callExpression(this.ctx.callee(op.attrs), op.args.map((a) => this.expr(a)));
     const p = primitives.get(op.prim);
@@ -406,7 +425,11 @@ class FunctionEmitter {
   }
 
   private result(r: ResultSpec): t.Expression {
-    if (r.kind === "value") return this.expr(r.value);
+    if (r.kind === "value") {
+      // A tensor returned from an arena is copied out of it (escape), or the next call would overwrite it.
+      const value = this.expr(r.value);
+      return this.spec.arena && r.value.type.kind === "tensor" ? t.callExpression(t.identifier(this.ctx.runtime("escape")), [value]) : value;
+    }
     if (r.kind === "tuple") return t.arrayExpression(r.items.map((x) => this.result(x)));
     return t.objectExpression(
       r.fields.map((f) => {

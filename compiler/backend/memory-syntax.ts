@@ -2,6 +2,8 @@
 // statement (writes). Runtime helpers are named through `runtime` (imported once per module).
 import * as t from "@babel/types";
 import type { Op } from "../ir/types";
+// emit.ts imports this table; the type printer is only called while printing, after both load.
+import { typeAnnotation } from "./emit";
 
 export interface SyntaxContext {
   readonly expr: (i: number) => t.Expression;
@@ -33,6 +35,11 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
   drain: (_op, c) => helper(c, "drain", [c.expr(0)]),
   pop: (op, c) => {
     if (op.attrs.type?.kind === "tensor") return method(t.identifier(c.runtime("tape")), "popTensor", []);
+    if (op.attrs.type?.kind === "array") {
+      const popped = method(t.identifier(c.runtime("tape")), "popRef", []);
+      popped.typeParameters = t.tsTypeParameterInstantiation([typeAnnotation(op.attrs.type)]);
+      return popped;
+    }
     const popped = method(t.identifier(c.runtime("tape")), "pop", []);
     return op.attrs.type?.kind === "bool" ? t.binaryExpression("!==", popped, t.numericLiteral(0)) : popped;
   },
@@ -52,6 +59,7 @@ export const memoryStatements: Record<string, (op: Op, c: SyntaxContext) => t.Ex
   addSlice: (_op, c) => helper(c, "addSlice", [c.expr(0), c.expr(1), c.expr(2)]),
   push: (op, c) => {
     if (op.args[0].type.kind === "tensor") return method(t.identifier(c.runtime("tape")), "pushTensor", [c.expr(0)]);
+    if (op.args[0].type.kind === "array") return method(t.identifier(c.runtime("tape")), "pushRef", [c.expr(0)]);
     const v = op.args[0].type.kind === "bool" ? t.conditionalExpression(c.expr(0), t.numericLiteral(1), t.numericLiteral(0)) : c.expr(0);
     return method(t.identifier(c.runtime("tape")), "push", [v]);
   },

@@ -10,16 +10,23 @@ const reserved = new Set(
 );
 
 export class Naming {
-  private readonly taken: Set<string>;
+  /** Names taken here, each with the order it was taken in. */
+  private readonly taken = new Map<string, number>();
   private readonly names = new Map<Value, string>();
   private temps = 0;
+  /** A child sees the names its parent had taken when the child was made (not later ones). */
+  private readonly parent: { readonly naming: Naming; readonly before: number } | undefined;
 
   /** `forbidden`: names this naming never gives out, though nothing has taken them yet. */
   constructor(
     taken: Iterable<string>,
     private readonly forbidden: RegExp | undefined = undefined,
+    parent?: Naming,
   ) {
-    this.taken = new Set([...reserved, ...taken]);
+    // Linked, not copied: a module makes a child per generated function, and copying every name
+    // of a large module into each is quadratic.
+    this.parent = parent && { naming: parent, before: parent.taken.size };
+    for (const name of parent ? taken : [...reserved, ...taken]) this.take(name);
   }
 
   /**
@@ -27,11 +34,21 @@ export class Naming {
    * `functionNames` — names of generated functions that may only be chosen later.
    */
   child(functionNames?: RegExp): Naming {
-    return new Naming(this.taken, functionNames);
+    return new Naming([], functionNames, this);
+  }
+
+  private take(name: string): void {
+    if (!this.taken.has(name)) this.taken.set(name, this.taken.size);
+  }
+
+  private takenBefore(name: string, before: number): boolean {
+    const order = this.taken.get(name);
+    if (order !== undefined && order < before) return true;
+    return this.parent !== undefined && this.parent.naming.takenBefore(name, this.parent.before);
   }
 
   private isTaken(name: string): boolean {
-    return this.taken.has(name) || (this.forbidden?.test(name) ?? false);
+    return this.takenBefore(name, Infinity) || (this.forbidden?.test(name) ?? false);
   }
 
   /** A fresh identifier based on `base`. */
@@ -41,19 +58,19 @@ export class Naming {
     if (this.forbidden?.test(clean)) clean = `${clean}Local`;
     let name = clean;
     for (let i = 2; this.isTaken(name); i++) name = `${clean}_${i}`;
-    this.taken.add(name);
+    this.take(name);
     return name;
   }
 
   /** Keeps a name free of locals (a function generated code may call by that name). */
   reserve(name: string): void {
-    this.taken.add(name);
+    this.take(name);
   }
 
   /** Binds a value to a given name (parameters). */
   bind(v: Value, name: string): void {
     this.names.set(v, name);
-    this.taken.add(name);
+    this.take(name);
   }
 
   has(v: Value): boolean {
@@ -69,7 +86,7 @@ export class Naming {
       else {
         do name = `t${++this.temps}`;
         while (this.isTaken(name));
-        this.taken.add(name);
+        this.take(name);
       }
       this.names.set(v, name);
     }

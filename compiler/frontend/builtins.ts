@@ -21,7 +21,11 @@ export interface ExpressionLowering {
 export class BuiltinCalls {
   constructor(private readonly l: ExpressionLowering) {}
 
-  /** A tensor runtime function (`matmul(x, w)`) or Tensor method (`x.item()`, `a.add(b)`). */
+  /**
+   * A tensor runtime function (`matmul(x, w)`) or Tensor method (`x.item()`, `a.add(b)`). Array
+   * literals are lists: of numbers (`reshape(x, [n, -1])`, a `dims` op), or of tensors as the first
+   * argument of concat and stack, whose tensors become operands of their own (their adjoints differ).
+   */
   tensorCall(e: ts.CallExpression, name: string, env: Env): Value {
     const prim = `tensor.${name}`;
     const op = tensorOps.get(prim);
@@ -29,13 +33,43 @@ export class BuiltinCalls {
       throw new Refusal(Codes.UnknownCall, `the tensor operation '${name}' has no derivative rule yet`, e);
     }
     const method = ts.isPropertyAccessExpression(e.expression) && this.l.checker.getTypeAtLocation(e.expression.expression).getSymbol()?.getName() === "Tensor";
-    const args = [...(method ? [(e.expression as ts.PropertyAccessExpression).expression] : []), ...e.arguments].map((a) => this.l.value(a, env));
-    if (args.length > op.arity || args.length < (op.minArity ?? op.arity)) {
-      const which = name === "sum" || name === "mean" ? " (at most one axis, as a number, and keepdims)" : "";
-      throw new Refusal(Codes.UnsupportedSyntax, `'${name}' takes ${op.arity - (method ? 1 : 0)} argument${op.arity - (method ? 1 : 0) === 1 ? "" : "s"} here${which}`, e);
+    const written = [...(method ? [(e.expression as ts.PropertyAccessExpression).expression] : []), ...e.arguments];
+    if (op.syntax === "list") return this.tensorList(e, name, written, env);
+    const args = written.map((a) => this.tensorArgument(a, env));
+    const arity = op.arity as number;
+    if (args.length > arity || args.length < (op.minArity ?? arity)) {
+      const which = ["sum", "mean", "max", "min", "logsumexp", "variance"].includes(name) ? " (at most one axis, as a number, and keepdims)" : "";
+      const [most, least] = [arity, op.minArity ?? arity].map((n) => n - (method ? 1 : 0));
+      const count = least === most ? `${most}` : `${least} to ${most}`;
+      throw new Refusal(Codes.UnsupportedSyntax, `'${name}' takes ${count} argument${most === 1 ? "" : "s"} here${which}`, e);
     }
     if (!args.some((a) => a.type.kind === "tensor")) throw new Refusal(Codes.UnsupportedType, `'${name}' needs a tensor operand`, e);
     return this.l.b.op(prim, args, tensorResultType(prim, args));
+  }
+
+  /** An operand of a tensor call: a value, or a list of numbers written as an array literal. */
+  private tensorArgument(a: ts.Expression, env: Env): Value {
+    if (!ts.isArrayLiteralExpression(a)) return this.l.value(a, env);
+    const items = a.elements.map((x) => {
+      if (ts.isSpreadElement(x)) throw new Refusal(Codes.UnsupportedSyntax, "spread elements are not supported in a list of dimensions", x);
+      return this.l.number(x, env);
+    });
+    return this.l.b.op("tensor.dims", items, tensorResultType("tensor.dims", items));
+  }
+
+  /** concat([a, b, …], axis?) and stack(…): the tensors, then the axis (0 when left out). */
+  private tensorList(e: ts.CallExpression, name: string, written: readonly ts.Expression[], env: Env): Value {
+    const [list, axis, ...extra] = written;
+    if (!list || !ts.isArrayLiteralExpression(list) || list.elements.length === 0 || extra.length > 0) {
+      throw new Refusal(Codes.UnsupportedSyntax, `'${name}' takes an array literal of tensors (\`${name}([a, b], axis)\`) in a differentiated function`, e);
+    }
+    const tensors = list.elements.map((x) => {
+      const v = ts.isSpreadElement(x) ? undefined : this.l.value(x, env);
+      if (v?.type.kind !== "tensor") throw new Refusal(Codes.UnsupportedType, `the list given to '${name}' must hold tensors`, x);
+      return v;
+    });
+    const args = [...tensors, axis ? this.l.number(axis, env) : this.l.b.const(0)];
+    return this.l.b.op(`tensor.${name}`, args, tensorResultType(`tensor.${name}`, args));
   }
 
   mathCall(e: ts.CallExpression, member: string, env: Env): Value {

@@ -2,8 +2,9 @@
 // rule's kernel, so generated code stays a flat list of calls. Every helper allocates its result;
 // `addInto` is the one that writes in place (accumulating into a gradient's tensor).
 import { reduceToShape, broadcastTo } from "./broadcast";
-import { logSoftmax, softmax } from "./nn";
+import { countedRows, logSoftmax, softmax } from "./nn";
 import { Tensor, allocate, shapeString, type Indices } from "./tensor";
+import { inArena } from "./arena";
 
 function like(x: Tensor): Tensor {
   return new Tensor(allocate(x.dtype, x.size), x.shape as number[]);
@@ -22,9 +23,11 @@ export function unbroadcast(g: Tensor, operand: Tensor | number): Tensor | numbe
     return s;
   }
   // A fresh tensor even when no dimension was broadcast: gradients returned to the caller must not
-  // share storage (a caller may clip or accumulate one in place).
+  // share storage (a caller may clip or accumulate one in place). Inside a gradient's arena g itself
+  // will do: what is returned is copied out of the arena one by one (escape), and nothing writes
+  // an adjoint in place.
   const reduced = reduceToShape(g, operand.shape);
-  return reduced === g ? new Tensor(g.data.slice(), g.shape as number[]) : reduced;
+  return reduced === g && !inArena(g.data) ? g.clone() : reduced;
 }
 
 /** g where x > 0, else 0: the adjoint of relu. */
@@ -61,16 +64,20 @@ export function meanGrad(g: Tensor, x: Tensor): Tensor {
   return expandLike(g, x, 1 / x.size);
 }
 
-/** The adjoint of softmaxCrossEntropy(logits, labels) (mean over rows): g · (softmax − onehot) / n. */
+/** The adjoint of softmaxCrossEntropy(logits, labels) (mean over rows): g · (softmax − onehot) / n; ignored rows get 0. */
 export function softmaxCrossEntropyGrad(g: Tensor, logits: Tensor, labels: Indices | Tensor): Tensor {
   const out = softmax(logits);
-  const [n, c] = logits.shape;
+  const c = logits.shape[logits.rank - 1];
+  const n = logits.size / c;
   if (labels instanceof Tensor) {
     for (let i = 0; i < out.size; i++) out.data[i] -= labels.data[i];
   } else {
-    for (let i = 0; i < n; i++) out.data[i * c + labels[i]] -= 1;
+    for (let i = 0; i < n; i++) {
+      if (labels[i] < 0) out.data.fill(0, i * c, (i + 1) * c);
+      else out.data[i * c + labels[i]] -= 1;
+    }
   }
-  const scale = g.data[0] / n;
+  const scale = g.data[0] / countedRows(logits, labels);
   for (let i = 0; i < out.size; i++) out.data[i] *= scale;
   return out;
 }
@@ -114,67 +121,6 @@ export function absGrad(g: Tensor, x: Tensor): Tensor {
   return out;
 }
 
-/** The adjoint of the full max: g at the (first) largest element, 0 elsewhere. */
-export function maxGrad(g: Tensor, x: Tensor): Tensor {
-  const out = like(x);
-  let at = 0;
-  for (let i = 1; i < x.size; i++) if (x.data[i] > x.data[at]) at = i;
-  out.data[at] = g.data[0];
-  return out;
-}
-
-/** The adjoint of the full logsumexp y: g · exp(x − y). */
-export function logsumexpGrad(g: Tensor, x: Tensor, y: Tensor): Tensor {
-  const out = like(x);
-  for (let i = 0; i < out.size; i++) out.data[i] = g.data[0] * Math.exp(x.data[i] - y.data[0]);
-  return out;
-}
-
-/** Along the last axis: Σⱼ a_ij · b_ij per row, as a tensor of a's shape (each row filled with its sum). */
-function rowSums(a: Tensor, b: Tensor): Float64Array {
-  const c = a.shape[a.rank - 1] ?? 1;
-  const sums = new Float64Array(a.size / c);
-  for (let r = 0; r < sums.length; r++) {
-    let s = 0;
-    for (let j = 0; j < c; j++) s += a.data[r * c + j] * b.data[r * c + j];
-    sums[r] = s;
-  }
-  return sums;
-}
-
-/** The adjoint (and, the Jacobian being symmetric, the tangent) of softmax y along the last axis: y · (g − Σ g·y). */
-export function softmaxGrad(g: Tensor, y: Tensor): Tensor {
-  const c = y.shape[y.rank - 1] ?? 1;
-  const sums = rowSums(g, y);
-  const out = like(y);
-  for (let i = 0; i < out.size; i++) out.data[i] = y.data[i] * (g.data[i] - sums[Math.floor(i / c)]);
-  return out;
-}
-
-/** The adjoint of logSoftmax y along the last axis: g − softmax · Σ g. */
-export function logSoftmaxGrad(g: Tensor, y: Tensor): Tensor {
-  const c = y.shape[y.rank - 1] ?? 1;
-  const out = like(y);
-  for (let r = 0; r < y.size / c; r++) {
-    let s = 0;
-    for (let j = 0; j < c; j++) s += g.data[r * c + j];
-    for (let j = 0; j < c; j++) out.data[r * c + j] = g.data[r * c + j] - Math.exp(y.data[r * c + j]) * s;
-  }
-  return out;
-}
-
-/** The tangent of logSoftmax y along the last axis: dx − Σ softmax · dx. */
-export function logSoftmaxTangent(dx: Tensor, y: Tensor): Tensor {
-  const c = y.shape[y.rank - 1] ?? 1;
-  const out = like(y);
-  for (let r = 0; r < y.size / c; r++) {
-    let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(y.data[r * c + j]) * dx.data[r * c + j];
-    for (let j = 0; j < c; j++) out.data[r * c + j] = dx.data[r * c + j] - s;
-  }
-  return out;
-}
-
 /** The adjoint of mse(prediction, target) with respect to the prediction: g · 2 (p − t) / n. */
 export function mseGrad(g: Tensor, prediction: Tensor, target: Tensor): Tensor {
   const out = like(prediction);
@@ -189,7 +135,14 @@ export const emptyTensor: Tensor = new Tensor(new Float32Array(0), [0]);
 /** The adjoint of softmaxCrossEntropy(logits, labels) with respect to probability labels: −g · logSoftmax / n. */
 export function crossEntropyLabelsGrad(g: Tensor, logits: Tensor): Tensor {
   const out = logSoftmax(logits);
-  const scale = -g.data[0] / logits.shape[0];
+  const scale = -g.data[0] / (logits.size / logits.shape[logits.rank - 1]);
   for (let i = 0; i < out.size; i++) out.data[i] *= scale;
   return out;
+}
+
+/** t itself, or a copy when its storage belongs to the running gradient's arena: what a gradient function returns. */
+export function escape(t: Tensor): Tensor {
+  if (!inArena(t.data)) return t;
+  const data = t.dtype === "float64" ? new Float64Array(t.data) : new Float32Array(t.data);
+  return new Tensor(data, t.shape);
 }

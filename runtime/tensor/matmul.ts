@@ -1,10 +1,12 @@
 // Matrix products: matmul (A·B), and for the adjoints matmulTransA (Aᵀ·B) and matmulTransB (A·Bᵀ)
-// without materialising a transpose. 2-D, or batched 3-D (a batch of 1 or a 2-D operand is shared
-// across the batch); matmul also takes 1-D vectors as NumPy does. Large products run on the
+// without materialising a transpose. 2-D, or batched: leading dimensions are batch dimensions,
+// broadcast as in NumPy (a 2-D operand or a batch of 1 is shared); matmul also takes 1-D vectors as NumPy does. Large products run on the
 // WebAssembly SIMD kernel (wasm.ts), small ones and engines without WebAssembly on gemmTs.
 import { type Gemm, gemmTs } from "./gemm";
-import { Tensor, output, promote, shapeString } from "./tensor";
+import { broadcastShapes, broadcastStrides } from "./broadcast";
+import { Tensor, output, promote, shapeString, sizeOf } from "./tensor";
 import { gemmWasm, wasmAvailable } from "./wasm";
+import { currentBackend } from "./backend";
 
 export type MatmulBackend = "auto" | "wasm" | "ts";
 
@@ -25,8 +27,10 @@ export function matmulBackend(): "wasm" | "ts" {
   return backend !== "ts" && wasmAvailable() ? "wasm" : "ts";
 }
 
-/** Runs one GEMM on the chosen kernel. */
+/** Runs one GEMM on the backend's kernel, or the chosen built-in one. */
 export function gemm(g: Gemm): void {
+  const external = currentBackend().gemm;
+  if (external) return external(g);
   if (backend !== "ts" && (backend === "wasm" || g.m * g.n * g.k >= WASM_MIN_WORK) && gemmWasm(g)) return;
   gemmTs(g);
 }
@@ -47,10 +51,8 @@ function product(
   const vecB = b.rank === 1 && op === "matmul";
   const sa = vecA ? [1, a.shape[0]] : a.shape;
   const sb = vecB ? [b.shape[0], 1] : b.shape;
-  if (sa.length < 2 || sa.length > 3 || sb.length < 2 || sb.length > 3) {
-    throw new Error(
-      `${op}: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)}: expected 2-D or 3-D (batched) operands`,
-    );
+  if (sa.length < 2 || sb.length < 2) {
+    throw new Error(`${op}: shapes ${shapeString(a.shape)} and ${shapeString(b.shape)}: expected matrices or batches of them`);
   }
   const ra = sa.length;
   const rb = sb.length;
@@ -60,12 +62,17 @@ function product(
   const n = transB ? sb[rb - 2] : sb[rb - 1];
   if (ka !== kb) throw mismatch(`${ka} ≠ ${kb}`);
   const k = ka;
-  const batchA = ra === 3 ? sa[0] : 1;
-  const batchB = rb === 3 ? sb[0] : 1;
-  if (batchA !== batchB && batchA !== 1 && batchB !== 1) throw mismatch(`batch ${batchA} ≠ ${batchB}`);
-  const batched = ra === 3 || rb === 3;
-  const batch = Math.max(batchA, batchB);
-  const shape: number[] = batched ? [batch] : [];
+  // Leading dimensions are batch dimensions, broadcast as in NumPy (a 2-D operand is shared).
+  const batchA = sa.slice(0, -2);
+  const batchB = sb.slice(0, -2);
+  let batchShape: number[];
+  try {
+    batchShape = broadcastShapes(batchA, batchB, op);
+  } catch {
+    throw mismatch(`batch ${shapeString(batchA)} and ${shapeString(batchB)} do not broadcast`);
+  }
+  const batch = sizeOf(batchShape);
+  const shape: number[] = [...batchShape];
   if (!vecA) shape.push(m);
   if (!vecB) shape.push(n);
 
@@ -78,24 +85,37 @@ function product(
     transA, transB, m, n, k,
     a: x.data, aOffset: 0, b: y.data, bOffset: 0, c: result.data, cOffset: 0, accumulate,
   };
-  if (ra === 3 && rb === 2 && !transA) {
-    // [batch, m, k]·[k, n] is one [batch·m, k]·[k, n] product: rows of A are contiguous.
+  if (sizeOf(batchB) === 1 && !transA) {
+    // [batch…, m, k]·[k, n] is one [batch·m, k]·[k, n] product: rows of A are contiguous.
     g.m = batch * m;
     gemm(g);
-  } else {
-    for (let t = 0; t < batch; t++) {
-      g.aOffset = batchA === 1 ? 0 : t * m * k;
-      g.bOffset = batchB === 1 ? 0 : t * k * n;
-      g.cOffset = t * m * n;
-      gemm(g);
+    return result;
+  }
+  const stridesA = broadcastStrides(batchA, batchShape);
+  const stridesB = broadcastStrides(batchB, batchShape);
+  const index = new Array<number>(batchShape.length).fill(0);
+  for (let t = 0; t < batch; t++) {
+    let ia = 0;
+    let ib = 0;
+    for (let d = 0; d < index.length; d++) {
+      ia += index[d] * stridesA[d];
+      ib += index[d] * stridesB[d];
+    }
+    g.aOffset = ia * m * k;
+    g.bOffset = ib * k * n;
+    g.cOffset = t * m * n;
+    gemm(g);
+    for (let d = index.length - 1; d >= 0; d--) {
+      if (++index[d] < batchShape[d]) break;
+      index[d] = 0;
     }
   }
   return result;
 }
 
 /**
- * A·B: [m,k]·[k,n] → [m,n]; batched [b,m,k]·[b,k,n] → [b,m,n] (either side may be 2-D or have
- * batch 1, shared across the batch); 1-D vectors as in NumPy. With `out`, the result is written
+ * A·B: [m,k]·[k,n] → [m,n]; batched […,m,k]·[…,k,n] → […,m,n] with the batch dimensions broadcast
+ * (either side may be 2-D, shared across the batch); 1-D vectors as in NumPy. With `out`, the result is written
  * there (or added to it when `accumulate`).
  */
 export function matmul(a: Tensor, b: Tensor, out?: Tensor, accumulate = false): Tensor {

@@ -51,15 +51,18 @@ export function logSoftmax(x: Tensor, axis = -1, out?: Tensor): Tensor {
 }
 
 /**
- * The mean over the batch of −log softmax(logits)[label]: logits [n, c], labels either n integer
- * class indices or a [n, c] tensor of one-hot rows (any probability rows: −Σ_j y_j·log p_j).
- * Returns a 0-d tensor. Computed from logsumexp, never from a rounded softmax.
+ * The mean over the batch of −log softmax(logits)[label]: logits [n, c] (or [..., c]: a batch of
+ * sequences, every leading position a row), labels either one integer class per row (a negative
+ * label marks a row to ignore, e.g. padding: the mean is over the others) or a tensor of one-hot
+ * rows of the logits' shape (any probability rows: −Σ_j y_j·log p_j). Returns a 0-d tensor.
+ * Computed from logsumexp, never from a rounded softmax.
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Indices | Tensor): Tensor {
-  if (logits.rank !== 2) {
+  if (logits.rank < 2) {
     throw new Error(`softmaxCrossEntropy: logits of shape ${shapeString(logits.shape)}: expected [batch, classes]`);
   }
-  const [n, c] = logits.shape;
+  const c = logits.shape[logits.rank - 1];
+  const n = logits.size / c;
   const x = logits.data;
   const dense = labels instanceof Tensor;
   if (dense ? !sameShape(labels.shape, logits.shape) : labels.length !== n) {
@@ -67,13 +70,16 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Indices | Tensor): T
     throw new Error(`softmaxCrossEntropy: logits ${shapeString(logits.shape)} and ${what} do not match`);
   }
   let total = 0;
+  let counted = 0;
   for (let i = 0; i < n; i++) {
     const row = i * c;
+    if (!dense && labels[i] < 0) continue;
     let m = -Infinity;
     for (let j = 0; j < c; j++) if (x[row + j] > m) m = x[row + j];
     let s = 0;
     for (let j = 0; j < c; j++) s += Math.exp(x[row + j] - m);
     const lse = m + Math.log(s);
+    counted++;
     if (dense) {
       const y = labels.data;
       for (let j = 0; j < c; j++) {
@@ -82,15 +88,24 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Indices | Tensor): T
       }
     } else {
       const k = labels[i];
-      if (!Number.isInteger(k) || k < 0 || k >= c) {
+      if (!Number.isInteger(k) || k >= c) {
         throw new Error(`softmaxCrossEntropy: label ${k} at ${i} is out of range for ${c} classes`);
       }
       total += lse - x[row + k];
     }
   }
   const data = allocate(logits.dtype, 1);
-  data[0] = n === 0 ? NaN : total / n;
+  data[0] = counted === 0 ? NaN : total / counted;
   return new Tensor(data, []);
+}
+
+/** The rows softmaxCrossEntropy averages over: all, or those whose integer label is not negative. */
+export function countedRows(logits: Tensor, labels: Indices | Tensor): number {
+  const n = logits.size / logits.shape[logits.rank - 1];
+  if (labels instanceof Tensor) return n;
+  let counted = 0;
+  for (let i = 0; i < n; i++) if (labels[i] >= 0) counted++;
+  return counted;
 }
 
 /** The mean of (prediction − target)² over all elements; the shapes must be equal. Returns a 0-d tensor. */

@@ -11,8 +11,9 @@ import {
   shapeString,
   sizeOf,
 } from "./tensor";
+import { mul, sub } from "./elementwise";
 
-type Kind = "sum" | "mean" | "max" | "logsumexp";
+type Kind = "sum" | "mean" | "max" | "min" | "logsumexp";
 
 /** [outer, n, inner]: x viewed as outer × n × inner around `axis`. */
 function around(shape: Shape, axis: number): [number, number, number] {
@@ -44,8 +45,17 @@ function reduceAxis(x: Tensor, axis: number, kind: Kind): Tensor {
             if (v > m[j] || v !== v) m[j] = v;
           }
         }
+      } else if (kind === "min") {
+        m.fill(Infinity);
+        for (let k = 0; k < n; k++) {
+          const row = base + k * inner;
+          for (let j = 0; j < inner; j++) {
+            const v = src[row + j];
+            if (v < m[j] || v !== v) m[j] = v;
+          }
+        }
       }
-      if (kind === "max") {
+      if (kind === "max" || kind === "min") {
         dst.set(m, o * inner);
         continue;
       }
@@ -79,6 +89,14 @@ function reduceRow(src: ArrayLike<number>, start: number, n: number, kind: Kind)
     for (let i = start; i < end; i++) s += src[i];
     return kind === "mean" ? s / n : s;
   }
+  if (kind === "min") {
+    let m = Infinity;
+    for (let i = start; i < end; i++) {
+      const v = src[i];
+      if (v < m || v !== v) m = v;
+    }
+    return m;
+  }
   let m = -Infinity;
   for (let i = start; i < end; i++) {
     const v = src[i];
@@ -94,7 +112,7 @@ function reduceRow(src: ArrayLike<number>, start: number, n: number, kind: Kind)
 
 function reduce(op: Kind, x: Tensor, axis: Axes, keepdims: boolean): Tensor {
   const axes = normalizeAxes(axis, x.shape, op);
-  if (op === "max" || op === "logsumexp") {
+  if (op === "max" || op === "min" || op === "logsumexp") {
     for (const a of axes) {
       if (x.shape[a] === 0) throw new Error(`${op}: cannot reduce an empty axis ${a} of shape ${shapeString(x.shape)}`);
     }
@@ -107,7 +125,7 @@ function reduce(op: Kind, x: Tensor, axis: Axes, keepdims: boolean): Tensor {
     data[0] = reduceRow(x.data, 0, x.size, op);
     return new Tensor(data, shape);
   }
-  if (axes.length === 0) return new Tensor(x.data.slice(), shape);
+  if (axes.length === 0) return new Tensor(x.clone().data, shape);
   let t = x;
   for (const a of axes) t = reduceAxis(t, a, op === "mean" ? "sum" : op);
   if (op === "mean") {
@@ -131,6 +149,18 @@ export function mean(x: Tensor, axis?: Axes, keepdims = false): Tensor {
 /** The maximum over `axis` (all axes by default); NaN if any value is NaN. */
 export function max(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   return reduce("max", x, axis, keepdims);
+}
+
+/** The minimum over `axis` (all axes by default); NaN if any value is NaN. */
+export function min(x: Tensor, axis?: Axes, keepdims = false): Tensor {
+  return reduce("min", x, axis, keepdims);
+}
+
+/** The population variance (mean squared deviation from the mean, no Bessel correction) over `axis`. */
+export function variance(x: Tensor, axis?: Axes, keepdims = false): Tensor {
+  const m = reduce("mean", x, axis, true);
+  const d = sub(x, m);
+  return reduce("mean", mul(d, d, d), axis, keepdims);
 }
 
 /** log Σ exp(x) over `axis` (all axes by default), computed as m + log Σ exp(x − m), m the max. */

@@ -179,3 +179,41 @@ export function pick(x: Tensor, labels: Indices, out?: Tensor): Tensor {
   }
   return result;
 }
+
+/** Tensors of one shape stacked along a new axis `axis` (default 0): n of [a, b] give [n, a, b]. */
+export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new Error("stack: no tensors");
+  const first = tensors[0];
+  const a = axis < 0 ? axis + first.rank + 1 : axis;
+  if (!Number.isInteger(axis) || a < 0 || a > first.rank) {
+    throw new Error(`stack: axis ${axis} is out of range for shape ${shapeString(first.shape)}`);
+  }
+  for (const t of tensors) {
+    if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
+      throw new Error(`stack: shapes ${shapeString(first.shape)} and ${shapeString(t.shape)} differ`);
+    }
+  }
+  const kept = [...first.shape.slice(0, a), 1, ...first.shape.slice(a)];
+  return concat(tensors.map((t) => new Tensor(t.data, kept)), a);
+}
+
+/** The slice at `index` along `axis` (default 0), that axis removed: take(x, i) of [n, a, b] is x[i], [a, b]. */
+export function take(x: Tensor, index: number, axis = 0): Tensor {
+  const a = normalizeAxis(axis, x.shape, "take");
+  checkIndex("take", index, 0, x.shape[a], x.shape);
+  const part = slice(x, a, index, index + 1);
+  return new Tensor(part.data, x.shape.filter((_, i) => i !== a));
+}
+
+/** The size of x along `axis` (negative from the end): for shapes computed inside a differentiated function. */
+export function dim(x: Tensor, axis: number): number {
+  return x.shape[normalizeAxis(axis, x.shape, "dim")];
+}
+
+/** The inverse of a permutation of axes (default: the reversal, its own inverse), for transpose's adjoint. */
+export function invertPermutation(perm?: readonly number[]): number[] | undefined {
+  if (perm === undefined) return undefined;
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return inverse;
+}

@@ -10,10 +10,13 @@ import * as reduce from "./reduce";
 import * as shapeOps from "./shape-ops";
 import * as unary from "./unary";
 import { broadcastTo, reduceToShape } from "./broadcast";
+import { arenaBuffer } from "./arena";
 
 export type DType = "float32" | "float64";
 export type TensorData = Float32Array | Float64Array;
 export type Shape = readonly number[];
+/** A list of dimensions or axes as generated code writes it (reshape's shape, transpose's permutation). */
+export type Dims = readonly number[];
 /** A tensor or a number: numbers mix with tensors in arithmetic (as 0-d tensors of the other's dtype). */
 export type Operand = Tensor | number;
 /** Integer indices or class labels. */
@@ -47,8 +50,9 @@ export function checkShape(shape: Shape, op: string): void {
   }
 }
 
+/** Zeros of `dtype`: from the arena of the generated gradient running (arena.ts), else new. */
 export function allocate(dtype: DType, size: number): TensorData {
-  return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  return arenaBuffer(dtype, size) ?? (dtype === "float64" ? new Float64Array(size) : new Float32Array(size));
 }
 
 export function dtypeOf(data: TensorData): DType {
@@ -154,7 +158,9 @@ export class Tensor {
   }
 
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape);
+    const data = allocate(this.dtype, this.size);
+    data.set(this.data);
+    return new Tensor(data, this.shape);
   }
 
   /** A copy in another dtype (a copy even when the dtype is the same). */
@@ -190,6 +196,12 @@ export class Tensor {
   minimum(b: Operand): Tensor {
     return elementwise.minimum(this, b);
   }
+  greater(b: Operand): Tensor {
+    return elementwise.greater(this, b);
+  }
+  less(b: Operand): Tensor {
+    return elementwise.less(this, b);
+  }
 
   // Unary math.
   exp(): Tensor {
@@ -216,6 +228,12 @@ export class Tensor {
   gelu(): Tensor {
     return unary.gelu(this);
   }
+  elu(alpha?: number): Tensor {
+    return unary.elu(this, alpha);
+  }
+  clamp(lo: number, hi: number): Tensor {
+    return unary.clamp(this, lo, hi);
+  }
   softplus(): Tensor {
     return unary.softplus(this);
   }
@@ -239,8 +257,14 @@ export class Tensor {
   max(axis?: Axes, keepdims?: boolean): Tensor {
     return reduce.max(this, axis, keepdims);
   }
+  min(axis?: Axes, keepdims?: boolean): Tensor {
+    return reduce.min(this, axis, keepdims);
+  }
   logsumexp(axis?: Axes, keepdims?: boolean): Tensor {
     return reduce.logsumexp(this, axis, keepdims);
+  }
+  variance(axis?: Axes, keepdims?: boolean): Tensor {
+    return reduce.variance(this, axis, keepdims);
   }
   argmax(axis?: number): Int32Array {
     return reduce.argmax(this, axis);
@@ -273,6 +297,9 @@ export class Tensor {
   }
   sliceCols(start: number, end?: number): Tensor {
     return shapeOps.sliceCols(this, start, end);
+  }
+  take(index: number, axis?: number): Tensor {
+    return shapeOps.take(this, index, axis);
   }
   gather(indices: Indices, axis?: number): Tensor {
     return shapeOps.gather(this, indices, axis);

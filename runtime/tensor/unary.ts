@@ -112,3 +112,24 @@ export function square(x: Tensor, out?: Tensor): Tensor {
     for (let i = 0; i < n; i++) o[i] = a[i] * a[i];
   }, x, out);
 }
+
+/** x for x > 0, alpha·(eˣ − 1) otherwise (alpha defaults to 1). */
+export function elu(x: Tensor, alpha = 1, out?: Tensor): Tensor {
+  return unary("elu", (a, o, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      o[i] = v > 0 ? v : alpha * Math.expm1(v);
+    }
+  }, x, out);
+}
+
+/** x limited to [lo, hi] elementwise (NaN stays NaN). */
+export function clamp(x: Tensor, lo: number, hi: number, out?: Tensor): Tensor {
+  if (!(lo <= hi)) throw new Error(`clamp: lower bound ${lo} is above the upper bound ${hi}`);
+  return unary("clamp", (a, o, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      o[i] = v < lo ? lo : v > hi ? hi : v;
+    }
+  }, x, out);
+}

@@ -21,20 +21,17 @@ import {
   exprArbs,
   fit,
   fresh,
-  operatorCheck,
   paren,
   primary,
   Prec,
   renderCond,
   renderExpr,
-  renderHelper,
   renderIndex,
   renderReturned,
   renderStmt,
   type ArrayVar,
   type Callee,
   type Carried,
-  type Check,
   type Cond,
   type Expr,
   type FnContext,
@@ -43,6 +40,9 @@ import {
   type Stmt,
   type Var,
 } from "./program-gen";
+import { guardArb } from "./program-gen-guarded";
+import { OPERATOR_IMPORT, derivativeExports, renderHelper, reverseSpec } from "./program-gen-module";
+import type { ParamSpec, Subject } from "./subjects";
 
 /** A carried variable's values at loop entry and after a plain assignment stay within this (or its entry bound). */
 const CARRIED_BASE = 30;
@@ -66,11 +66,14 @@ export type LStmt =
   | { readonly k: "fill"; readonly a: number; readonly e: Expr }
   /** A local array: `new Float64Array(n)`, `new Array(n).fill(e)`, `Array.from({ length: n }, () => e)`, a copy or a slice. */
   | { readonly k: "scratch"; readonly form: number; readonly a: number; readonly e: Expr }
-  | { readonly k: "loop"; readonly head: LoopHead; readonly label: boolean; readonly body: readonly LStmt[] }
+  /** `checkpoint`: `// adc: checkpoint` on the line before (its reverse sweep recomputes instead of taping). */
+  | { readonly k: "loop"; readonly head: LoopHead; readonly label: boolean; readonly checkpoint: boolean; readonly body: readonly LStmt[] }
   /** `if (c) { …; break; }` (or continue; to the labelled outer loop when `outer` and there is one). */
   | { readonly k: "jump"; readonly c: Cond; readonly kind: "break" | "continue"; readonly outer: boolean; readonly body: readonly LStmt[] }
   | { readonly k: "lif"; readonly c: Cond; readonly then: readonly LStmt[]; readonly else: readonly LStmt[] | null }
-  | { readonly k: "lret"; readonly c: Cond; readonly e: Expr };
+  | { readonly k: "lret"; readonly c: Cond; readonly e: Expr }
+  /** `const [d0, , d2] = a` of an array (elements by `mask`), or `const { a: da, b: db } = w` when `w` is in scope. */
+  | { readonly k: "destructure"; readonly a: number; readonly mask: number; readonly let: boolean };
 
 /** 0: Float64Array, 1: number[], 2: readonly number[]. */
 export type ArrayKind = 0 | 1 | 2;
@@ -85,23 +88,44 @@ export interface RawLoopProgram {
   readonly matrix: boolean;
   /** A last parameter `w` of an object type `{ a: <array>; b: number }` (read only). */
   readonly struct: boolean;
+  /** …with a nested object field `n: { c: number; m: readonly number[] }`. */
+  readonly nested: boolean;
   /** Number of scalar parameters after the arrays, 0–2. */
   readonly scalars: number;
   readonly helper: FunctionBody | null;
+  /**
+   * A helper `s(a, k)` summing a function of each element of the array it is passed (read only),
+   * called from f's expressions: of Float64Array when the parameters are, else of readonly number[].
+   */
+  readonly reducer: { readonly e: Expr; readonly forOf: boolean } | null;
+  readonly passWritten: boolean;
   readonly body: readonly LStmt[];
   readonly tail: Expr;
   readonly operator: RawOperator;
+  /** 0, or k for `jvp(f, { directions: k })` (vector mode) as well. */
+  readonly directions: number;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
 
-export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
+export interface LoopGenOptions {
+  /** Domain-restricted values used only under a condition, also inside loop bodies (issue 13). */
+  readonly guards?: boolean;
+  /** vjp as well as grad and valueAndGrad. */
+  readonly vjp?: boolean;
+  /** Arrays the function writes may be passed to its array helper (FnContext.passWritten). */
+  readonly passWritten?: boolean;
+}
+
+export function rawLoopProgramArb(options: LoopGenOptions = {}): fc.Arbitrary<RawLoopProgram> {
   const { expr: exprs, cond: conds } = exprArbs(2, true);
   const expr = exprs[2];
   const small = exprs[1];
   const cond = conds[1];
+  const guards: fc.WeightedArbitrary<Stmt>[] = options.guards ? [{ arbitrary: guardArb(small, cond), weight: 3 }] : [];
   const scalar: fc.Arbitrary<Stmt> = fc.oneof(
+    ...guards,
     {
       arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), nm: fc.nat(NAMES.length * 3), e: expr }),
       weight: 3,
@@ -178,10 +202,12 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
     },
     { arbitrary: fc.record({ k: fc.constant("do" as const), c: cond, cap: fc.integer({ min: 1, max: 5 }) }), weight: 1 },
   );
+  const checkpoint = fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 });
   const innerLoop: fc.Arbitrary<LStmt> = fc.record({
     k: fc.constant("loop" as const),
     head,
     label: fc.constant(false),
+    checkpoint,
     body: fc.array(
       fc.oneof(
         { arbitrary: simple, weight: 8 },
@@ -197,6 +223,7 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
     k: fc.constant("loop" as const),
     head,
     label: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
+    checkpoint,
     body: fc.array(
       fc.oneof(
         { arbitrary: simple, weight: 7 },
@@ -210,17 +237,19 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
     ),
   });
   const scratch: fc.Arbitrary<LStmt> = fc.record({ k: fc.constant("scratch" as const), form: fc.nat(6), a: fc.nat(3), e: small });
+  const destructure: fc.Arbitrary<LStmt> = fc.record({ k: fc.constant("destructure" as const), a: fc.nat(3), mask: fc.integer({ min: 1, max: 7 }), let: fc.boolean() });
   const top: fc.Arbitrary<LStmt> = fc.oneof(
     { arbitrary: simple, weight: 4 },
     { arbitrary: scratch, weight: 3 },
+    { arbitrary: destructure, weight: 1 },
     { arbitrary: outerLoop, weight: 4 },
     { arbitrary: scalarIf, weight: 1 },
     { arbitrary: scalarRet, weight: 1 },
   );
   const body = fc
-    .tuple(fc.array(fc.oneof(simple, scratch), { maxLength: 2 }), outerLoop, fc.array(top, { maxLength: 3 }))
+    .tuple(fc.array(fc.oneof(simple, scratch, destructure), { maxLength: 2 }), outerLoop, fc.array(top, { maxLength: 3 }))
     .map(([pre, loop, post]) => [...pre, loop, ...post]);
-  const helper = bodyArb(small, cond, 2);
+  const helper = bodyArb(small, cond, 2, small, options.guards ? guardArb(small, cond) : undefined);
   return fc.record({
     arrayKind: fc.constantFrom<ArrayKind>(0, 0, 1, 2),
     len: fc.integer({ min: 3, max: 4 }),
@@ -228,12 +257,19 @@ export function rawLoopProgramArb(): fc.Arbitrary<RawLoopProgram> {
     scalars: fc.nat(2),
     matrix: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
     struct: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
+    nested: fc.boolean(),
     helper: fc.option(helper, { nil: null, freq: 4 }),
+    reducer: fc.option(fc.record({ e: small, forOf: fc.boolean() }), { nil: null, freq: 2 }),
+    passWritten: fc.constant(options.passWritten ?? false),
     body,
     tail: expr,
+    directions: fc.constantFrom(0, 0, 0, 2, 3),
     operator: fc.record({
-      // vjp of a function with loops or arrays is refused (ADC: "not supported yet").
-      kind: fc.oneof({ arbitrary: fc.constant("grad" as const), weight: 3 }, { arbitrary: fc.constant("valueAndGrad" as const), weight: 2 }),
+      kind: fc.oneof(
+        { arbitrary: fc.constant("grad" as const), weight: 3 },
+        { arbitrary: fc.constant("valueAndGrad" as const), weight: 2 },
+        ...(options.vjp ? [{ arbitrary: fc.constant("vjp" as const), weight: 3 }] : []),
+      ),
       wrtMask: fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 15 }), weight: 1 }),
       byName: fc.boolean(),
       bare: fc.boolean(),
@@ -393,18 +429,18 @@ function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx
           text = `new Array(${n}).fill(${e.text})`;
           bound = e.bound;
           w.line(depth, `const ${name}: number[] = ${text};`);
-          s.arrays.push({ name, len, bound, writable: true });
+          s.arrays.push({ name, len, bound, writable: true, typed: false });
           return;
         }
         case 2:
           text = `new Array(${n}).fill(0)`;
           w.line(depth, `const ${name}: number[] = ${text};`);
-          s.arrays.push({ name, len, bound, writable: true });
+          s.arrays.push({ name, len, bound, writable: true, typed: false });
           return;
         case 6: {
           const e = renderExpr(st.e, s);
           w.line(depth, `const ${name} = Array.from({ length: ${n} }, () => ${e.text});`);
-          s.arrays.push({ name, len, bound: e.bound, writable: true });
+          s.arrays.push({ name, len, bound: e.bound, writable: true, typed: false });
           return;
         }
         case 3:
@@ -422,7 +458,8 @@ function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx
           break;
       }
       w.line(depth, `const ${name} = ${text};`);
-      s.arrays.push({ name, len: size, bound, writable: true });
+      // new Float64Array(…) is one; a slice is of its source's kind.
+      s.arrays.push({ name, len: size, bound, writable: true, typed: form === 0 || form === 3 || Boolean(src?.typed) });
       return;
     }
     case "loop":
@@ -458,6 +495,28 @@ function renderLStmt(st: LStmt, s: Scope, w: Writer, depth: number, ctx: LoopCtx
       }
       w.line(depth, `}`);
       mergeAll(s, [afterThen, allBounds(s)]);
+      return;
+    }
+    case "destructure": {
+      const struct = s.allArrays().find((a) => a.name === "w.a");
+      const keyword = st.let ? "let" : "const";
+      if (struct && st.a % 2 === 0) {
+        const [da, db] = [fresh(s), fresh(s)];
+        w.line(depth, `${keyword} { a: ${da}, b: ${db} } = w;`);
+        s.arrays.push({ name: da, len: struct.len, bound: struct.bound, writable: false, typed: struct.typed });
+        s.vars.push({ name: db, bound: INPUT_BOUND, assignable: st.let });
+        return;
+      }
+      const arrays = s.allArrays();
+      if (arrays.length === 0) return;
+      const a = arrays[st.a % arrays.length];
+      s.use(a.name);
+      // Elements 0–2 by the mask's bits; holes keep the positions (`const [d0, , d2] = a`).
+      const picked = [0, 1, 2].filter((i) => i < a.len && (st.mask >> i) & 1);
+      if (picked.length === 0) return;
+      const slots = Array.from({ length: picked[picked.length - 1] + 1 }, (_, i) => (picked.includes(i) ? fresh(s) : ""));
+      w.line(depth, `${keyword} [${slots.join(", ")}] = ${a.name};`);
+      for (const name of slots.filter(Boolean)) s.vars.push({ name, bound: a.bound, assignable: st.let });
       return;
     }
     case "lret": {
@@ -563,6 +622,7 @@ function renderLoopOnce(st: Extract<LStmt, { k: "loop" }>, s: Scope, w: Writer, 
   }
   const mult = fn.loopMult ?? 1;
   fn.loopMult = mult * trips;
+  if (st.checkpoint) w.line(depth, `// adc: checkpoint`);
   w.line(depth, `${prefix}${open}`);
   for (const line of first) w.line(depth + 1, line);
   const body = new Scope(header, fn);
@@ -573,33 +633,52 @@ function renderLoopOnce(st: Extract<LStmt, { k: "loop" }>, s: Scope, w: Writer, 
   fn.loopMult = mult;
 }
 
-export type ParamSpec =
-  | { readonly k: "num" }
-  | { readonly k: "array"; readonly kind: ArrayKind; readonly len: number }
-  | { readonly k: "matrix"; readonly rows: number; readonly len: number }
-  /** `{ a: <array of kind>; b: number }` */
-  | { readonly k: "struct"; readonly kind: ArrayKind; readonly len: number };
-
-export interface LoopCheck extends Check {
-  readonly params: readonly ParamSpec[];
-}
-
 export interface RenderedLoopProgram {
   readonly text: string;
-  readonly check: LoopCheck;
+  readonly subjects: readonly Subject[];
 }
 
 const ARRAY_TYPES = ["Float64Array", "number[]", "readonly number[]"];
 
+/** Elements passed to a reducer are within CAP; each term is fitted to 1, and arrays are short. */
+const REDUCER_BOUND = 8;
+
+/** `s(a, k)`: the sum over the elements of a (of any length) of a bounded function of the element and k. */
+function renderReducer(r: NonNullable<RawLoopProgram["reducer"]>, name: string, typed: boolean, guarded: { rendered: boolean }): string[] {
+  const ctx: FnContext = { callees: [], prefix: "t", next: 0, used: new Set([name, "a", "k", "acc", "i", "v"]), consts: [], refs: 0, guarded };
+  const s = new Scope(null, ctx);
+  s.vars.push({ name: "v", bound: CAP, assignable: false }, { name: "k", bound: 10, assignable: false });
+  const term = fit(renderReturned(r.e, s), 1);
+  const head = r.forOf ? "for (const v of a) {" : "for (let i = 0; i < a.length; i++) {";
+  return [
+    `function ${name}(a: ${typed ? "Float64Array" : "readonly number[]"}, k: number): number {`,
+    `  let acc = 0;`,
+    `  ${head}`,
+    ...(r.forOf ? [] : [`    const v = a[i];`]),
+    `    acc += ${term.text};`,
+    `  }`,
+    `  return acc;`,
+    `}`,
+  ];
+}
+
 export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator = true): RenderedLoopProgram {
   const lines: string[] = [];
   const callees: Callee[] = [];
+  const guarded = { rendered: false };
   if (p.helper) {
     const name = `h${suffix}`;
-    const ctx: FnContext = { callees: [], prefix: "t", next: 0, used: new Set([name]), consts: [], refs: 0 };
-    const { lines: hl, bound } = renderHelper({ k: "plain", body: p.helper, marked: false }, name, ctx);
+    const ctx: FnContext = { callees: [], prefix: "t", next: 0, used: new Set([name]), consts: [], refs: 0, guarded };
+    const { lines: hl, bound } = renderHelper({ k: "plain", body: p.helper, marked: false, method: false }, name, ctx);
     lines.push(...hl);
     callees.push({ name, rec: false, bound });
+  }
+  const arrayCallees: { name: string; typed: boolean; bound: number }[] = [];
+  if (p.reducer) {
+    const name = `s${suffix}`;
+    const typed = p.arrayKind === 0;
+    lines.push(...renderReducer(p.reducer, name, typed, guarded));
+    arrayCallees.push({ name, typed, bound: REDUCER_BOUND });
   }
   const f = `f${suffix}`;
   const arrays = [...(p.second ? ["x", "u"] : ["x"]), ...(p.matrix ? ["m"] : [])];
@@ -608,20 +687,38 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
   const specs: ParamSpec[] = [
     ...arrays.map((a): ParamSpec => (a === "m" ? { k: "matrix", rows: 2, len: p.len } : { k: "array", kind: p.arrayKind, len: p.len })),
     ...scalars.map((): ParamSpec => ({ k: "num" })),
-    ...(p.struct ? [{ k: "struct" as const, kind: p.arrayKind, len: p.len }] : []),
+    ...(p.struct && p.nested
+      ? [
+          {
+            k: "object" as const,
+            fields: {
+              a: { k: "array", kind: p.arrayKind, len: p.len },
+              b: { k: "num" },
+              n: { k: "object", fields: { c: { k: "num" }, m: { k: "array", kind: 2, len: p.len } } },
+            } satisfies Record<string, ParamSpec>,
+          },
+        ]
+      : p.struct
+        ? [{ k: "struct" as const, kind: p.arrayKind, len: p.len }]
+        : []),
   ];
   const structType = `S${suffix}`;
-  if (p.struct) lines.push(`type ${structType} = { a: ${ARRAY_TYPES[p.arrayKind]}; b: number };`);
-  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts: [], refs: 0, loopMult: 1, assigned: new Set() };
+  const inner = p.nested ? "; n: { c: number; m: readonly number[] }" : "";
+  if (p.struct) lines.push(`type ${structType} = { a: ${ARRAY_TYPES[p.arrayKind]}; b: number${inner} };`);
+  const ctx: FnContext = { callees, arrayCallees, passWritten: p.passWritten, prefix: "v", next: 0, used: new Set([f, ...params]), consts: [], refs: 0, loopMult: 1, assigned: new Set(), guarded };
   const s = new Scope(null, ctx);
   for (const a of arrays) {
-    if (a === "m") for (const r of [0, 1]) s.arrays.push({ name: `m[${r}]`, len: p.len, bound: INPUT_BOUND, writable: true });
-    else s.arrays.push({ name: a, len: p.len, bound: INPUT_BOUND, writable: p.arrayKind !== 2 });
+    if (a === "m") for (const r of [0, 1]) s.arrays.push({ name: `m[${r}]`, len: p.len, bound: INPUT_BOUND, writable: true, typed: false });
+    else s.arrays.push({ name: a, len: p.len, bound: INPUT_BOUND, writable: p.arrayKind !== 2, typed: p.arrayKind === 0 });
   }
   for (const name of scalars) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
   if (p.struct) {
-    s.arrays.push({ name: "w.a", len: p.len, bound: INPUT_BOUND, writable: false });
+    s.arrays.push({ name: "w.a", len: p.len, bound: INPUT_BOUND, writable: false, typed: p.arrayKind === 0 });
     s.vars.push({ name: "w.b", bound: INPUT_BOUND, assignable: false });
+    if (p.nested) {
+      s.vars.push({ name: "w.n.c", bound: INPUT_BOUND, assignable: false });
+      s.arrays.push({ name: "w.n.m", len: p.len, bound: INPUT_BOUND, writable: false, typed: false });
+    }
   }
   const w = new Writer();
   renderLStmts(p.body, s, w, 1, { loops: [] });
@@ -641,29 +738,24 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
     .map((n, i) => `${n}: ${n === "m" ? "number[][]" : i < arrays.length ? ARRAY_TYPES[p.arrayKind] : n === "w" ? structType : "number"}`)
     .join(", ");
   lines.push(`export function ${f}(${signature}): number {`, ...w.lines, `}`);
-  const check = operatorCheck(p.operator, f, `g${suffix}`, params);
-  if (withOperator) lines.push(`export const ${check.g} = ${check.operatorCall};`);
-  return { text: lines.join("\n"), check: { ...check, params: specs } };
+  const g = `g${suffix}`;
+  const subject: Subject = {
+    f,
+    params: specs,
+    results: 0,
+    reverse: reverseSpec(p.operator, g, params, f),
+    jvp: `j${g}`,
+    ...(p.directions > 0 ? { jvpK: { name: `jk${g}`, k: p.directions } } : {}),
+    ...(guarded.rendered ? { guarded: true } : {}),
+  };
+  if (withOperator) lines.push(...derivativeExports(subject, f));
+  return { text: lines.join("\n"), subjects: [subject] };
 }
 
 export function renderLoopModule(programs: readonly RawLoopProgram[], withOperators = true): { text: string; functions: RenderedLoopProgram[] } {
   const functions = programs.map((p, i) => renderLoopFunction(p, programs.length === 1 ? "" : String(i), withOperators));
   const parts: string[] = [];
-  if (withOperators) parts.push(`import { grad, valueAndGrad } from "adc";`, "");
+  if (withOperators) parts.push(OPERATOR_IMPORT, "");
   for (const fn of functions) parts.push(fn.text, "");
   return { text: parts.join("\n"), functions };
-}
-
-export class LoopProgram {
-  readonly source: string;
-  constructor(readonly raw: RawLoopProgram) {
-    this.source = renderLoopModule([raw]).text;
-  }
-  [fc.toStringMethod](): string {
-    return `\n${this.source}`;
-  }
-}
-
-export function loopProgramArb(): fc.Arbitrary<LoopProgram> {
-  return rawLoopProgramArb().map((raw) => new LoopProgram(raw));
 }

@@ -16,6 +16,7 @@
 //   a power of ten or passed through Math.atan / Math.tanh. Arguments of exp, sinh, sin, … are
 //   fitted to small bounds too, so nothing overflows and nothing oscillates fast.
 import fc from "fast-check";
+import { guardArb, renderGuard, type Guard } from "./program-gen-guarded";
 
 export const INPUT_BOUND = 2;
 /** Largest magnitude any expression or variable may reach. */
@@ -26,7 +27,8 @@ const TRIG_ARG = 6;
 const TAN_ARG = 1.2;
 const ATAN_ARG = 20;
 const SQUARED_ARG = 30;
-const HELPER_ARG = 10;
+/** Bound fitted onto helpers' arguments. */
+export const HELPER_ARG = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Raw trees (what fast-check generates and shrinks)
@@ -67,7 +69,12 @@ export type Expr =
    * loop counter, `(counter + k) % len`, `a.length - 1 - counter` or a constant, by `ix`/`off`;
    * a plain variable when no array is visible.
    */
-  | { readonly k: "elem"; readonly a: number; readonly ix: number; readonly off: number };
+  | { readonly k: "elem"; readonly a: number; readonly ix: number; readonly off: number }
+  /**
+   * A call `s(a, b)` of a helper that reads the array it is passed (program-gen-loops.ts), with
+   * the a-th visible array of its type; an element read when there is none.
+   */
+  | { readonly k: "acall"; readonly a: number; readonly b: Expr };
 
 export type Cond =
   | { readonly k: "cmp"; readonly op: CmpOp; readonly a: Expr; readonly b: Expr }
@@ -98,20 +105,25 @@ export type Stmt =
       readonly b: Expr;
     }
   /** `if (c) { …; return e; }` (without braces when the block is empty and `bare`). */
-  | { readonly k: "ret"; readonly c: Cond; readonly body: readonly Stmt[]; readonly e: Expr; readonly bare: boolean }
+  | { readonly k: "ret"; readonly c: Cond; readonly body: readonly Stmt[]; readonly e: Returned; readonly bare: boolean }
   /** A bare block `{ … }`. */
-  | { readonly k: "block"; readonly body: readonly Stmt[] };
+  | { readonly k: "block"; readonly body: readonly Stmt[] }
+  /** A domain-restricted value used only under a condition (program-gen-guarded.ts). */
+  | Guard;
+
+/** What a function returns: a number, or a tuple literal `[e₁, …, eₘ]`. */
+export type Returned = Expr | readonly Expr[];
 
 export type Tail =
-  | { readonly k: "return"; readonly e: Expr }
+  | { readonly k: "return"; readonly e: Returned }
   /** `if (c) { …; return a; } else { …; return b; }` as the last statement. */
   | {
       readonly k: "ifReturn";
       readonly c: Cond;
       readonly then: readonly Stmt[];
-      readonly a: Expr;
+      readonly a: Returned;
       readonly else: readonly Stmt[];
-      readonly b: Expr;
+      readonly b: Returned;
     };
 
 export interface FunctionBody {
@@ -129,6 +141,8 @@ export type Helper = (
 ) & {
   /** Exported and differentiated itself (`export const gh = grad(h)`), as well as called by f. */
   readonly marked: boolean;
+  /** A static method of a class of its own (`K_h.h(…)`) rather than a function. */
+  readonly method: boolean;
 };
 
 export type OperatorKind = "grad" | "valueAndGrad" | "vjp";
@@ -146,6 +160,16 @@ export interface RawOperator {
 export interface RawProgram {
   /** Number of parameters of f, 1–4. */
   readonly arity: number;
+  /** 0: f returns a number; m: a tuple of m numbers. */
+  readonly results: number;
+  /**
+   * Which costlier derivatives the module exports as well (second order costs more to compile
+   * than all the rest): bit 3 hvp(f), and with it bit 0 hessian(f) and bit 2 grad(grad(f)) of one
+   * parameter; bits 1 and 2 jvp(f, { directions: 2 or 3 }).
+   */
+  readonly extras: number;
+  /** A helper with a registered derivative (renderCustom's kind; 0: none). */
+  readonly custom: number;
   /** Module-level numeric constants. */
   readonly consts: readonly number[];
   readonly helpers: readonly Helper[];
@@ -236,6 +260,7 @@ export function exprArbs(maxDepth: number, elems = false): { expr: fc.Arbitrary<
         weight: 4,
       },
       { arbitrary: fc.record({ k: fc.constant("ite" as const), c: subCond, a: sub, b: sub }), weight: 2 },
+      ...(elems ? [{ arbitrary: fc.record({ k: fc.constant("acall" as const), a: fc.nat(3), b: sub }), weight: 2 }] : []),
       {
         arbitrary: fc.record({ k: fc.constant("call" as const), h: fc.nat(1), a: sub, b: sub, n: fc.nat(3) }),
         weight: 3,
@@ -258,9 +283,24 @@ export interface GenOptions {
   readonly exprDepth?: number;
   /** Most top-level statements in f. Default 6. */
   readonly maxStmts?: number;
+  /** f returns a tuple of 2 or 3 numbers (checked by jacobian in both modes and jvp). */
+  readonly vector?: boolean;
+  /** Domain-restricted values used only under a condition (program-gen-guarded.ts, issue 13). */
+  readonly guards?: boolean;
 }
 
-export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxStmts: number): fc.Arbitrary<FunctionBody> {
+/**
+ * Function bodies: statements over `expr` and `cond`, returning `returned` (a number, or tuples
+ * for vector-valued functions); `extra` adds statements of another kind (guarded values) to the
+ * top level and to branches.
+ */
+export function bodyArb(
+  expr: fc.Arbitrary<Expr>,
+  cond: fc.Arbitrary<Cond>,
+  maxStmts: number,
+  returned: fc.Arbitrary<Returned> = expr,
+  extra?: fc.Arbitrary<Stmt>,
+): fc.Arbitrary<FunctionBody> {
   const simple: fc.Arbitrary<Stmt> = fc.oneof(
     {
       arbitrary: fc.record({ k: fc.constant("decl" as const), let: fc.boolean(), typed: fc.boolean(), nm: fc.nat(NAMES.length * 3), e: expr }),
@@ -303,8 +343,9 @@ export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxS
   const inner: fc.Arbitrary<Stmt> = fc.oneof(
     { arbitrary: simple, weight: 8 },
     { arbitrary: innerIf, weight: 2 },
-    { arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 1), e: expr, bare: fc.boolean() }), weight: 1 },
+    { arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 1), e: returned, bare: fc.boolean() }), weight: 1 },
     { arbitrary: innerBlock, weight: 1 },
+    ...(extra ? [{ arbitrary: extra, weight: 2 }] : []),
   );
   const stmt: fc.Arbitrary<Stmt> = fc.oneof(
     { arbitrary: simple, weight: 12 },
@@ -330,21 +371,22 @@ export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxS
       weight: 2,
     },
     {
-      arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 2), e: expr, bare: fc.boolean() }),
+      arbitrary: fc.record({ k: fc.constant("ret" as const), c: cond, body: block(simple, 2), e: returned, bare: fc.boolean() }),
       weight: 2,
     },
     { arbitrary: fc.record({ k: fc.constant("block" as const), body: block(inner, 3) }), weight: 1 },
+    ...(extra ? [{ arbitrary: extra, weight: 6 }] : []),
   );
   const tail: fc.Arbitrary<Tail> = fc.oneof(
-    { arbitrary: fc.record({ k: fc.constant("return" as const), e: expr }), weight: 4 },
+    { arbitrary: fc.record({ k: fc.constant("return" as const), e: returned }), weight: 4 },
     {
       arbitrary: fc.record({
         k: fc.constant("ifReturn" as const),
         c: cond,
         then: block(simple, 2),
-        a: expr,
+        a: returned,
         else: block(simple, 2),
-        b: expr,
+        b: returned,
       }),
       weight: 1,
     },
@@ -356,12 +398,16 @@ export function bodyArb(expr: fc.Arbitrary<Expr>, cond: fc.Arbitrary<Cond>, maxS
 export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram> {
   const { expr, cond } = exprArbs(options.exprDepth ?? 3);
   const depth = expr.length - 1;
-  const body = bodyArb(expr[depth], cond[depth], options.maxStmts ?? 6);
   const small = expr[Math.max(0, depth - 1)];
+  const smallCond = cond[Math.max(0, depth - 1)];
+  const guard = options.guards ? guardArb(small, smallCond) : undefined;
+  const returned: fc.Arbitrary<Returned> = options.vector ? fc.array(expr[depth], { minLength: 2, maxLength: 3 }) : expr[depth];
+  const body = bodyArb(expr[depth], cond[depth], options.maxStmts ?? 6, returned, guard);
   const marked = fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
+  const method = fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 });
   const helper: fc.Arbitrary<Helper> = fc.oneof(
     {
-      arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, cond[Math.max(0, depth - 1)], 3), marked: marked }),
+      arbitrary: fc.record({ k: fc.constant("plain" as const), body: bodyArb(small, smallCond, 3, small, guard), marked: marked, method }),
       weight: 3,
     },
     {
@@ -372,12 +418,16 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
         op: fc.constantFrom("+" as const, "*" as const),
         arg: small,
         marked: marked,
+        method,
       }),
       weight: 1,
     },
   );
   return fc.record({
     arity: fc.integer({ min: 1, max: 4 }),
+    results: options.vector ? fc.constantFrom(2, 3) : fc.constant(0),
+    extras: fc.nat(15),
+    custom: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 }),
     consts: fc.array(fc.constantFrom(...MODULE_CONSTANTS), { maxLength: 2 }),
     helpers: fc.array(helper, { maxLength: 2 }),
     helpersAfter: fc.boolean(),
@@ -394,7 +444,8 @@ export function rawProgramArb(options: GenOptions = {}): fc.Arbitrary<RawProgram
       bare: fc.boolean(),
       reversed: fc.boolean(),
     }),
-    decorator: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
+    // @grad marks a scalar function only.
+    decorator: options.vector ? fc.constant(false) : fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
     paramNames: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.constantFrom(1, 2), weight: 1 }),
     generatedLikeNames: fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }),
   });
@@ -456,6 +507,8 @@ export interface ArrayVar {
   readonly len: number;
   bound: number;
   readonly writable: boolean;
+  /** A Float64Array (else number[] or readonly number[]): which helpers it may be passed to. */
+  readonly typed?: boolean;
   carried?: Carried;
 }
 
@@ -483,6 +536,17 @@ export interface FnContext {
   returned?: boolean;
   /** Variables and arrays assigned so far (program-gen-loops.ts finds what a loop carries). */
   assigned?: Set<Var | ArrayVar>;
+  /** The function returns a tuple of this many numbers (0 or absent: a number). */
+  results?: number;
+  /** Helpers taking an array and a number (program-gen-loops.ts), by the array type they take. */
+  arrayCallees?: readonly { readonly name: string; readonly typed: boolean; readonly bound: number }[];
+  /**
+   * Arrays f writes may be passed to them too. Off while a callee's pullback reads the array as it
+   * is after the caller's later writes (test/regression-fixtures/fuzz-loops-call-then-write.ts).
+   */
+  passWritten?: boolean;
+  /** Set when a guarded value is rendered (program-gen-guarded.ts): the module's subjects are guarded. */
+  guarded?: { rendered: boolean };
 }
 
 export class Scope {
@@ -574,7 +638,16 @@ function positiveExp(e: Out): Out {
  * A returned expression. One that reads no variable gets one added, so that f is rarely constant
  * (a zero gradient checks little).
  */
-export function renderReturned(e: Expr, s: Scope): Out {
+export function renderReturned(e: Returned, s: Scope): Out {
+  const items = Array.isArray(e) ? (e as readonly Expr[]) : [e as Expr];
+  const m = s.fn.results ?? 0;
+  if (m === 0) return renderScalarReturned(items[0] ?? { k: "var", i: 0 }, s);
+  // A tuple of exactly m: components repeat when the raw tree has fewer (shrinking may drop some).
+  const parts = Array.from({ length: m }, (_, k) => renderScalarReturned(items.length > 0 ? items[k % items.length] : { k: "var", i: k }, s));
+  return primary(`[${parts.map((p) => p.text).join(", ")}]`, Math.max(...parts.map((p) => p.bound)));
+}
+
+function renderScalarReturned(e: Expr, s: Scope): Out {
   const before = s.fn.refs;
   const o = renderExpr(e, s);
   const vars = s.all();
@@ -691,6 +764,15 @@ function renderRaw(e: Expr, s: Scope): Out {
       s.use(a.name);
       s.fn.refs++;
       return primary(`${a.name}[${renderIndex(a, e.ix, e.off, s)}]`, a.bound);
+    }
+    case "acall": {
+      const callee = s.fn.arrayCallees?.[0];
+      const arrays = callee ? s.allArrays().filter((a) => Boolean(a.typed) === callee.typed && (s.fn.passWritten || !a.writable)) : [];
+      if (!callee || arrays.length === 0) return renderRaw({ k: "elem", a: e.a, ix: 0, off: e.a }, s);
+      const a = arrays[e.a % arrays.length];
+      s.use(a.name);
+      s.fn.refs++;
+      return call(callee.name, [primary(a.name, a.bound), fit(renderExpr(e.b, s), HELPER_ARG)], callee.bound);
     }
     case "call": {
       const a = renderExpr(e.a, s);
@@ -1021,6 +1103,9 @@ export function renderStmt(st: Stmt, s: Scope, w: Writer, depth: number): void {
       w.line(depth, `}`);
       return;
     }
+    case "guard":
+      renderGuard(st, s, w, depth);
+      return;
   }
 }
 
@@ -1057,7 +1142,7 @@ export function carriedUpdate(
 }
 
 /** Renders a body; returns the bound of the returned value. */
-function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
+export function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
   renderStmts(body.stmts, s, w, 1);
   const tail = body.tail;
   if (tail.k === "return") {
@@ -1083,186 +1168,6 @@ function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
   });
   w.line(1, `}`);
   return bound;
-}
-
-/** Parameter names of f: plain ones mostly, else ones close to what the backend generates. */
-export const PARAM_NAMES = [
-  ["x", "y", "z", "w"],
-  ["seed", "value", "t1", "x_bar"],
-  ["residuals", "a", "n", "f_adjoint"],
-];
-
-/** One derivative the module exports, to be checked against central differences. */
-export interface Check {
-  /** The exported primal. */
-  readonly f: string;
-  /** The exported result of the operator. */
-  readonly g: string;
-  readonly arity: number;
-  readonly operator: OperatorKind;
-  /** The parameters differentiated, in the order the gradient lists them. */
-  readonly wrt: readonly number[];
-  /** Whether the gradient is a bare number rather than a tuple. */
-  readonly bare: boolean;
-  /** The operator call, e.g. `grad(f, { wrt: ["x"] })`. */
-  readonly operatorCall: string;
-  /** The exported forward-mode derivative of the same function, and its call `jvp(f)`. */
-  readonly jvp: string;
-  readonly jvpCall: string;
-  /** The exported Hessian-vector product (forward over reverse), and its call `hvp(f)`. */
-  readonly hvp: string;
-  readonly hvpCall: string;
-}
-
-export interface RenderedFunctions {
-  /** The program's declarations and exports, as TypeScript. */
-  readonly text: string;
-  /** f's check first, then those of marked helpers. */
-  readonly checks: readonly Check[];
-}
-
-export function renderHelper(h: Helper, name: string, ctx: FnContext): { lines: string[]; bound: number } {
-  const s = new Scope(null, ctx);
-  const exported = h.marked ? "export " : "";
-  if (h.k === "plain") {
-    s.vars.push({ name: "a", bound: HELPER_ARG, assignable: true }, { name: "b", bound: HELPER_ARG, assignable: true });
-    ctx.used.add("a").add("b");
-    const w = new Writer();
-    const bound = renderBody(h.body, s, w);
-    return { lines: [`${exported}function ${name}(a: number, b: number): number {`, ...w.lines, `}`], bound };
-  }
-  // r(a, n): the recursive call's result is bounded by CAP (induction), and so is every result.
-  s.vars.push({ name: "a", bound: HELPER_ARG, assignable: false });
-  const base = fit(renderReturned(h.base, s), CAP);
-  const step = renderReturned(h.step, s);
-  const arg = fit(renderExpr(h.arg, s), HELPER_ARG);
-  const recur = primary(`${name}(${arg.text}, n - 1)`, CAP);
-  const combined = fit(bin(step, h.op, recur, h.op === "*" ? step.bound * CAP : step.bound + CAP), CAP);
-  return {
-    lines: [
-      `${exported}function ${name}(a: number, n: number): number {`,
-      `  if (n <= 0) return ${base.text};`,
-      `  return ${combined.text};`,
-      `}`,
-    ],
-    bound: CAP,
-  };
-}
-
-/** The operator call on `f` and what its gradient holds. */
-export function operatorCheck(op: RawOperator, f: string, g: string, params: readonly string[], callee = f): Check {
-  const arity = params.length;
-  let wrt = Array.from({ length: arity }, (_, i) => i).filter((i) => op.kind !== "vjp" && (op.wrtMask >> i) & 1);
-  let options = "";
-  let bare = arity === 1;
-  if (wrt.length > 0) {
-    if (op.reversed) wrt = wrt.reverse();
-    const items = wrt.map((i) => (op.byName ? JSON.stringify(params[i]) : String(i)));
-    bare = op.bare && wrt.length === 1;
-    options = `, { wrt: ${bare ? items[0] : `[${items.join(", ")}]`} }`;
-  } else {
-    wrt = params.map((_, i) => i);
-  }
-  return { f, g, arity, operator: op.kind, wrt, bare, operatorCall: `${op.kind}(${callee}${options})`, jvp: `j${g}`, jvpCall: `jvp(${callee})`, hvp: `hv${g}`, hvpCall: `hvp(${callee})` };
-}
-
-/**
- * Renders one program, named with `suffix` (f{suffix}, h{suffix}, …). Without operators, the
- * module runs untransformed: no operator exports and no decorator.
- */
-export function renderFunctions(p: RawProgram, suffix = "", withOperators = true): RenderedFunctions {
-  const consts = p.consts.map((value, i) => ({ name: `K${suffix}_${i}`, value }));
-  const constLines = consts.map((c) => `const ${c.name} = ${c.value};`);
-  const helperLines: string[] = [];
-  const callees: Callee[] = [];
-  const checks: Check[] = [];
-  const exports: string[] = [];
-  p.helpers.forEach((h, i) => {
-    // Named h, r, … or like the functions the backend generates for f.
-    const name = p.generatedLikeNames
-      ? `f${suffix}_${i === 0 ? "grad" : "pullback"}`
-      : `${h.k === "rec" ? "r" : "h"}${suffix}${i === 0 ? "" : `_${i}`}`;
-    // A helper may call the helpers before it.
-    const ctx: FnContext = { callees: [...callees], prefix: "t", next: 0, used: new Set([name]), consts, refs: 0 };
-    const { lines, bound } = renderHelper(h, name, ctx);
-    helperLines.push(...lines);
-    callees.push({ name, rec: h.k === "rec", bound });
-    if (h.marked) {
-      // Differentiated itself as well as called by f: a rec helper with respect to `a` only.
-      const op: RawOperator =
-        h.k === "rec"
-          ? { kind: "grad", wrtMask: 1, byName: true, bare: true, reversed: false }
-          : { kind: "grad", wrtMask: 0, byName: false, bare: false, reversed: false };
-      const check = operatorCheck(op, name, `g${name}`, h.k === "rec" ? ["a", "n"] : ["a", "b"]);
-      checks.push(check);
-      exports.push(`export const ${check.g} = ${check.operatorCall};`, `export const ${check.jvp} = ${check.jvpCall};`, `export const ${check.hvp} = ${check.hvpCall};`);
-    }
-  });
-  const f = `f${suffix}`;
-  const params = PARAM_NAMES[p.paramNames].slice(0, p.arity);
-  const ctx: FnContext = { callees, prefix: "v", next: 0, used: new Set([f, ...params]), consts, refs: 0 };
-  const s = new Scope(null, ctx);
-  for (const name of params) s.vars.push({ name, bound: INPUT_BOUND, assignable: true });
-  const w = new Writer();
-  renderBody(p.body, s, w);
-  const signature = `${f}(${params.map((n) => `${n}: number`).join(", ")}): number {`;
-  let fLines: string[];
-  let callee = f;
-  if (p.decorator) {
-    // A static method marked with @grad; the module exports it as f for the primal.
-    const cls = `C${suffix}`;
-    callee = `${cls}.${f}`;
-    fLines = [
-      `export class ${cls} {`,
-      ...(withOperators ? ["  @grad"] : []),
-      `  static ${signature}`,
-      ...w.lines.map((l) => `  ${l}`),
-      `  }`,
-      `}`,
-      `export const ${f} = ${callee};`,
-    ];
-  } else {
-    fLines = [`export function ${signature}`, ...w.lines, `}`];
-  }
-  const main = operatorCheck(p.operator, f, `g${suffix}`, params, callee);
-  checks.unshift(main);
-  exports.unshift(`export const ${main.g} = ${main.operatorCall};`, `export const ${main.jvp} = ${main.jvpCall};`, `export const ${main.hvp} = ${main.hvpCall};`);
-  const lines = [
-    ...constLines,
-    ...(p.helpersAfter ? [] : helperLines),
-    ...fLines,
-    ...(p.helpersAfter ? helperLines : []),
-    ...(withOperators ? exports : []),
-  ];
-  return { text: lines.join("\n"), checks };
-}
-
-/**
- * A whole module: the import, then each program's declarations and `export const g… = grad(f…)`
- * (or `valueAndGrad`, `vjp`). `withOperators: false` leaves the operators out, to run the primal
- * untransformed.
- */
-export function renderModule(programs: readonly RawProgram[], withOperators = true): { text: string; functions: RenderedFunctions[] } {
-  const functions = programs.map((p, i) => renderFunctions(p, programs.length === 1 ? "" : String(i), withOperators));
-  const parts: string[] = [];
-  if (withOperators) parts.push(`import { grad, hvp, jvp, valueAndGrad, vjp } from "adc";`, "");
-  for (const fn of functions) parts.push(fn.text, "");
-  return { text: parts.join("\n"), functions };
-}
-
-/** A program with its rendered source as its printed form (fast-check shows it on failure). */
-export class Program {
-  readonly source: string;
-  constructor(readonly raw: RawProgram) {
-    this.source = renderModule([raw]).text;
-  }
-  [fc.toStringMethod](): string {
-    return `\n${this.source}`;
-  }
-}
-
-export function programArb(options: GenOptions = {}): fc.Arbitrary<Program> {
-  return rawProgramArb(options).map((raw) => new Program(raw));
 }
 
 /** Deterministic points in [-INPUT_BOUND, INPUT_BOUND]^arity from an integer seed (mulberry32). */

@@ -1,0 +1,8 @@
+// the Hessian of a function that always calls itself
+// expect: diagnostic
+// known: not refused yet (reported): adc compiles it without a diagnostic
+import { hessian } from "adc";
+export function f(x: number): number {
+  return Math.sin(f(x + 1)) * x;
+}
+export const g = hessian(f);
