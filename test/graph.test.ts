@@ -153,6 +153,13 @@ describe("SVG", () => {
   });
 });
 
+/** loop-overwrite's decay, written out here: y ← y − rate·sin(y), `steps` times. */
+function decayByHand(x: number, rate: number, steps: number): number {
+  let y = x;
+  for (let k = 0; k < steps; k++) y -= rate * Math.sin(y);
+  return y;
+}
+
 /** Each DOT node's label lines, by node id. */
 function dotLabels(dot: string): Map<string, string[]> {
   const labels = new Map<string, string[]>();
@@ -254,6 +261,15 @@ describe("loops and arrays at a point: unrolled", () => {
     );
     const { dot } = graphOfFile(fixture("loop-overwrite"), { fn: "repeatedSquare", at: [1.1, 400], maxNodes: 1203 });
     expect(dot).toContain('label="loop at line 6, iteration 400"');
+  });
+
+  test("a loop that runs on and on stops at the evaluation budget, with a request error", () => {
+    const { func, functions } = lowered("loop-overwrite", "decay");
+    // Five operations an iteration (k < steps, sin(y), rate·…, y − …, k + 1): 1000 iterations are far past a budget of 1000.
+    expect(() => evaluate(func, [2, 0.3, 1000], functions, 1000)).toThrow(
+      new GraphRequestError("evaluating 'decay' at this point takes more than 1000 operations (a loop that does not end?)"),
+    );
+    expect(evaluate(func, [2, 0.3, 10], functions, 1000).output.x).toBeCloseTo(decayByHand(2, 0.3, 10), 12);
   });
 
   test("a point of the wrong shape is a request error naming the element", () => {

@@ -15,13 +15,16 @@ import { constant, isRef, type Cell, type Item, type Memory, type Node, type Ope
 /** The functions calls refer to, by callee key. */
 export type Functions = ReadonlyMap<string, Func>;
 
-/** More operations than this in one evaluation (calls included) is taken for a loop that does not end. */
-export const evaluationBudget = 1_000_000;
+/**
+ * More operations than this in one evaluation (calls included) is taken for a loop that does not
+ * end: far more than a drawing can hold (the cap on drawn nodes is checked after), and a few
+ * seconds of evaluation, which the playground does at every keystroke.
+ */
+export const evaluationBudget = 200_000;
 
-export function evaluate(func: Func, point: readonly PointValue[], functions: Functions): Trace {
-  return new Evaluator(func, functions, { left: evaluationBudget }).run(point);
+export function evaluate(func: Func, point: readonly PointValue[], functions: Functions, budget = evaluationBudget): Trace {
+  return new Evaluator(func, functions, { left: budget, total: budget }).run(point);
 }
-
 
 class Evaluator {
   private readonly nodes: Node[] = [];
@@ -33,7 +36,7 @@ class Evaluator {
   constructor(
     private readonly func: Func,
     private readonly functions: Functions,
-    private readonly budget: { left: number },
+    private readonly budget: { left: number; readonly total: number },
   ) {}
 
   run(point: readonly PointValue[], bound?: readonly Cell[]): Trace {
@@ -78,7 +81,7 @@ class Evaluator {
 
   private node(value: Value, op: Op, x: Scalar, operands: Operand[], inputs: Node[] = [], partials: number[] = [], extra: Partial<Node> = {}): Node {
     if (--this.budget.left < 0) {
-      throw new GraphRequestError(`evaluating '${this.func.name}' at this point takes more than ${evaluationBudget} operations (a loop that does not end?)`);
+      throw new GraphRequestError(`evaluating '${this.func.name}' at this point takes more than ${this.budget.total} operations (a loop that does not end?)`);
     }
     const node: Node = { kind: "node", value, op, x, operands, inputs, partials, path: this.path, ...extra };
     this.nodes.push(node);
