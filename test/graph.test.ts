@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { graphOfFile } from "../compiler";
 import { evaluate } from "../compiler/graph/evaluate";
+import { formatNumber } from "../compiler/graph/format";
 import { adjoints, tangents } from "../compiler/graph/sweeps";
 import { GraphRequestError, lowerForGraph, renderSvg, type PointValue } from "../compiler/graph";
 import { createProgram } from "../compiler/program";
@@ -141,6 +142,17 @@ describe("SVG", () => {
     expect(nodes.get("output")).toEqual(["f(x1, x2)", "= 0.238866", "ȳ = 1"]);
     // The README shows this picture: it stays what `adc graph` draws.
     await expect(svg).toMatchFileSnapshot("../docs/seed-graph.svg");
+  });
+
+  test("a loop unrolled: weighted at x = [0.3, −1.2], w = [1, 0.5], the picture README shows", async () => {
+    const { dot } = graphOfFile(fixture("loop-sum"), { fn: "weighted", at: [[0.3, -1.2], [1, 0.5]] });
+    const svg = await renderSvg(dot!);
+    const nodes = svgNodes(svg);
+    // ∂(s²)/∂x₀ = 2s·cos(x₀)·w₀ with s = sin(0.3) + 0.5·sin(−1.2)
+    const s = Math.sin(0.3) + 0.5 * Math.sin(-1.2);
+    expect(nodes.get("u-1[0]")).toEqual(["u₋₁[0] = x[0]", "= 0.3", `ū = ${formatNumber(2 * s * Math.cos(0.3))}`]);
+    expect(nodes.get("u9@2")).toEqual(["u₉⁽²⁾ (s) = u₉⁽¹⁾ + u₈⁽²⁾", `= ${formatNumber(s)}`, `ū = ${formatNumber(2 * s)}`]);
+    await expect(svg).toMatchFileSnapshot("../docs/loop-graph.svg");
   });
 
   test("forward mode: the same values, and the output's tangents are the gradient", async () => {
