@@ -354,9 +354,10 @@ class ModuleGenerator {
   private sourceLine(loc: Loc): string {
     let lines = this.sourceLines.get(loc.file);
     if (!lines) {
-      const file = [...this.lowered.values()].find((f) => f.decl.getSourceFile().fileName === loc.file);
+      const files = [...this.lowered.values()].flatMap((f) => [f.decl.getSourceFile(), ...(f.inlinedFrom ?? [])]);
+      const file = files.find((f) => f.fileName === loc.file);
       // Split where TypeScript counts lines (U+2028/U+2029 too), so a line comment never ends early.
-      lines = (file?.decl.getSourceFile() ?? this.sourceFile).text.split(/\r\n|[\n\r\u2028\u2029]/);
+      lines = (file ?? this.sourceFile).text.split(/\r\n|[\n\r\u2028\u2029]/);
       this.sourceLines.set(loc.file, lines);
     }
     const text = lines[loc.line - 1]?.trim() ?? "";

@@ -105,7 +105,7 @@ export class LoopFrame implements Frame {
   /** The values the body yields when the iteration ends with `code`. */
   private tuple(code: number, env: Env, at: ts.Node, ret?: Value[]): Value[] {
     const has = (role: Slot["role"]) => this.slots.some((s) => s.role === role);
-    if ((code !== ExitCode.Next && !has("code")) || (ret && !has("ret"))) {
+    if ((code !== ExitCode.Next && !has("code")) || (ret && ret.length > 0 && !has("ret"))) {
       throw new Error("adc internal error: a loop exit the scan did not foresee");
     }
     let r = 0;

@@ -19,6 +19,8 @@ export interface LoweredFunction {
   readonly callees: readonly FunctionLike[];
   /** Set for a function with a registered derivative: its body is not lowered (func has no ops). */
   readonly custom?: CustomDerivative;
+  /** Other files whose code was inlined into this one (helpers taking callbacks), for source comments. */
+  readonly inlinedFrom?: readonly ts.SourceFile[];
 }
 
 export function lowerFunction(
@@ -56,7 +58,7 @@ export function lowerFunction(
   const exit = exitOf(l.statements.lower(decl.body.statements, env, frame), frame, decl.name ?? decl);
   l.b.region.yields.push(...exit);
   const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl) };
-  return { key, decl, func, callees: [...l.callees] };
+  return { key, decl, func, callees: [...l.callees], inlinedFrom: l.callables.inlinedFrom() };
 }
 
 /** Generated code lives at the module's top level: it must be able to call the function by name. */
