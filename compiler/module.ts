@@ -15,6 +15,7 @@ import { lowerFunction, type LoweredFunction } from "./frontend/lower";
 import { customFunction, findCustomDerivatives, type CustomDerivative } from "./frontend/custom-derivatives";
 import { ForwardUnsupported } from "./ad/forward";
 import { pullbackAdapter, tangentAdapter } from "./backend/custom";
+import { endlessRecursion } from "./frontend/base-case";
 import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, type FunctionLike } from "./frontend/resolve";
 import type { Attrs, Loc, Op, Region } from "./ir/types";
@@ -75,6 +76,7 @@ export function lowerClosure(
       diagnostics.push(diagnosticAt(e.code, e.message, e.node));
     }
   }
+  if (diagnostics.length === 0) diagnostics.push(...endlessRecursion(lowered));
   return { lowered, diagnostics };
 }
 

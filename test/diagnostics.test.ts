@@ -269,6 +269,39 @@ describe("decorators", () => {
       [2001, "@valueAndGrad is not a decorator; mark the method with @grad", 4, 3],
     ]);
   });
+
+  test("@grad on a class, a getter, a property and a parameter", () => {
+    const r = compileSource(
+      `import { grad } from "adc";\n@grad\nexport class M {\n  @grad static get k(): number { return 2; }\n  @grad static w = 2;\n  static f(x: number): number { return x; }\n}\n`,
+      file,
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([
+      [2001, "@grad marks a method, not a class; put it on the method to differentiate", 2, 1],
+      [2001, "@grad marks a method, not a getter; put it on the method to differentiate", 4, 3],
+      [2001, "@grad marks a method, not a property; put it on the method to differentiate", 5, 3],
+    ]);
+  });
+});
+
+describe("recursion without a base case", () => {
+  test("a function calling itself on every path, directly or through another, is refused at its name", () => {
+    const r = compileSource(
+      `import { grad } from "adc";\nfunction h(x: number): number {\n  return x > 0 ? f(x) : f(-x);\n}\nexport function f(x: number): number {\n  return h(x * 0.5) * x;\n}\nexport const g = grad(f);\n`,
+      file,
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([
+      [1016, "'f' calls itself on every path (through 'h'), so it never returns; give it a base case (an if that returns without the call)", 5, 17],
+      [1016, "'h' calls itself on every path (through 'f'), so it never returns; give it a base case (an if that returns without the call)", 2, 10],
+    ]);
+  });
+
+  test("recursion with a base case (an if, a ternary, a loop that may not run) compiles", () => {
+    const r = compileSource(
+      `import { grad } from "adc";\nexport function f(x: number, n: number): number {\n  if (n <= 0) return x;\n  return f(x * 0.5, n - 1) * 2;\n}\nexport function t(x: number, n: number): number {\n  return n <= 0 ? x : t(x, n - 1) * x;\n}\nexport function w(x: number, n: number): number {\n  let s = x;\n  while (n > 0) { s = w(s, 0); n--; }\n  return s;\n}\nexport const g = [grad(f), grad(t), grad(w)];\n`,
+      file,
+    );
+    expect(r.diagnostics).toEqual([]);
+  });
 });
 
 describe("formatting", () => {
