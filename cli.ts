@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { compileFile, graphOfFile, irOfFile } from "./compiler";
 import { CodeDescriptions, formatDiagnostic, isStackOverflow, nestingDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
-import { GraphRequestError, renderSvg, type Mode } from "./compiler/graph";
+import { defaultMaxNodes, GraphRequestError, parsePoint, renderSvg, type Mode, type PointValue } from "./compiler/graph";
 import { checkFile, formatCheck } from "./compiler/check";
 import { ModuleDiagnostics, programError, runModule } from "./compiler/run-module";
 import { Batch, expandInputs } from "./compiler/batch";
@@ -27,7 +27,7 @@ const COMMANDS: Record<string, string> = {
 };
 
 /** The options only `adc graph` takes. */
-const GRAPH_OPTIONS = ["fn", "at", "mode", "format"] as const;
+const GRAPH_OPTIONS = ["fn", "at", "mode", "format", "max-nodes"] as const;
 
 /** A problem with how adc was invoked: one line, then a pointer to --help, exit 2. */
 class UsageError extends Error {}
@@ -63,7 +63,10 @@ Options:
 
 adc graph <file.ts> --fn <name> [--at x1,x2,...] [--mode forward|reverse] [--format dot|svg]:
       --fn <name>      the function to draw: a top-level function, or Class.method
-      --at <point>     evaluate at this point (one number per parameter) and show each value
+      --at <point>     evaluate at this point, one value per parameter: numbers, arrays, objects
+                       (--at 2,0.5 or --at '[1,2,3],{w:1,b:0}'); loops are drawn unrolled, one
+                       cluster per iteration; without --at, each loop is one cluster
+      --max-nodes <n>  with --at: the most nodes the unrolled trace may have (default ${defaultMaxNodes})
       --mode <mode>    with --at: reverse (default) shows adjoints ū = ∂f/∂u; forward shows the
                        tangents u̇ = ∂u/∂xᵢ, one per input direction
       --format <fmt>   dot (default) or svg; without it, taken from the -o file's extension
@@ -113,9 +116,10 @@ interface Invocation {
 
 interface GraphRequest {
   readonly fn: string;
-  readonly at?: number[];
+  readonly at?: PointValue[];
   readonly mode?: Mode;
   readonly format: "dot" | "svg";
+  readonly maxNodes?: number;
 }
 
 function parse(argv: string[]): Invocation {
@@ -143,6 +147,7 @@ function parse(argv: string[]): Invocation {
         at: { type: "string" },
         mode: { type: "string" },
         format: { type: "string" },
+        "max-nodes": { type: "string" },
       },
     });
   } catch (error) {
@@ -192,7 +197,7 @@ function parse(argv: string[]): Invocation {
     if (misplaced) throw new UsageError(`--${misplaced} is an option of adc graph, not adc ${command}`);
     return invocation;
   }
-  return { ...invocation, graph: graphRequest(values) };
+  return { ...invocation, graph: { ...graphRequest(values), maxNodes: integer("max-nodes", values["max-nodes"], 1) } };
 }
 
 /** adc compile --out-dir takes TypeScript files, directories and tsconfig files. */
@@ -229,13 +234,14 @@ function checkInput(file: string): void {
 function graphRequest(values: { fn?: string; at?: string; mode?: string; format?: string; output?: string }): GraphRequest {
   const { fn, mode, output } = values;
   if (fn === undefined) throw new UsageError("missing --fn <name>: adc graph <file.ts> --fn <name>");
-  let at: number[] | undefined;
+  let at: PointValue[] | undefined;
   if (values.at !== undefined) {
-    at = values.at.split(",").map((text) => {
-      const x = Number(text);
-      if (text.trim() === "" || Number.isNaN(x)) throw new UsageError(`--at: '${text}' is not a number (expected e.g. --at 2,0.5)`);
-      return x;
-    });
+    const { point, badNumber } = parsePoint(values.at);
+    if (badNumber !== undefined) throw new UsageError(`--at: '${badNumber}' is not a number (expected e.g. --at 2,0.5)`);
+    if (point === undefined) {
+      throw new UsageError(`--at: '${values.at}' is not a point: values separated by commas, each a number, an array or an object, e.g. --at '[1,2,3],{w:1,b:0}'`);
+    }
+    at = point;
   }
   if (mode !== undefined && mode !== "forward" && mode !== "reverse") {
     throw new UsageError(`--mode must be forward or reverse, not '${mode}'`);

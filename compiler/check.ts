@@ -47,6 +47,9 @@ export function checkFile(fileName: string, options: CheckOptions = {}): CheckRe
   const program = createProgram(file);
   const sf = program.getSourceFile(file)!;
   const checker = program.getTypeChecker();
+  // Refusals are reported against the file as written: the module checked below has more in it.
+  const asWritten = compileProgramFile(program, file);
+  if (asWritten.code === undefined || asWritten.diagnostics.length > 0) return { diagnostics: asWritten.diagnostics, rows: [], ok: false };
   const { markers } = findMarkers(checker, sf);
   // Each marked function once, by an expression that names it in the module.
   const targets = new Map<FunctionLike, string>();

@@ -19,6 +19,7 @@ import { annotateWrites } from "./frontend/writes";
 import { customFunction, findCustomDerivatives, type CustomDerivative } from "./frontend/custom-derivatives";
 import { ForwardUnsupported } from "./ad/forward";
 import { pullbackAdapter, tangentAdapter } from "./backend/custom";
+import { endlessRecursion } from "./frontend/base-case";
 import { findMarkers, type Marker } from "./frontend/markers";
 import { functionKey, type FunctionLike } from "./frontend/resolve";
 import type { Attrs, Func, Loc, Op, Region } from "./ir/types";
@@ -87,6 +88,8 @@ export function lowerClosure(
   }
   // Differentiate the optimised primals: fewer values to carry, no duplicated residuals.
   for (const fn of lowered.values()) optimize(fn.func.body);
+  // Recursion without a base case (frontend/base-case.ts), on the optimised bodies.
+  diagnostics.push(...endlessRecursion(lowered));
   return { lowered, diagnostics };
 }
 
@@ -400,9 +403,10 @@ class ModuleGenerator {
   private sourceLine(loc: Loc): string {
     let lines = this.sourceLines.get(loc.file);
     if (!lines) {
-      const file = [...this.lowered.values()].find((f) => f.decl.getSourceFile().fileName === loc.file);
+      const files = [...this.lowered.values()].flatMap((f) => [f.decl.getSourceFile(), ...(f.inlinedFrom ?? [])]);
+      const file = files.find((f) => f.fileName === loc.file);
       // Split where TypeScript counts lines (U+2028/U+2029 too), so a line comment never ends early.
-      lines = (file?.decl.getSourceFile() ?? this.sourceFile).text.split(/\r\n|[\n\r\u2028\u2029]/);
+      lines = (file ?? this.sourceFile).text.split(/\r\n|[\n\r\u2028\u2029]/);
       this.sourceLines.set(loc.file, lines);
     }
     const text = lines[loc.line - 1]?.trim() ?? "";

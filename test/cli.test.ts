@@ -282,6 +282,22 @@ describe("adc graph", () => {
     }
   });
 
+  it("takes arrays in --at and unrolls the loop: the inputs' adjoints are the hand gradient", () => {
+    const run = adc("graph", "fixtures/loop-sum.ts", "--fn", "weighted", "--at", "[0.3,-1.2],[1,0.5]");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('label="loop at line 14, iteration 2"');
+    // weighted = s², s = Σ sin(xᵢ)·wᵢ: ∂/∂xᵢ = 2s·cos(xᵢ)·wᵢ, ∂/∂wᵢ = 2s·sin(xᵢ)
+    const s = Math.sin(0.3) - 0.5 * Math.sin(1.2);
+    const gradient = { "x[0]": 2 * s * Math.cos(0.3), "x[1]": 2 * s * Math.cos(-1.2) * 0.5, "w[0]": 2 * s * Math.sin(0.3), "w[1]": 2 * s * Math.sin(-1.2) };
+    for (const [name, g] of Object.entries(gradient)) {
+      // The input's node: `"u-1[0]" [label="u₋₁[0] = x[0]\n= 0.3\nū = -0.325768", shape=ellipse];`
+      const node = run.stdout.split("\n").find((line) => line.includes(` = ${name}\\n`));
+      const shown = Number(/ū = ([^"]+)"/.exec(node ?? "")?.[1]);
+      expect(Math.abs(shown - g) / Math.abs(g), `${name}: shown ${shown}, hand ${g}`).toBeLessThan(1e-5);
+    }
+  });
+
   it("reports a refused function with the diagnostics of compile, exit 1", () => {
     const run = adc("graph", refused, "--fn", "g");
     expect(run.status).toBe(1);
@@ -355,6 +371,13 @@ describe("usage errors exit 2 with one line and a pointer to --help", () => {
     [["graph", seed, "--fn", "g"], "adc: no function 'g' in seed.ts (its functions: f)"],
     [["graph", seed, "--fn", "f", "--at", "2"], "adc: --at gives 1 value but f takes 2 (x1, x2)"],
     [["graph", seed, "--fn", "f", "--at", "2,x"], "adc: --at: 'x' is not a number (expected e.g. --at 2,0.5)"],
+    [["graph", seed, "--fn", "f", "--at", "[2,0.5"], "adc: --at: '[2,0.5' is not a point: values separated by commas, each a number, an array or an object, e.g. --at '[1,2,3],{w:1,b:0}'"],
+    [
+      ["graph", "fixtures/loop-overwrite.ts", "--fn", "repeatedSquare", "--at", "1.1,400"],
+      "adc: the trace of repeatedSquare at this point has 1203 nodes, more than the 500 adc graph draws: choose a point where its loops run fewer times, raise --max-nodes, or leave out --at to draw the loops as clusters",
+    ],
+    [["graph", seed, "--fn", "f", "--at", "2,0.5", "--max-nodes", "0"], "adc: --max-nodes must be an integer ≥ 1"],
+    [["compile", seed, "--max-nodes", "9"], "adc: --max-nodes is an option of adc graph, not adc compile"],
     [["graph", seed, "--fn", "f", "--at", "2,0.5", "--mode", "sideways"], "adc: --mode must be forward or reverse, not 'sideways'"],
     [["graph", seed, "--fn", "f", "--mode", "forward"], "adc: --mode needs --at <point>: derivatives are shown at a point"],
     [["graph", seed, "--fn", "f", "-o", "f.png"], "adc: cannot tell the format of f.png from its extension: use --format dot|svg"],

@@ -21,12 +21,12 @@ const cases: [string, string, string][] = [
     "input.ts(4,3): error ADC1014: 'a' holds an array or object and is reassigned in a branch or loop; adc cannot prove which memory it refers to"],
   ["array variable reassigned in a loop", "function f(x: number[], y: number[]): number {\n  let a = x;\n  let s = 0;\n  for (let i = 0; i < 2; i++) {\n    s += a[0];\n    a = y;\n  }\n  return s;\n}",
     "input.ts(7,5): error ADC1014: 'a' holds an array or object and is reassigned in a branch or loop; adc cannot prove which memory it refers to"],
-  ["unsupported array method", "function f(x: number[]): number {\n  const y = x.map((v) => v * 2);\n  return y[0];\n}",
-    "input.ts(3,15): error ADC1015: array method 'map' is not supported in a differentiated function"],
+  ["unsupported array method", "function f(x: number[]): number {\n  const y = x.slice().sort();\n  return y[0];\n}",
+    "input.ts(3,23): error ADC1015: array method 'sort' is not supported in a differentiated function; sorting is not differentiable as a method here; write the comparisons in a loop"],
   ["new Array without fill", "function f(x: number): number {\n  const a = new Array(3);\n  a[0] = x;\n  return a[0];\n}",
     "input.ts(3,13): error ADC1015: `new Array(n)` has holes; write `new Array(n).fill(0)` or `new Float64Array(n)`"],
-  ["Array.from with the index", "function f(x: number): number {\n  const a = Array.from({ length: 3 }, (_, i) => i * x);\n  return a[1];\n}",
-    "input.ts(3,13): error ADC1015: only `Array.from({ length: n }, () => x)` with a value that does not depend on the index is supported"],
+  ["Array.from of a length without a function", "function f(x: number): number {\n  const a = Array.from({ length: 3 });\n  return x;\n}",
+    "input.ts(3,13): error ADC1015: write `Array.from({ length: n }, (_, i) => \u2026)`"],
   ["assigning an object field", "type P = { w: number };\nfunction f(p: P, x: number): number {\n  p.w = x;\n  return p.w;\n}",
     "input.ts(4,3): error ADC1001: fields of objects cannot be assigned in a differentiated function"],
   ["optional field", "type P = { w?: number };\nfunction f(p: P, x: number): number {\n  return x;\n}",
@@ -63,10 +63,72 @@ const cases: [string, string, string][] = [
     "input.ts(9,10): error ADC1003: calls to instance method 'C.prototype.m' are not supported; make it static or a function"],
   ["an instance of a class as a parameter", "class C {\n  k = 2;\n  m(x: number): number {\n    return this.k * x;\n  }\n}\nfunction f(x: number, c: C): number {\n  return c.m(x);\n}",
     "input.ts(8,23): error ADC1002: parameter 'c' has type 'C'; adc supports number, boolean, number[], Float64Array, Tensor and objects of those"],
-  ["closure", "function f(x: number): number {\n  const sq = (y: number) => y * y;\n  return sq(x);\n}",
-    "input.ts(3,14): error ADC1013: closures are not supported inside a differentiated function"],
-  ["nested function", "function f(x: number): number {\n  function sq(y: number) {\n    return y * y;\n  }\n  return sq(x);\n}",
-    "input.ts(3,3): error ADC1013: nested functions and classes are not supported inside a differentiated function"],
+  ["let-bound local function", "function f(x: number): number {\n  let sq = (y: number) => y * y;\n  return sq(x);\n}",
+    "input.ts(3,7): error ADC1013: local function 'sq' must be bound with const (a function variable that may change cannot be inlined)"],
+  ["local class", "function f(x: number): number {\n  class C {}\n  return x;\n}",
+    "input.ts(3,3): error ADC1013: classes declared inside a differentiated function are not supported; declare the class at the top level"],
+  ["recursive local function", "function f(x: number): number {\n  function fact(n: number): number {\n    return n <= 1 ? 1 : n * fact(n - 1);\n  }\n  return fact(3) * x;\n}",
+    "input.ts(4,29): error ADC1013: 'fact' calls itself; recursion is only supported for top-level functions that take no callbacks (pass what it captures as parameters)"],
+  ["local function as a value", "function f(x: number): number {\n  const a = (v: number) => v;\n  const b = (v: number) => -v;\n  const g = x > 0 ? a : b;\n  return g(x);\n}",
+    "input.ts(5,21): error ADC1013: 'a' is a local function used as a value; call it, or pass it to an array method or to a function that takes a callback"],
+  ["arrow as a value", "function f(x: number): number {\n  const g = x > 0 ? (v: number) => v : (v: number) => -v;\n  return g(x);\n}",
+    "input.ts(3,21): error ADC1013: a function used as a value here cannot be followed; call it, bind it to a const, or pass it to an array method or to a function that takes a callback"],
+  ["callback writes in ?:", "function f(x: number): number {\n  let s = 0;\n  const add = (v: number) => {\n    s += v;\n    return s;\n  };\n  const y = x > 0 ? add(x) : 0;\n  return y + s;\n}",
+    "input.ts(8,21): error ADC1013: this call assigns 's', which an arm of ?: cannot pass on; call it in a statement of its own before"],
+  ["callback writes in loop condition", "function f(x: number): number {\n  let n = 0;\n  const next = () => {\n    n++;\n    return n;\n  };\n  while (next() < 5) x = x * 2;\n  return x;\n}",
+    "input.ts(8,10): error ADC1013: this call assigns 'n', which a loop condition cannot pass on; call it in a statement of its own before"],
+  ["map returning rows", "function f(m: number[][]): number {\n  const d = m.map((row) => row.map((v) => v * 2));\n  return d[0][0];\n}",
+    "input.ts(3,28): error ADC1002: the callback of map must return a number here (arrays of arrays cannot be made yet)"],
+  ["filter of rows", "function f(m: number[][]): number {\n  const d = m.filter((row) => row[0] > 0);\n  return d.length;\n}",
+    "input.ts(3,13): error ADC1015: filter of rows or objects is not supported (arrays of them cannot be made yet); loop with an if"],
+  ["reduce with an array accumulator", "function f(x: number[]): number {\n  const acc = x.reduce((a, v) => a, new Float64Array(2));\n  return acc[0];\n}",
+    "input.ts(3,37): error ADC1015: reduce with an array or object accumulator is not supported; accumulate numbers, or write the loop"],
+  ["push onto a parameter", "function f(x: number[]): number {\n  x.push(1);\n  return x[0];\n}",
+    "input.ts(3,3): error ADC1015: push changes the length of an array adc cannot follow; only a number[] declared in this function (`const a: number[] = []`) can grow, by push and pop on that variable"],
+  ["push onto a copy", "function f(x: number[]): number {\n  const y = x.slice();\n  y.push(1);\n  return y[0];\n}",
+    "input.ts(3,9): error ADC1015: 'y' grows (push), so it must be a new number[] made here: declare it as `const y: number[] = []`"],
+  ["shift", "function f(x: number): number {\n  const a: number[] = [];\n  a.push(x);\n  a.shift();\n  return x;\n}",
+    "input.ts(5,3): error ADC1015: 'shift' is not supported: arrays grow and shrink at their end only (push, pop)"],
+  ["alias of a popping array", "function f(x: number): number {\n  const a: number[] = [];\n  a.push(x);\n  const b = a;\n  a.pop();\n  return b.length;\n}",
+    "input.ts(5,13): error ADC1014: 'a' grows and shrinks (push, pop); a second name for it is not supported, use 'a'"],
+  ["forEach as a value", "function f(x: number[]): number {\n  const r = x.forEach((v) => v);\n  return 0;\n}",
+    "input.ts(3,13): error ADC1015: forEach returns nothing; call it as a statement"],
+  ["spread in Math.hypot", "function f(x: number[]): number {\n  return Math.hypot(...x);\n}",
+    "input.ts(3,21): error ADC1001: spread arguments are only supported in Math.max and Math.min, not Math.hypot"],
+  ["thisArg", "function f(x: number[]): number {\n  return x.map((v) => v, undefined)[0];\n}",
+    "input.ts(3,26): error ADC1015: map with a thisArg is not supported"],
+  ["entries without destructuring", "function f(x: number[]): number {\n  let s = 0;\n  for (const e of x.entries()) s += 1;\n  return s;\n}",
+    "input.ts(4,14): error ADC1001: destructure the entries: for (const [i, v] of a.entries())"],
+  ["Math.max as a reduce callback", "function f(x: number[]): number {\n  return x.reduce(Math.max);\n}",
+    "input.ts(3,10): error ADC1013: Math.max cannot be passed as a callback (it would receive the index and the array too); write (a, b) => Math.max(a, b)"],
+  ["empty literal of rows", "function f(x: number): number {\n  const a: number[][] = [];\n  return x;\n}",
+    "input.ts(3,25): error ADC1002: an empty array here must be a number[] (write `const a: number[] = []`)"],
+  ["local generator", "function f(x: number): number {\n  function* g() {\n    yield x;\n  }\n  return x;\n}",
+    "input.ts(3,3): error ADC1006: generator function 'g' cannot be differentiated"],
+  ["void local used as value", "function f(x: number): number {\n  const g = (v: number): void => {};\n  return g(x) as unknown as number;\n}",
+    "input.ts(4,10): error ADC1002: 'g' returns nothing; call it as a statement"],
+  ["missing callback return", "function f(x: number[]): number {\n  return x.map((v) => {\n    if (v > 0) return v;\n  })[0];\n}",
+    "input.ts(4,5): error ADC1011: the callback of map can reach its end without returning a value"],
+  ["sumBy helper recursion", "function walk(n: number, f: (v: number) => number): number {\n  return n <= 0 ? 0 : f(n) + walk(n - 1, f);\n}\nfunction f(x: number): number {\n  return walk(3, (v) => v * x);\n}",
+    "input.ts(3,30): error ADC1013: 'walk' calls itself; recursion is only supported for top-level functions that take no callbacks (pass what it captures as parameters)"],
+  ["array reassigned to map result in a loop", "function f(x: number[]): number {\n  let y = x;\n  for (let i = 0; i < 3; i++) y = y.map((v) => v * 2);\n  return y[0];\n}",
+    "input.ts(4,31): error ADC1014: 'y' holds an array or object and is reassigned in a branch or loop; adc cannot prove which memory it refers to"],
+  ["callback that is not known", "function apply(g: (v: number) => number, x: number): number {\n  return g(x);\n}\nfunction f(x: number): number {\n  const a = (v: number) => v;\n  const b = (v: number) => -v;\n  return apply(x > 0 ? a : b, x);\n}",
+    "input.ts(8,16): error ADC1013: a callback must be an arrow function, a function expression, a local function or a function declaration"],
+  ["top-level function with a different arity as a callback", "function scale(v: number, k: number, j: number): number {\n  return v * k * j;\n}\nfunction f(x: number[]): number {\n  return x.map(scale)[0];\n}",
+    "input.ts(6,10): error ADC1013: 'scale' cannot take the arguments given here (3 parameters); pass an arrow function that calls it"],
+  ["a helper taking a callback passed as a callback", "function twice(g: (v: number) => number, v: number): number {\n  return g(g(v));\n}\nfunction f(x: number[]): number {\n  return x.map(twice as any)[0];\n}",
+    "input.ts(6,10): error ADC1013: 'twice' takes a callback itself; pass an arrow function that calls it"],
+  ["rest parameter of a local function", "function f(x: number[]): number {\n  const g = (...vs: number[]) => vs[0];\n  return g(x[0]);\n}",
+    "input.ts(3,14): error ADC1013: rest parameters are not supported in callbacks and local functions"],
+  ["a callback method on an Int32Array", "function f(x: Int32Array, y: number): number {\n  return x.map((v) => v * 2)[0] * y;\n}",
+    "input.ts(3,10): error ADC1015: map on an Int32Array is not supported; loop over it"],
+  ["indexOf over rows", "function f(m: number[][]): number {\n  return m.indexOf(m[0]) + m[0][0];\n}",
+    "input.ts(3,10): error ADC1015: indexOf compares numbers; over rows or objects use findIndex with a test"],
+  ["push of a spread", "function f(x: number[]): number {\n  const a: number[] = [];\n  a.push(...x);\n  return a[0];\n}",
+    "input.ts(4,10): error ADC1015: push(...values) is not supported; push in a loop"],
+  ["?? on a value that is not a find result", "function f(x: number[], i: number): number {\n  return x.at(i) ?? 0;\n}",
+    "input.ts(3,10): error ADC1002: adc cannot tell whether this is undefined; test the result of find where it is made (`a.find(\u2026) ?? d`, or a const holding it)"],
   ["unknown call", "declare function opaque(x: number): number;\nfunction f(x: number): number {\n  return opaque(x) * 2;\n}",
     "input.ts(4,10): error ADC1003: cannot differentiate through 'opaque': adc cannot see its body and has no derivative rule for it"],
   ["mutable module variable", "let scale = 2;\nfunction f(x: number): number {\n  return scale * x;\n}",
@@ -248,6 +310,39 @@ describe("decorators", () => {
       [2002, "@grad is given twice", 3, 9],
       [2001, "@valueAndGrad is not a decorator; mark the method with @grad", 4, 3],
     ]);
+  });
+
+  test("@grad on a class, a getter, a property and a parameter", () => {
+    const r = compileSource(
+      `import { grad } from "adc";\n@grad\nexport class M {\n  @grad static get k(): number { return 2; }\n  @grad static w = 2;\n  static f(x: number): number { return x; }\n}\n`,
+      file,
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([
+      [2001, "@grad marks a method, not a class; put it on the method to differentiate", 2, 1],
+      [2001, "@grad marks a method, not a getter; put it on the method to differentiate", 4, 3],
+      [2001, "@grad marks a method, not a property; put it on the method to differentiate", 5, 3],
+    ]);
+  });
+});
+
+describe("recursion without a base case", () => {
+  test("a function calling itself on every path, directly or through another, is refused at its name", () => {
+    const r = compileSource(
+      `import { grad } from "adc";\nfunction h(x: number): number {\n  return x > 0 ? f(x) : f(-x);\n}\nexport function f(x: number): number {\n  return h(x * 0.5) * x;\n}\nexport const g = grad(f);\n`,
+      file,
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([
+      [1016, "'f' calls itself on every path (through 'h'), so it never returns; give it a base case (an if that returns without the call)", 5, 17],
+      [1016, "'h' calls itself on every path (through 'f'), so it never returns; give it a base case (an if that returns without the call)", 2, 10],
+    ]);
+  });
+
+  test("recursion with a base case (an if, a ternary, a loop that may not run) compiles", () => {
+    const r = compileSource(
+      `import { grad } from "adc";\nexport function f(x: number, n: number): number {\n  if (n <= 0) return x;\n  return f(x * 0.5, n - 1) * 2;\n}\nexport function t(x: number, n: number): number {\n  return n <= 0 ? x : t(x, n - 1) * x;\n}\nexport function w(x: number, n: number): number {\n  let s = x;\n  while (n > 0) { s = w(s, 0); n--; }\n  return s;\n}\nexport const g = [grad(f), grad(t), grad(w)];\n`,
+      file,
+    );
+    expect(r.diagnostics).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
 // the same reference into the shadow (`m_bar[i]`, `p_bar.mu`), made again in the reverse sweep.
 // A literal hands each element its slot of the shadow; its rows share their shadows with it.
 import type { Op, Region, Value } from "../ir/types";
-import { isAggregate } from "../ir/types";
+import { f64, isAggregate } from "../ir/types";
 import { writes } from "../ir/effects";
 import { hasAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
 
@@ -145,6 +145,11 @@ export function shadowPrologue(t: ReverseTransform, region: Region, shadows: Sha
     } else if (op.prim === "load") {
       const parent = shadows.get(op.args[0]);
       if (parent) shadow = b.op("load", [parent, ...op.args.slice(1)], v.type, op.attrs);
+    } else if (op.prim === "alloc" && op.attrs.growable) {
+      // A growing array never shrinks: at the end of the region it is as long as it ever was.
+      const length = b.value(f64);
+      region.ops.push({ prim: "length", args: [v], results: [length], attrs: {}, regions: [], loc: op.loc });
+      shadow = b.op("alloc", [length], v.type, { container: op.attrs.container });
     } else if (op.prim === "alloc") {
       shadow = b.op("alloc", [op.args[0]], v.type, op.attrs);
     } else if (op.prim === "slice" && v.type.kind === "array") {

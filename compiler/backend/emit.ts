@@ -474,9 +474,22 @@ function typed<T extends t.Identifier>(id: T, type: t.TSType): T {
   return id;
 }
 
+/**
+ * Math's constants keep their names: more readable, and a literal would narrow the type of a variable
+ * compared with it (`3.141592653589793 === a && 2.718281828459045 !== a` is TS2367 under strict).
+ */
+const mathConstants = new Map(
+  (["PI", "E", "LN2", "LN10", "LOG2E", "LOG10E", "SQRT2", "SQRT1_2"] as const).map((name) => [Math[name], name]),
+);
+
 function literal(value: number | boolean): t.Expression {
   if (typeof value === "boolean") return t.booleanLiteral(value);
   if (Number.isNaN(value)) return t.identifier("NaN");
+  const constant = mathConstants.get(Math.abs(value));
+  if (constant !== undefined) {
+    const named = t.memberExpression(t.identifier("Math"), t.identifier(constant));
+    return value < 0 ? t.unaryExpression("-", named) : named;
+  }
   if (!Number.isFinite(value)) return value > 0 ? t.identifier("Infinity") : t.unaryExpression("-", t.identifier("Infinity"));
   if (value < 0 || Object.is(value, -0)) return t.unaryExpression("-", t.numericLiteral(-value));
   return t.numericLiteral(value);

@@ -26,7 +26,14 @@ export const memoryExpressions: Record<string, (op: Op, c: SyntaxContext) => t.E
   length: (_op, c) => t.memberExpression(c.expr(0), t.identifier("length")),
   alloc: (op, c) => {
     if (op.attrs.container === "Float64Array") return t.newExpression(t.identifier("Float64Array"), [c.expr(0)]);
-    const array = t.newExpression(t.identifier("Array"), [c.expr(0)]);
+    const length = c.expr(0);
+    if (op.attrs.growable && t.isNumericLiteral(length) && length.value === 0) {
+      // An array that starts empty and grows (`[]` with push).
+      const empty = t.newExpression(t.identifier("Array"), []);
+      empty.typeParameters = t.tsTypeParameterInstantiation([t.tsNumberKeyword()]);
+      return empty;
+    }
+    const array = t.newExpression(t.identifier("Array"), [length]);
     array.typeParameters = t.tsTypeParameterInstantiation([t.tsNumberKeyword()]);
     return method(array, "fill", [t.numericLiteral(0)]);
   },

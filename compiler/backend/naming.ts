@@ -54,8 +54,9 @@ export class Naming {
   /** A fresh identifier based on `base`. */
   fresh(base: string): string {
     let clean = /^[A-Za-z_$][\w$]*$/.test(base) ? base : "t";
-    // A name of the generated-function family stays one with any `_N` suffix: step out of it.
-    if (this.forbidden?.test(clean)) clean = `${clean}Local`;
+    // A name of the generated-function family (`f_adjoint…`) stays one with any suffix, so step out
+    // of it at the front; a second prefix is needed only when a function is itself named `local`.
+    while (this.forbidden?.test(clean)) clean = `local_${clean}`;
     let name = clean;
     for (let i = 2; this.isTaken(name); i++) name = `${clean}_${i}`;
     this.take(name);

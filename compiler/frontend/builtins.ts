@@ -16,6 +16,8 @@ export interface ExpressionLowering {
   value(e: ts.Expression, env: Env): Value;
   number(e: ts.Expression, env: Env): Value;
   array(e: ts.Expression, env: Env): Value;
+  /** The elements of an array folded into `acc` by `step`, in a loop (`Math.max(...x)`). */
+  fold(array: Value, at: ts.Node, env: Env, acc: Value, step: (acc: Value, v: Value) => Value): Value;
 }
 
 export class BuiltinCalls {
@@ -77,22 +79,35 @@ export class BuiltinCalls {
     if (!prim) {
       throw new Refusal(Codes.UnsupportedMath, `Math.${member} has no derivative${member === "random" ? " (it is not a function of the inputs)" : ""}`, e);
     }
+    if (member === "min" || member === "max") return this.extreme(e, member, env);
     const args = e.arguments.map((a) => {
-      if (ts.isSpreadElement(a)) throw new Refusal(Codes.UnsupportedSyntax, "spread arguments are not supported", a);
+      if (ts.isSpreadElement(a)) throw new Refusal(Codes.UnsupportedSyntax, `spread arguments are only supported in Math.max and Math.min, not Math.${member}`, a);
       return this.l.number(a, env);
     });
     if (prim.arity === "n") {
       if (args.length === 0) return this.l.b.const(0);
       return this.l.b.op(prim.name, args);
     }
-    if (member === "min" || member === "max") {
-      // Math.min(a, b, c) = min(min(a, b), c); Math.min() = +∞, Math.max() = −∞.
-      if (args.length === 0) return this.l.b.const(member === "min" ? Infinity : -Infinity);
-      return args.reduce((acc, x) => this.l.b.op(prim.name, [acc, x]));
-    }
     if (args.length !== prim.arity) {
       throw new Refusal(Codes.UnsupportedSyntax, `Math.${member} takes ${prim.arity} argument${prim.arity === 1 ? "" : "s"}`, e);
     }
     return this.l.b.op(prim.name, args);
+  }
+
+  /**
+   * Math.min(a, b, c) = min(min(a, b), c), left to right (ties go to the earlier operand);
+   * Math.min() = +∞, Math.max() = −∞; a spread array `...x` folds in a loop over its elements.
+   */
+  private extreme(e: ts.CallExpression, member: "min" | "max", env: Env): Value {
+    const { b } = this.l;
+    // JavaScript evaluates every argument (a spread array too) before the call.
+    const args = e.arguments.map((a) => (ts.isSpreadElement(a) ? { spread: this.l.array(a.expression, env), at: a.expression } : this.l.number(a, env)));
+    const none = () => b.const(member === "min" ? Infinity : -Infinity);
+    let acc: Value | undefined;
+    for (const a of args) {
+      if ("spread" in a) acc = this.l.fold(a.spread, a.at, env, acc ?? none(), (x, v) => b.op(member, [x, v]));
+      else acc = acc ? b.op(member, [acc, a]) : a;
+    }
+    return acc ?? none();
   }
 }

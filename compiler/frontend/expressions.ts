@@ -69,7 +69,7 @@ export class Expressions {
       const constant = builtinConstant(l.checker, e);
       if (constant !== undefined) return b.const(constant);
       const base = this.value(e.expression, env); // refuses the base first when it is the problem (`this`, a free variable)
-      if (base.type.kind === "array" && e.name.text === "length") return l.arrays.length(base);
+      if (base.type.kind === "array" && e.name.text === "length") return l.arrays.length(base, env);
       if (base.type.kind === "struct") return this.field(base, e.name.text, e.name);
       throw new Refusal(Codes.UnsupportedSyntax, `property access '${e.getText()}' is not supported`, e);
     }
@@ -112,6 +112,8 @@ export class Expressions {
       return this.lazyIf(cond, t, o, undefined);
     }
     if (ts.isCallExpression(e)) return l.calls.lower(e, env);
+    // `[]` is a growing number[] (growable.ts); any other literal makes its array or object (literals.ts).
+    if (ts.isArrayLiteralExpression(e) && e.elements.length === 0) return l.arrays.empty(e);
     if (ts.isArrayLiteralExpression(e)) return l.literals.array(e, env);
     if (ts.isObjectLiteralExpression(e)) return l.literals.object(e, env);
     return refuseExpression(e);
@@ -135,6 +137,8 @@ export class Expressions {
     if (isAssignment(kind)) {
       throw new Refusal(Codes.UnsupportedSyntax, "assignment inside an expression is not supported; assign in its own statement", e);
     }
+    const tested = this.l.iteration.undefinedTest(e, env); // `??`, `=== undefined` (a find that found nothing)
+    if (tested) return tested;
     if (kind === ts.SyntaxKind.AmpersandAmpersandToken || kind === ts.SyntaxKind.BarBarToken) {
       const prim = kind === ts.SyntaxKind.AmpersandAmpersandToken ? "and" : "or";
       const left = this.condition(e.left, env);
@@ -164,7 +168,10 @@ export class Expressions {
     }
     const symbol = l.symbolOf(e);
     if (env.has(symbol)) {
-      return l.read(symbol, e, env);
+      return l.growables.view(e, l.read(symbol, e, env), env);
+    }
+    if (l.callables.isBound(symbol)) {
+      throw new Refusal(Codes.Closure, `'${e.text}' is a local function used as a value; call it, or pass it to an array method or to a function that takes a callback`, e);
     }
     const constant = moduleConstant(l.checker, resolveSymbol(l.checker, e) ?? symbol);
     if (constant !== undefined) return l.b.const(constant);

@@ -8,7 +8,7 @@ import { bool, f64 } from "../ir/types";
 import { ExitCode, LoopFrame, exitOf, type Env, type Frame, type Outcome, type Slot } from "./frames";
 import type { Lowerer } from "./lowerer";
 import { resultTypes } from "./results";
-import { assignedIdentifiers, loopJumps } from "./scan";
+import { loopJumps } from "./scan";
 
 export class Loops {
   constructor(private readonly l: Lowerer) {}
@@ -30,6 +30,7 @@ export class Loops {
     let update: ts.Expression | undefined;
     let iterated: Value | undefined;
     let element: ts.ForInitializer | undefined;
+    let binding: Binding = "values";
     if (ts.isForStatement(s)) {
       if (s.initializer) {
         if (ts.isVariableDeclarationList(s.initializer)) statements.variables(s.initializer, env);
@@ -39,7 +40,9 @@ export class Loops {
       update = s.incrementor;
     } else if (ts.isForOfStatement(s)) {
       if (s.awaitModifier) throw new Refusal(Codes.Async, "for await cannot be differentiated", s);
-      iterated = expressions.array(s.expression, env);
+      const iteration = this.iteratedBy(s.expression);
+      iterated = expressions.array(iteration.array, env);
+      binding = iteration.binding;
       element = s.initializer;
     } else {
       test = (s as ts.WhileStatement | ts.DoStatement).expression;
@@ -53,27 +56,30 @@ export class Loops {
       slots.push({ role: "code", name: "exit", type: f64 });
       inits.push(b.const(ExitCode.Next));
     }
+    // What the loop assigns, including through the local functions and callbacks it calls, and
+    // the length of every growing array when it grows one.
     const seen = new Set<ts.Symbol>();
-    for (const id of assignedIdentifiers([test, update, s.statement])) {
-      const symbol = l.checker.getSymbolAtLocation(id);
-      if (!symbol || seen.has(symbol) || !env.has(symbol)) continue;
+    for (const symbol of l.callables.writtenOutside([test, update, s.statement], env, s)) {
+      if (seen.has(symbol)) continue;
       seen.add(symbol);
       const init = env.get(symbol);
-      if (!init) throw new Refusal(Codes.UnsupportedSyntax, `'${id.text}' must have a value before the loop that assigns it`, id);
-      l.expectScalar(init, symbol, id);
-      slots.push({ role: "var", symbol, name: id.text, type: init.type });
+      const at = l.callables.siteOf(symbol) ?? s;
+      if (!init) throw new Refusal(Codes.UnsupportedSyntax, `'${symbol.name}' must have a value before the loop that assigns it`, at);
+      l.expectScalar(init, symbol, at);
+      slots.push({ role: "var", symbol, name: symbol.name, type: init.type });
       inits.push(init);
     }
     if (jumps.returns) {
-      // Numbers only: an array or object is not returned from inside a loop (results.ts).
-      for (const type of resultTypes(l.result)) {
-        if (type.kind !== "f64") continue;
+      // The value(s) a return inside the loop hands out: an inlined callback's, or the function's
+      // numbers (an array or object is not returned from inside a loop: results.ts).
+      const returned = l.callables.returning?.types ?? resultTypes(l.result).filter((type) => type.kind === "f64");
+      for (const type of returned) {
         slots.push({ role: "ret", name: "result", type });
-        inits.push(b.const(0));
+        inits.push(type.kind === "bool" ? b.bool(false) : b.const(0));
       }
     }
     if (iterated) {
-      slots.push({ role: "index", name: "index", type: f64 });
+      slots.push({ role: "index", name: indexName(element, binding) ?? "index", type: f64 });
       inits.push(b.const(0));
     }
     const codeAt = slots.findIndex((x) => x.role === "code");
@@ -92,7 +98,7 @@ export class Loops {
 
     const cond = carriedRegion((params, inner) => {
       let c = iterated
-        ? b.op("lt", [params[indexAt], b.op("length", [iterated])], bool)
+        ? b.op("lt", [params[indexAt], l.arrays.length(iterated, inner)], bool)
         : test ? expressions.condition(test, inner) : b.bool(true);
       if (codeAt >= 0) {
         const running = b.op("eq", [params[codeAt], b.const(ExitCode.Next)], bool);
@@ -104,7 +110,7 @@ export class Loops {
     let loopFrame: LoopFrame;
     const body = carriedRegion((params, inner) => {
       loopFrame = new LoopFrame(b, slots, params, label);
-      if (iterated && element) this.bindElement(element, b.op("load", [iterated, params[indexAt]], elementType(iterated)), inner);
+      if (iterated && element) this.bindElement(element, binding, iterated, params[indexAt], inner);
       const exit = exitOf(statements.lower([s.statement], inner, loopFrame), loopFrame, s.statement);
       b.loc = loc;
       b.region.yields = this.afterIteration(exit, slots, update, inner, codeAt, indexAt);
@@ -178,14 +184,48 @@ export class Loops {
     return [...op.results];
   }
 
-  /** The variable of a for…of loop, bound to the current element. */
-  private bindElement(element: ts.ForInitializer, value: Value, env: Env): void {
+  /** What a for…of iterates: an array, or its `keys()`, `values()` or `entries()`. */
+  private iteratedBy(e: ts.Expression): { array: ts.Expression; binding: Binding } {
+    let inner = e;
+    while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+    if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.arguments.length === 0 &&
+        this.l.arrays.isArrayExpression(inner.expression.expression)) {
+      const method = inner.expression.name.text;
+      if (method === "keys" || method === "values" || method === "entries") return { array: inner.expression.expression, binding: method };
+    }
+    return { array: e, binding: "values" };
+  }
+
+  /** The variable of a for…of loop, bound to the current element, index, or [index, element]. */
+  private bindElement(element: ts.ForInitializer, binding: Binding, array: Value, index: Value, env: Env): void {
+    const { b, statements } = this.l;
     if (!ts.isVariableDeclarationList(element) || element.declarations.length !== 1) {
       throw new Refusal(Codes.UnsupportedSyntax, "for…of needs a `const` declaration of its variable", element);
     }
-    this.l.statements.destructure(element.declarations[0].name, value, env);
+    const name = element.declarations[0].name;
+    const value = () => b.op("load", [array, index], elementType(array));
+    if (binding === "values") return statements.destructure(name, value(), env);
+    if (binding === "keys") return statements.destructure(name, index, env);
+    if (!ts.isArrayBindingPattern(name) || name.elements.length > 2 || name.elements.some((x) => !ts.isOmittedExpression(x) && (x.dotDotDotToken || x.initializer))) {
+      throw new Refusal(Codes.UnsupportedSyntax, "destructure the entries: for (const [i, v] of a.entries())", name);
+    }
+    const [key, item] = name.elements;
+    if (key && !ts.isOmittedExpression(key)) statements.destructure(key.name, index, env);
+    if (item && !ts.isOmittedExpression(item)) statements.destructure(item.name, value(), env);
   }
 }
+
+/** The name the loop gives its index, for `keys()` and `entries()` (`for (const [i, v] of …)`). */
+function indexName(element: ts.ForInitializer | undefined, binding: Binding): string | undefined {
+  const name = element && ts.isVariableDeclarationList(element) ? element.declarations[0]?.name : undefined;
+  if (!name) return undefined;
+  if (binding === "keys" && ts.isIdentifier(name)) return name.text;
+  const first = binding === "entries" && ts.isArrayBindingPattern(name) ? name.elements[0] : undefined;
+  return first && !ts.isOmittedExpression(first) && ts.isIdentifier(first.name) ? first.name.text : undefined;
+}
+
+/** How a for…of binds its variable: to the element, the index, or both. */
+type Binding = "values" | "keys" | "entries";
 
 function elementType(array: Value): Type {
   if (array.type.kind !== "array") throw new Error("adc internal error: not an array");

@@ -23,6 +23,8 @@ export interface LoweredFunction {
   readonly custom?: CustomDerivative;
   /** Where each call op of the body is in the source (for refusals found after lowering). */
   readonly callSites: ReadonlyMap<Op, ts.Node>;
+  /** Other files whose code was inlined into this one (helpers taking callbacks), for source comments. */
+  readonly inlinedFrom?: readonly ts.SourceFile[];
 }
 
 export function lowerFunction(
@@ -59,7 +61,7 @@ export function lowerFunction(
   l.b.region.yields.push(...exit);
   const resultText = result.kind === "aggregate" ? (decl.type?.getText() ?? checker.typeToString(checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(decl)!))) : undefined;
   const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl), resultText };
-  return { key, decl, func, callees: [...l.callees], callSites: l.callSites };
+  return { key, decl, func, callees: [...l.callees], callSites: l.callSites, inlinedFrom: l.callables.inlinedFrom() };
 }
 
 /** Generated code lives at the module's top level: it must be able to call the function by name. */

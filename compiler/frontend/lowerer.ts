@@ -6,13 +6,16 @@ import { Codes, Refusal } from "../diagnostics";
 import { Builder } from "../ir/builder";
 import type { Loc, Op, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
+import { ArrayIteration } from "./array-iteration";
 import { ArrayMethods } from "./arrays";
 import { BuiltinCalls } from "./builtins";
+import { Callables } from "./callables";
 import { Calls } from "./calls";
 import type { CustomDerivative } from "./custom-derivatives";
 import { Expressions } from "./expressions";
 import type { Env } from "./frames";
 import { Literals } from "./literals";
+import { GrowableArrays } from "./growable";
 import { Loops } from "./loops";
 import { builtinMathMember, type FunctionLike } from "./resolve";
 import type { ResultShape } from "./results";
@@ -30,7 +33,14 @@ export class Lowerer {
   readonly expressions = new Expressions(this);
   readonly calls = new Calls(this);
   readonly arrays = new ArrayMethods(this);
+  /** Array and object literals (literals.ts). */
   readonly literals = new Literals(this);
+  /** Array methods that call a callback per element (array-iteration.ts). */
+  readonly iteration = new ArrayIteration(this);
+  /** Local functions and callbacks, inlined where called (callables.ts). */
+  readonly callables = new Callables(this);
+  /** Local arrays that grow by push (growable.ts). */
+  readonly growables = new GrowableArrays(this);
   /** Math and tensor calls (builtins.ts). */
   readonly builtins: BuiltinCalls;
 
@@ -49,6 +59,7 @@ export class Lowerer {
       value: (e, env) => expressions.value(e, env),
       number: (e, env) => expressions.number(e, env),
       array: (e, env) => expressions.array(e, env),
+      fold: (array, at, env, acc, step) => this.iteration.fold(array, at, env, acc, step),
     });
   }
 
@@ -86,7 +97,9 @@ export class Lowerer {
   }
 
   locOf(node: ts.Node): Loc {
-    const { line, character } = this.sourceFile.getLineAndCharacterOfPosition(node.getStart(this.sourceFile));
-    return { file: this.sourceFile.fileName, line: line + 1, column: character + 1 };
+    // An inlined function may come from another file.
+    const file = node.getSourceFile() ?? this.sourceFile;
+    const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
+    return { file: file.fileName, line: line + 1, column: character + 1 };
   }
 }

@@ -40,6 +40,13 @@ export function findMarkers(checker: ts.TypeChecker, sourceFile: ts.SourceFile) 
         return;
       }
     }
+    if (ts.isDecorator(node)) {
+      const operator = resolveOperator(checker, node.expression);
+      if (operator) {
+        diagnostics.push(diagnosticAt(Codes.NotAFunction, `@${operator} marks a method, not ${decoratedKind(node.parent)}; put it on the method to differentiate`, node));
+        return;
+      }
+    }
     if (ts.isCallExpression(node)) {
       const operator = resolveOperator(checker, node.expression);
       if (operator) {
@@ -52,6 +59,16 @@ export function findMarkers(checker: ts.TypeChecker, sourceFile: ts.SourceFile) 
   };
   visit(sourceFile);
   return { markers, diagnostics };
+}
+
+/** What a misplaced decorator is on, for its refusal. */
+function decoratedKind(node: ts.Node): string {
+  if (ts.isClassLike(node)) return "a class";
+  if (ts.isGetAccessor(node)) return "a getter";
+  if (ts.isSetAccessor(node)) return "a setter";
+  if (ts.isPropertyDeclaration(node)) return "a property";
+  if (ts.isParameter(node)) return "a parameter";
+  return "this declaration";
 }
 
 function callMarker(

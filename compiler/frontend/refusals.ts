@@ -6,7 +6,7 @@ import { Codes, Refusal, type Code } from "../diagnostics";
 const statementRefusals: [(s: ts.Statement) => boolean, Code, string][] = [
   [ts.isTryStatement, Codes.TryCatch, "try/catch cannot be differentiated"],
   [ts.isThrowStatement, Codes.TryCatch, "throw cannot be differentiated"],
-  [(s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s), Codes.Closure, "nested functions and classes are not supported inside a differentiated function"],
+  [ts.isClassDeclaration, Codes.Closure, "classes declared inside a differentiated function are not supported; declare the class at the top level"],
   [ts.isSwitchStatement, Codes.UnsupportedSyntax, "switch is not supported; use if/else"],
 ];
 
@@ -20,7 +20,9 @@ export function refuseStatement(s: ts.Statement): never {
 
 const expressionRefusals: [(e: ts.Expression) => boolean, Code, string][] = [
   [(e) => e.kind === ts.SyntaxKind.ThisKeyword, Codes.This, "`this` is not supported in a differentiated function; pass the fields it reads as parameters (a static method or a function)"],
-  [(e) => ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isClassExpression(e), Codes.Closure, "closures are not supported inside a differentiated function"],
+  [(e) => ts.isArrowFunction(e) || ts.isFunctionExpression(e), Codes.Closure,
+    "a function used as a value here cannot be followed; call it, bind it to a const, or pass it to an array method or to a function that takes a callback"],
+  [ts.isClassExpression, Codes.Closure, "class expressions are not supported inside a differentiated function"],
   [ts.isAwaitExpression, Codes.Async, "await cannot be differentiated"],
   [ts.isYieldExpression, Codes.Generator, "yield cannot be differentiated"],
   [(e) => ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e), Codes.UnsupportedType, "strings are not numbers"],

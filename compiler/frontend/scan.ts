@@ -1,26 +1,7 @@
-// Syntactic questions the lowering asks about a statement before lowering it: which variables a
-// loop assigns (they are carried from one iteration to the next) and how control can leave it.
+// Syntactic questions the lowering asks about a statement before lowering it: how control can
+// leave it. (Which variables a loop assigns, following the local functions it calls, is
+// `Callables.assigned`.)
 import ts from "typescript";
-
-/** Identifiers assigned (`x = …`, `x += …`, `x++`) anywhere in the nodes, in first-assignment order. */
-export function assignedIdentifiers(nodes: readonly (ts.Node | undefined)[]): ts.Identifier[] {
-  const found: ts.Identifier[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isFunctionLike(n)) return;
-    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
-      const target = skipParens(n.left);
-      if (ts.isIdentifier(target)) found.push(target);
-    }
-    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
-        (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
-      const target = skipParens(n.operand);
-      if (ts.isIdentifier(target)) found.push(target);
-    }
-    ts.forEachChild(n, visit);
-  };
-  nodes.forEach((n) => n && visit(n));
-  return found;
-}
 
 export function skipParens(e: ts.Expression): ts.Expression {
   return ts.isParenthesizedExpression(e) ? skipParens(e.expression) : e;

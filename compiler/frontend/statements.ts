@@ -19,12 +19,15 @@ export class Statements {
    */
   lower(list: readonly ts.Statement[], env: Env, frame: Frame): Outcome {
     const { l } = this;
+    l.callables.hoist(list);
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
       const rest = list.slice(i + 1);
       l.b.loc = l.locOf(s);
       if (ts.isBlock(s)) return this.lower([...s.statements, ...rest], env, frame);
       if (ts.isReturnStatement(s)) {
+        const inlined = l.callables.returning;
+        if (inlined) return { exit: frame.returnWith(inlined.returned(s.expression, env, s), env, s) };
         return { exit: frame.returnWith(returned(l, s.expression, env, frame, s), env, s) };
       }
       if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
@@ -53,7 +56,7 @@ export class Statements {
         this.expressionStatement(s.expression, env);
         continue;
       }
-      if (ts.isEmptyStatement(s)) continue;
+      if (ts.isEmptyStatement(s) || ts.isFunctionDeclaration(s)) continue; // functions are hoisted, inlined where called
       refuseStatement(s);
     }
     return { env };
@@ -64,8 +67,11 @@ export class Statements {
     const { l } = this;
     for (const d of list.declarations) {
       if (ts.isIdentifier(d.name)) {
+        if (l.callables.declare(d, list)) continue;
         const symbol = l.symbolOf(d.name);
-        env.set(symbol, d.initializer ? l.named(l.expressions.value(d.initializer, env), d.name.text) : undefined);
+        const value = d.initializer ? l.named(l.expressions.value(d.initializer, env), d.name.text) : undefined;
+        env.set(symbol, value);
+        if (value) l.growables.declared(d, symbol, value, env);
         continue;
       }
       if (!d.initializer) throw new Refusal(Codes.UnsupportedSyntax, "a destructuring declaration needs a value", d);
@@ -98,15 +104,12 @@ export class Statements {
     });
   }
 
-  /** A statement that is an expression: an assignment, `a.fill(v)`. */
+  /** A statement that is an expression: an assignment, or a call that does something (`a.fill(v)`, `a.push(x)`, `f(x)`). */
   expressionStatement(e: ts.Expression, env: Env): void {
     if (ts.isParenthesizedExpression(e)) return this.expressionStatement(e.expression, env);
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
       this.expressionStatement(e.left, env);
       return this.expressionStatement(e.right, env);
-    }
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "fill") {
-      return this.l.arrays.fill(e, e.expression, env);
     }
     if (ts.isCallExpression(e)) return this.l.calls.statement(e, env);
     this.assignment(e, env);

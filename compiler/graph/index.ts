@@ -1,5 +1,4 @@
 // `adc graph`: one function's SSA graph, optionally evaluated at a point, as DOT (or SVG).
-import { walkOps } from "../ir/walk";
 import * as path from "node:path";
 import ts from "typescript";
 import type { AdcDiagnostic } from "../diagnostics";
@@ -7,20 +6,27 @@ import { functionKey, type FunctionLike } from "../frontend/resolve";
 import type { Func } from "../ir/types";
 import { lowerClosure } from "../module";
 import { toDot, type Mode } from "./dot";
+import { GraphRequestError } from "./errors";
 import { evaluate, type Functions } from "./evaluate";
+import type { PointValue } from "./point";
+import { drawnNodes } from "./trace-dot";
 
 export { renderSvg } from "./svg";
+export { GraphRequestError } from "./errors";
 export type { Mode } from "./dot";
+export { parsePoint, type PointValue } from "./point";
 
-/** A request that does not fit the file (unknown function, wrong number of values): a usage error. */
-export class GraphRequestError extends Error {}
+/** How many nodes an evaluated graph may have (loops unrolled) unless `maxNodes` says otherwise. */
+export const defaultMaxNodes = 500;
 
 export interface GraphOptions {
   /** The function: `f`, or `Class.method` for a static method. */
   readonly fn: string;
-  /** The point to evaluate at, one number per parameter. */
-  readonly at?: readonly number[];
+  /** The point to evaluate at, one value per parameter (a number, an array, an object). */
+  readonly at?: readonly PointValue[];
   readonly mode?: Mode;
+  /** The most nodes an evaluated graph may have (default `defaultMaxNodes`). */
+  readonly maxNodes?: number;
 }
 
 export function graphOfSourceFile(
@@ -31,10 +37,6 @@ export function graphOfSourceFile(
   const lowered = lowerForGraph(checker, sourceFile, options.fn);
   if (!lowered.func) return { dot: undefined, diagnostics: lowered.diagnostics };
   const { func, functions } = lowered;
-  for (const f of [func, ...functions.values()]) {
-    const reason = undrawable(f);
-    if (reason) throw new GraphRequestError(`adc graph draws scalar code (branches and calls); '${f.name}' ${reason}`);
-  }
   if (options.at === undefined) return { dot: toDot(func), diagnostics: [] };
   const n = func.params.length;
   if (options.at.length !== n) {
@@ -42,6 +44,14 @@ export function graphOfSourceFile(
     throw new GraphRequestError(`--at gives ${options.at.length} value${options.at.length === 1 ? "" : "s"} but ${options.fn} takes ${n} (${names})`);
   }
   const trace = evaluate(func, options.at, functions);
+  const nodes = drawnNodes(trace);
+  const maxNodes = options.maxNodes ?? defaultMaxNodes;
+  if (nodes > maxNodes) {
+    throw new GraphRequestError(
+      `the trace of ${options.fn} at this point has ${nodes} nodes, more than the ${maxNodes} adc graph draws: ` +
+        "choose a point where its loops run fewer times, raise --max-nodes, or leave out --at to draw the loops as clusters",
+    );
+  }
   return { dot: toDot(func, { trace, mode: options.mode ?? "reverse" }), diagnostics: [] };
 }
 
@@ -64,7 +74,7 @@ export function lowerForGraph(
 }
 
 /** Functions declared at the top level of the file, and static methods as `Class.method`. */
-function topLevelFunctions(sourceFile: ts.SourceFile): Map<string, FunctionLike> {
+export function topLevelFunctions(sourceFile: ts.SourceFile): Map<string, FunctionLike> {
   const found = new Map<string, FunctionLike>();
   for (const s of sourceFile.statements) {
     if (ts.isFunctionDeclaration(s) && s.name && s.body && !found.has(s.name.text)) found.set(s.name.text, s);
@@ -75,12 +85,4 @@ function topLevelFunctions(sourceFile: ts.SourceFile): Map<string, FunctionLike>
     }
   }
   return found;
-}
-
-/** Why a function's graph cannot be drawn yet (loops and memory have no picture), if so. */
-function undrawable(func: Func): string | undefined {
-  if (func.params.some((p) => p.value.type.kind !== "f64")) return "takes arrays or objects";
-  let loop = false;
-  walkOps(func.body, (op) => (loop ||= op.prim === "while"));
-  return loop ? "has a loop" : undefined;
 }

@@ -1,6 +1,8 @@
 // DOT → SVG with Graphviz compiled to WebAssembly (@viz-js/viz): no system binary. Loaded only
-// when an SVG is asked for.
+// when an SVG is asked for, once per process (the playground draws at every keystroke).
+let viz: Promise<{ renderString(dot: string, options: { format: "svg" }): string }> | undefined;
+
 export async function renderSvg(dot: string): Promise<string> {
-  const viz = await import("@viz-js/viz");
-  return (await viz.instance()).renderString(dot, { format: "svg" });
+  viz ??= import("@viz-js/viz").then((module) => module.instance());
+  return (await viz).renderString(dot, { format: "svg" });
 }

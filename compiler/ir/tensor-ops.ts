@@ -68,7 +68,7 @@ const table: Record<string, Spec> = {
   reluGrad: internal(2), tanhGrad: internal(2), sigmoidGrad: internal(2), absGrad: internal(2), geluGrad: internal(2),
   leakyReluGrad: internal(3, 2), eluGrad: internal(3, 2), clampGrad: internal(4),
   mulSafe: internal(2), divSafe: internal(2),
-  expandLike: internal(2), meanGrad: internal(2), fromItem: internal(2), fullLike: internal(2),
+  expandLike: internal(2), broadcastLike: internal(2), meanGrad: internal(2), fromItem: internal(2), fullLike: internal(2),
   softmaxCrossEntropyGrad: internal(3), crossEntropyLabelsGrad: internal(2), mseGrad: internal(3),
   sumGrad: internal(4, 2), meanAxisGrad: internal(4, 2),
   maxGrad: internal(4, 2), maxTangent: internal(4, 2), minGrad: internal(4, 2), minTangent: internal(4, 2),

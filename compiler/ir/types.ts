@@ -78,6 +78,11 @@ export interface Attrs {
   readonly field?: string;
   /** For "alloc": the kind of array made, and the value it is filled with. */
   readonly container?: "Float64Array" | "Array" | "Int32Array";
+  /**
+   * For "alloc": the array grows past its initial length (`push` stores at its end); its shadow
+   * is as long as the array when the region that made it ends, since it never shrinks.
+   */
+  readonly growable?: boolean;
   /** For "while": the condition is tested after the body (`do … while`). */
   readonly post?: boolean;
   /** For "while": the reverse sweep recomputes the body from the carried values (`// adc: checkpoint`). */

@@ -30,6 +30,19 @@ export function unbroadcast(g: Tensor, operand: Tensor | number): Tensor | numbe
   return reduced === g && !inArena(g.data) ? g.clone() : reduced;
 }
 
+/**
+ * A tangent of y = x ± c from one operand's tangent (the other's is zero): d as y's shape. d itself
+ * when it has that shape already; spread when its operand was broadcast (a row, a number).
+ */
+export function broadcastLike(d: Tensor | number, y: Tensor): Tensor {
+  if (typeof d === "number") {
+    const out = like(y);
+    out.data.fill(d);
+    return out;
+  }
+  return d.shape.length === y.shape.length && d.shape.every((n, i) => n === y.shape[i]) ? d : broadcastTo(d, y.shape);
+}
+
 /** g where x > 0, else 0: the adjoint of relu. */
 export function reluGrad(g: Tensor, x: Tensor): Tensor {
   const out = like(g);

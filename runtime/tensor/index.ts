@@ -16,7 +16,7 @@ export type { RandomOptions } from "./random";
 export { sgd, adam } from "./optim";
 export type { Optimizer, SgdOptions, AdamOptions } from "./optim";
 export {
-  escape, unbroadcast, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto,
+  escape, unbroadcast, broadcastLike, reluGrad, tanhGrad, sigmoidGrad, expandLike, meanGrad, softmaxCrossEntropyGrad, fromItem, addInto,
   emptyTensor, crossEntropyLabelsGrad, sumGrad, meanAxisGrad, absGrad, mseGrad,
 } from "./adjoints";
 export {

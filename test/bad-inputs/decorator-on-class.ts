@@ -1,6 +1,5 @@
 // @grad on a class
-// expect: diagnostic
-// known: not refused yet (reported): adc compiles it without a diagnostic
+// expect: ADC2001
 import { grad } from "adc";
 @grad
 export class C {

@@ -1,6 +1,5 @@
 // @grad on a static getter
-// expect: diagnostic
-// known: not refused yet (reported): adc compiles it without a diagnostic
+// expect: ADC2001
 import { grad } from "adc";
 export class C {
   @grad static get k(): number {

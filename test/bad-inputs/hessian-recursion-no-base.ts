@@ -1,6 +1,5 @@
 // the Hessian of a function that always calls itself
-// expect: diagnostic
-// known: not refused yet (reported): adc compiles it without a diagnostic
+// expect: ADC1016
 import { hessian } from "adc";
 export function f(x: number): number {
   return Math.sin(f(x + 1)) * x;

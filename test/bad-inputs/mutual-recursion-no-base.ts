@@ -1,6 +1,5 @@
 // two functions that always call each other
-// expect: diagnostic
-// known: not refused yet (reported): adc compiles it without a diagnostic
+// expect: ADC1016
 import { grad } from "adc";
 function h(x: number): number {
   return f(x * 0.5) + 1;

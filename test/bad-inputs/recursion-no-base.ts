@@ -1,6 +1,5 @@
 // a function that always calls itself
-// expect: diagnostic
-// known: not refused yet (reported): adc compiles it without a diagnostic
+// expect: ADC1016
 import { grad } from "adc";
 export function f(x: number): number {
   return f(x) * 2;

@@ -25,6 +25,16 @@ const sub1 = (b: Builder, p: Value) => (isTensor(p) ? t(b, "sub", p, b.const(1))
 /** The sum of the defined terms (undefined: all zero). */
 const plus = (b: Builder, terms: (Value | undefined)[]) =>
   terms.reduce<Value | undefined>((acc, x) => (x === undefined ? acc : acc === undefined ? x : t(b, "add", acc, x)), undefined);
+/**
+ * ẏ of y = x ± c: with both tangents their sum has y's shape, but one alone has its operand's,
+ * which may have been broadcast (a row, a number) against a tensor with no tangent (a mask): spread
+ * it to y's. Against a number the operand with the tangent has y's shape already.
+ */
+const broadcastSum = (b: Builder, operands: Value[], y: Value, terms: (Value | undefined)[]) => {
+  const alone = terms.findIndex((d) => d !== undefined);
+  if (alone < 0 || terms[1 - alone] !== undefined || !isTensor(operands[1 - alone])) return plus(b, terms);
+  return t(b, "broadcastLike", terms[alone]!, y);
+};
 /** A tangent where one is defined and 0 (a number, broadcast) where it is structurally zero. */
 const orZero = (b: Builder, d: Value | undefined) => d ?? b.const(0);
 /** A function of one tensor (and options after it, passed along as `rest`), linear in its adjoint. */
@@ -74,11 +84,11 @@ function inference(b: Builder, x: Value, m: Value, v: Value, gamma: Value, eps: 
 export const tensorRules: RuleTable = {
   "tensor.add": {
     reverse: (b, [x, c], _y, g) => [unb(b, g, x), unb(b, g, c)],
-    forward: (b, _xs, _y, [dx, dc]) => plus(b, [dx, dc]),
+    forward: (b, xs, y, [dx, dc]) => broadcastSum(b, xs, y, [dx, dc]),
   },
   "tensor.sub": {
     reverse: (b, [x, c], _y, g) => [unb(b, g, x), unb(b, t(b, "neg", g), c)],
-    forward: (b, _xs, _y, [dx, dc]) => plus(b, [dx, dc && negate(b, dc)]),
+    forward: (b, xs, y, [dx, dc]) => broadcastSum(b, xs, y, [dx, dc && negate(b, dc)]),
   },
   "tensor.mul": {
     reverse: (b, [x, c], _y, g) => [unb(b, t(b, "mul", g, c), x), unb(b, t(b, "mul", g, x), c)],
