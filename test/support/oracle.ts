@@ -407,10 +407,22 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
   }
 }
 
-/** Whether `f` is kinked (or discontinuous) within ~h of `x`: differences at h and h/10 disagree. */
+/**
+ * Whether `f` is kinked (or discontinuous) within ~h of `x`: differences at h and h/10 disagree, or
+ * f(x) is not the mean of its neighbours (to O(h²)): x alone takes a branch its neighbours do not,
+ * as at `x + y - x === y`, which holds at some points and fails a few ulps away. AD differentiates
+ * the branch x takes; central differences see the other one.
+ */
 export function nearKink(f: Scalar, x: readonly number[]): boolean {
+  const fx = f(...x);
   for (let i = 0; i < x.length; i++) {
     if (!(gap(centralDifference(f, x, i, 1e-6), centralDifference(f, x, i, 1e-7)) <= KINK)) return true;
+    const h = 1e-6;
+    const up = [...x];
+    const down = [...x];
+    up[i] += h;
+    down[i] -= h;
+    if (!(Math.abs(fx - (f(...up) + f(...down)) / 2) <= KINK * Math.max(1, Math.abs(fx)))) return true;
   }
   return false;
 }
