@@ -54,3 +54,17 @@ test("a parameter named like a generated pullback does not shadow it", () => {
   const result = checkGradient(m.f, m.g, [0.4, 1.7]);
   expect(result.ok).toBe(true);
 });
+
+test("the Hessian (forward over reverse) through a literal array written with varied numbers", () => {
+  // s = x0⁴ + x1²·x0², so H = [[12x0² + 2x1², 4x0x1], [4x0x1, 2x0²]] (by hand). Forward mode lost
+  // the tangents stored into `[0, 0]` (its literal of constants had no tangent memory).
+  const m = loadSource(
+    `import { hessian } from "adc";\n` +
+      `export function f(x0: number, x1: number): number {\n  const a = [0, 0];\n  a[0] = x0 * x0;\n  a[1] = x1 * x0;\n  return a[0] * a[0] + a[1] * a[1];\n}\nexport const h = hessian(f);\n`,
+    file,
+  );
+  const [x0, x1] = [0.7, 1.3];
+  const expected = [[12 * x0 * x0 + 2 * x1 * x1, 4 * x0 * x1], [4 * x0 * x1, 2 * x0 * x0]];
+  const got = m.h(x0, x1) as number[][];
+  got.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 12)));
+});

@@ -153,7 +153,11 @@ class ForwardTransform {
    */
   private forwardCall(op: Op): void {
     const wrt = op.args.flatMap((x, i) => (this.tangents.has(x) && isDifferentiable(x.type) ? [i] : []));
-    if (wrt.length === 0) return this.copy(op);
+    if (wrt.length === 0) {
+      this.copy(op);
+      for (const r of op.results) if (isAggregate(r.type)) this.zeroTangentIfVaried(r);
+      return;
+    }
     if (op.attrs.variant !== undefined && op.attrs.variant !== "pullback") {
       throw new ForwardUnsupported(`differentiating the ${op.attrs.variant} of '${op.attrs.callee}' again (a third derivative) is not supported yet`);
     }
@@ -254,15 +258,6 @@ class ForwardTransform {
    * the primal is (`a_dot[i] = v_dot` beside `a[i] = v`); references into them (rows, fields) and
    * copies follow the primal's. The tape carries tangents beside values, popped in mirror order.
    */
-  /**
-   * A copy of memory with no tangent is new memory with a zero tangent, which it needs when varied
-   * numbers are stored into it later (`const c = new Float64Array(zeros); c[i] = x[i]`).
-   */
-  private zeroTangentIfVaried(v: Value): void {
-    if (!this.activity.varied.has(v)) return;
-    this.set(v, range(this.k).map(() => this.named(this.b.op("zerosLike", [v], v.type), v)));
-  }
-
   private forwardMemory(op: Op): void {
     const b = this.b;
     const k = this.k;
@@ -340,7 +335,7 @@ class ForwardTransform {
         // A literal's tangent is the literal of its elements' tangents (zeros where they have none).
         this.copy(op);
         const v = op.results[0];
-        if (!op.args.some((x) => this.tangents.has(x))) return;
+        if (!op.args.some((x) => this.tangents.has(x))) return this.zeroTangentIfVaried(v);
         let zero: Value | undefined;
         const tangentOf = (x: Value, d: number): Value => {
           const t = this.tangents.get(x)?.[d];
@@ -376,6 +371,16 @@ class ForwardTransform {
       default:
         this.copy(op); // length: a count, never differentiated
     }
+  }
+
+  /**
+   * New memory made from values with no tangent (a copy of such memory, a literal of constants, a
+   * callee's result) gets a zero tangent when varied numbers are stored into it later
+   * (`const a = [0, 0]; a[i] = x[i]`), or their tangents would be lost.
+   */
+  private zeroTangentIfVaried(v: Value): void {
+    if (!this.activity.varied.has(v)) return;
+    this.set(v, range(this.k).map(() => this.named(this.b.op("zerosLike", [v], v.type), v)));
   }
 
   private set(v: Value, t: Tangents): void {

@@ -66,12 +66,15 @@ function normalization(normalize: string): Rule {
       unb(b, t(b, "mul", g, t(b, normalize, x, ...eps)), gamma),
       unb(b, g, beta),
     ],
-    forward: (b, [x, gamma, , ...eps], _y, [dx, dgamma, dbeta]) =>
-      plus(b, [
-        dx && t(b, "mul", t(b, `${normalize}Grad`, dx, x, ...eps), gamma),
-        dgamma && t(b, "mul", t(b, normalize, x, ...eps), dgamma),
-        dbeta,
-      ]),
+    // β̇ alone has β's shape (a row): spread to y's, as in broadcastSum.
+    forward: (b, [x, gamma, , ...eps], y, [dx, dgamma, dbeta]) =>
+      !dx && !dgamma && dbeta
+        ? t(b, "broadcastLike", dbeta, y)
+        : plus(b, [
+          dx && t(b, "mul", t(b, `${normalize}Grad`, dx, x, ...eps), gamma),
+          dgamma && t(b, "mul", t(b, normalize, x, ...eps), dgamma),
+          dbeta,
+        ]),
   };
 }
 
