@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { compileFile, graphOfFile, irOfFile } from "./compiler";
 import { CodeDescriptions, formatDiagnostic, isStackOverflow, nestingDiagnostic, type AdcDiagnostic } from "./compiler/diagnostics";
 import { defaultMaxNodes, GraphRequestError, parsePoint, renderSvg, type Mode, type PointValue } from "./compiler/graph";
-import { checkFile, formatCheck } from "./compiler/check";
+import { CheckUnsupported, checkFile, formatCheck } from "./compiler/check";
 import { ModuleDiagnostics, programError, runModule } from "./compiler/run-module";
 import { Batch, expandInputs } from "./compiler/batch";
 import { applyEditsMapped, inlineSourceMapComment, relocateSourceMap, type EncodedSourceMap } from "./compiler/source-map";
@@ -305,7 +305,13 @@ async function run(invocation: Invocation): Promise<number> {
   if (invocation.command === "run") return runProgram(file, invocation.args ?? []);
   if (invocation.batch) return compileBatch(invocation.batch);
   if (invocation.command === "check") {
-    const result = checkFile(file, { seed: invocation.seed, points: invocation.points });
+    let result;
+    try {
+      result = checkFile(file, { seed: invocation.seed, points: invocation.points });
+    } catch (e) {
+      if (e instanceof CheckUnsupported) throw new UsageError(e.message);
+      throw e;
+    }
     if (result.diagnostics.length > 0) {
       reportDiagnostics(result.diagnostics);
       return ExitCode.Diagnostics;

@@ -42,6 +42,9 @@ export interface CheckResult {
 export const FORWARD_REVERSE_TOLERANCE = 1e-10;
 export const NUMERIC_TOLERANCE = 1e-6;
 
+/** A marked function `adc check` cannot draw points for (it is given numbers only). */
+export class CheckUnsupported extends Error {}
+
 export function checkFile(fileName: string, options: CheckOptions = {}): CheckResult {
   const file = path.resolve(fileName);
   const program = createProgram(file);
@@ -63,6 +66,12 @@ export function checkFile(fileName: string, options: CheckOptions = {}): CheckRe
     let target = m.node.arguments[0];
     if (m.operator === "grad2") target = (target as ts.CallExpression).arguments[0];
     if (!targets.has(m.decl)) targets.set(m.decl, target.getText(sf));
+  }
+  for (const [decl, expr] of targets) {
+    const other = decl.parameters.find((p) => !(checker.getTypeAtLocation(p).flags & ts.TypeFlags.NumberLike));
+    if (other) {
+      throw new CheckUnsupported(`check draws random numbers for the parameters; '${expr}' takes ${other.type?.getText(sf) ?? "a parameter that is not a number"} (check it with checkGrad(f, args) in a program)`);
+    }
   }
   const entries = [...targets].map(([decl, expr]) => {
     const scalar = !checker.isTupleType(checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(decl)!));

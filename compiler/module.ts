@@ -86,10 +86,12 @@ export function lowerClosure(
     if (!(e instanceof Refusal)) throw e;
     return { lowered, diagnostics: [diagnosticAt(e.code, e.message, e.node)] };
   }
+  // Recursion without a base case (frontend/base-case.ts), on the bodies as written: optimising
+  // would drop an unused call the primal still makes.
+  const endless = endlessRecursion(lowered);
+  if (endless.length > 0) return { lowered, diagnostics: endless };
   // Differentiate the optimised primals: fewer values to carry, no duplicated residuals.
   for (const fn of lowered.values()) optimize(fn.func.body);
-  // Recursion without a base case (frontend/base-case.ts), on the optimised bodies.
-  diagnostics.push(...endlessRecursion(lowered));
   return { lowered, diagnostics };
 }
 

@@ -333,6 +333,14 @@ describe("adc check", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toBe("adc: --points must be an integer ≥ 1\nRun adc --help for usage.\n");
   });
+
+  it("answers a function of an array with a usage error that names checkGrad", () => {
+    const run = adc("check", "test/cli-fixtures/array-parameter.ts");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "adc: check draws random numbers for the parameters; 'f' takes Float64Array (check it with checkGrad(f, args) in a program)\nRun adc --help for usage.\n",
+    );
+  });
 });
 
 describe("help and version", () => {

@@ -40,7 +40,7 @@ export interface Returning {
   returned(e: ts.Expression | undefined, env: Env, at: ts.Node): Value[];
 }
 
-export function isFunctionLiteral(n: ts.Node): n is ts.ArrowFunction | ts.FunctionExpression {
+function isFunctionLiteral(n: ts.Node): n is ts.ArrowFunction | ts.FunctionExpression {
   return ts.isArrowFunction(n) || ts.isFunctionExpression(n);
 }
 

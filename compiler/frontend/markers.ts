@@ -43,7 +43,10 @@ export function findMarkers(checker: ts.TypeChecker, sourceFile: ts.SourceFile) 
     if (ts.isDecorator(node)) {
       const operator = resolveOperator(checker, node.expression);
       if (operator) {
-        diagnostics.push(diagnosticAt(Codes.NotAFunction, `@${operator} marks a method, not ${decoratedKind(node.parent)}; put it on the method to differentiate`, node));
+        const message = operator === "grad"
+          ? `@grad marks a method, not ${decoratedKind(node.parent)}; put it on the method to differentiate`
+          : `@${operator} is not a decorator; mark the method with @grad`;
+        diagnostics.push(diagnosticAt(Codes.NotAFunction, message, node));
         return;
       }
     }
