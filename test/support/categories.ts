@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { rawProgramArb, type RawProgram } from "./program-gen";
 import { renderModule } from "./program-gen-module";
 import { rawLoopProgramArb, renderLoopModule, type RawLoopProgram } from "./program-gen-loops";
+import { rawCallbackProgramArb, renderCallbackModule, type RawCallbackProgram } from "./program-gen-callbacks";
 import { rawTensorProgramArb, renderTensorModule, type RawTensorProgram } from "./program-gen-tensor";
 import type { Subject } from "./subjects";
 
@@ -90,6 +91,16 @@ export const CATEGORIES: readonly Category[] = [
     arbitrary: rawLoopProgramArb({ guards: true, vjp: true }),
     render: loopBatch,
     weight: 2,
+  }),
+  category<RawCallbackProgram>({
+    name: "callbacks",
+    description: "array methods with inline and local-const callbacks (map, forEach, reduce, filter, some/find…, Array.from), local arrows and nested functions, sumBy(xs, f), growing arrays, a helper writing an output array, literals, spreads, slice/concat/at; grad/valueAndGrad/vjp, jvp",
+    arbitrary: rawCallbackProgramArb(),
+    render: (raws) => {
+      const { text, functions } = renderCallbackModule(raws);
+      return { text, programs: functions.map((f) => f.subjects) };
+    },
+    weight: 3,
   }),
 ];
 
