@@ -42,6 +42,11 @@ const loopBatch = (raws: readonly RawLoopProgram[]): RenderedBatch => {
   return { text, programs: functions.map((f) => f.subjects) };
 };
 
+const callbackBatch = (raws: readonly RawCallbackProgram[]): RenderedBatch => {
+  const { text, functions } = renderCallbackModule(raws);
+  return { text, programs: functions.map((f) => f.subjects) };
+};
+
 export const CATEGORIES: readonly Category[] = [
   category<RawProgram>({
     name: "scalar",
@@ -96,11 +101,15 @@ export const CATEGORIES: readonly Category[] = [
     name: "callbacks",
     description: "array methods with inline and local-const callbacks (map, forEach, reduce, filter, some/find…, Array.from), local arrows and nested functions, sumBy(xs, f), growing arrays, a helper writing an output array, literals, spreads, slice/concat/at; grad/valueAndGrad/vjp, jvp",
     arbitrary: rawCallbackProgramArb(),
-    render: (raws) => {
-      const { text, functions } = renderCallbackModule(raws);
-      return { text, programs: functions.map((f) => f.subjects) };
-    },
+    render: callbackBatch,
     weight: 3,
+  }),
+  category<RawCallbackProgram>({
+    name: "values",
+    description: "the callbacks programs returning number[], Float64Array, tuples or object literals (a literal, a map, an array a step made): jacobian in both modes on array parameters, jvp, the dot-product test",
+    arbitrary: rawCallbackProgramArb({ vector: true }),
+    render: callbackBatch,
+    weight: 2,
   }),
 ];
 

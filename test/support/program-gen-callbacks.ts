@@ -39,6 +39,7 @@ import {
   type Out,
   type RawOperator,
 } from "./program-gen";
+import { freshNamed } from "./program-gen-loops";
 import { OPERATOR_IMPORT, derivativeExports, reverseSpec } from "./program-gen-module";
 import type { ParamSpec, Subject } from "./subjects";
 
@@ -268,16 +269,6 @@ function callback(
     }
     default:
       return { text: `function (${names.map((n) => `${n}: number`).join(", ")}) {\n    return ${out.text};\n  }`, bound: out.bound };
-  }
-}
-
-function freshNamed(s: Scope, base: string): string {
-  for (let n = 0; ; n++) {
-    const name = n === 0 ? base : `${base}${n + 1}`;
-    if (!s.fn.used.has(name)) {
-      s.fn.used.add(name);
-      return name;
-    }
   }
 }
 
@@ -705,14 +696,18 @@ function renderResult(r: CResult, s: Scope, w: Writer, made: Made, sum: Out): { 
       const e = fit(renderExpr(r.e, inner), 10);
       const body = bin(e, "+", bin(primary(v, a.bound), "*", t, a.bound * t.bound), e.bound + a.bound * t.bound);
       if (r.from) {
-        w.line(1, `return Array.from({ length: ${a.name}.length }, (_, ${i}) => ${a.name}[${i}] * ${paren(t, Prec.Mul + 0.5)} + ${paren(fit(renderExpr(r.e, inner), 10), Prec.Add + 0.5)});`);
+        // No element parameter here: only the index.
+        const indexOnly = new Scope(s, s.fn);
+        indexOnly.vars.push({ name: i, bound: a.len - 1, assignable: false, counter: { hi: a.len - 1 } });
+        const term = fit(renderExpr(r.e, indexOnly), 10);
+        w.line(1, `return Array.from({ length: ${a.name}.length }, (_, ${i}) => ${a.name}[${i}] * ${paren(t, Prec.Mul + 0.5)} + ${paren(term, Prec.Add + 0.5)});`);
         return { type: "number[]", results: a.len };
       }
       w.line(1, `return ${a.name}.map((${v}, ${i}) => ${body.text});`);
       return { type: a.typed ? "Float64Array" : "number[]", results: a.len };
     }
     case "made": {
-      const candidates = made.arrays.filter((a) => a.bound <= CAP);
+      const candidates = made.arrays.filter((a) => a.bound <= CAP && !TUPLES.has(a));
       if (candidates.length === 0) return renderResult({ k: "object", es: [{ k: "var", i: r.a }, { k: "var", i: r.a + 1 }] }, s, w, made, sum);
       const a = candidates[r.a % candidates.length];
       // The made array is the result: a scaled copy keeps the total in it.
