@@ -254,6 +254,15 @@ class ForwardTransform {
    * the primal is (`a_dot[i] = v_dot` beside `a[i] = v`); references into them (rows, fields) and
    * copies follow the primal's. The tape carries tangents beside values, popped in mirror order.
    */
+  /**
+   * A copy of memory with no tangent is new memory with a zero tangent, which it needs when varied
+   * numbers are stored into it later (`const c = new Float64Array(zeros); c[i] = x[i]`).
+   */
+  private zeroTangentIfVaried(v: Value): void {
+    if (!this.activity.varied.has(v)) return;
+    this.set(v, range(this.k).map(() => this.named(this.b.op("zerosLike", [v], v.type), v)));
+  }
+
   private forwardMemory(op: Op): void {
     const b = this.b;
     const k = this.k;
@@ -296,6 +305,7 @@ class ForwardTransform {
         this.copy(op);
         const m = memory(first);
         if (m) this.set(op.results[0], dirs.map((d) => this.named(b.op("slice", [m[d]!, ...op.args.slice(1)], op.results[0].type), op.results[0])));
+        else this.zeroTangentIfVaried(op.results[0]);
         return;
       }
       case "drain": {
@@ -322,6 +332,7 @@ class ForwardTransform {
         this.copy(op);
         const m = memory(first);
         if (m) this.set(op.results[0], dirs.map((d) => this.named(b.op("copy", [m[d]!], op.results[0].type), op.results[0])));
+        else this.zeroTangentIfVaried(op.results[0]);
         return;
       }
       case "array":

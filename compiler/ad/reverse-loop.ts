@@ -355,8 +355,12 @@ function regionDefs(region: Region): Map<Value, Op> {
 function repeatable(t: ReverseTransform, loop: Op, op: Op): boolean {
   if (op.regions.length > 0 || op.results.length !== 1) return false;
   if (cheap.has(op.prim)) return true;
-  // A checkpointed loop repeats every pure computation of its body.
-  if (loop.attrs.checkpoint && (primitives.has(op.prim) || op.prim === "call")) return true;
+  // A checkpointed loop repeats every pure computation of its body; a call reads the arrays it is
+  // passed, so it repeats only where nothing writes them from the loop on (else it is taped).
+  if (loop.attrs.checkpoint && primitives.has(op.prim)) return true;
+  if (loop.attrs.checkpoint && op.prim === "call") {
+    return op.args.every((a) => !isAggregate(a.type) || t.frozenAt(loop, t.activity.rootOf(a)));
+  }
   if (op.prim !== "load") return false;
   const result = op.results[0];
   // A reference into an aggregate does not depend on the memory's contents; an element read does,
