@@ -41,6 +41,8 @@ const PLANS: Record<string, Plan> = {
   tensor: { programs: 30, batch: 8, nonzero: 0.8 },
   guarded: { programs: 60, batch: 10, nonzero: 0.5 },
   "guarded-loops": { programs: 40, batch: 10, nonzero: 0.5 },
+  callbacks: { programs: 40, batch: 8, nonzero: 0.6 },
+  values: { programs: 30, batch: 8, nonzero: 0.6 },
 };
 /** Points near a kink are not compared with central differences; many of them would mean the generator puts points on kinks. */
 const MAX_SKIPPED = 0.1;
@@ -81,7 +83,7 @@ describe.each(categories.map((c) => [c.name, c] as const))("%s programs", (name,
       expect(stats.hvpChecked).toBeGreaterThan(500);
       expect(stats.hvpSkipped / (stats.hvpChecked + stats.hvpSkipped)).toBeLessThan(0.1);
     }
-    if (name === "vector") expect(stats.dotTests).toBeGreaterThan(plan.programs * 3);
+    if (name === "vector" || name === "values") expect(stats.dotTests).toBeGreaterThan(plan.programs * 3);
   });
 });
 

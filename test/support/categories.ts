@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { rawProgramArb, type RawProgram } from "./program-gen";
 import { renderModule } from "./program-gen-module";
 import { rawLoopProgramArb, renderLoopModule, type RawLoopProgram } from "./program-gen-loops";
+import { rawCallbackProgramArb, renderCallbackModule, type RawCallbackProgram } from "./program-gen-callbacks";
 import { rawTensorProgramArb, renderTensorModule, type RawTensorProgram } from "./program-gen-tensor";
 import type { Subject } from "./subjects";
 
@@ -38,6 +39,11 @@ const scalarBatch = (raws: readonly RawProgram[]): RenderedBatch => {
 
 const loopBatch = (raws: readonly RawLoopProgram[]): RenderedBatch => {
   const { text, functions } = renderLoopModule(raws);
+  return { text, programs: functions.map((f) => f.subjects) };
+};
+
+const callbackBatch = (raws: readonly RawCallbackProgram[]): RenderedBatch => {
+  const { text, functions } = renderCallbackModule(raws);
   return { text, programs: functions.map((f) => f.subjects) };
 };
 
@@ -89,6 +95,20 @@ export const CATEGORIES: readonly Category[] = [
     description: "loop programs with domain-restricted values used only under a condition, in loop bodies too (issue 13)",
     arbitrary: rawLoopProgramArb({ guards: true, vjp: true }),
     render: loopBatch,
+    weight: 2,
+  }),
+  category<RawCallbackProgram>({
+    name: "callbacks",
+    description: "array methods with inline and local-const callbacks (map, forEach, reduce, filter, some/find…, Array.from), local arrows and nested functions, sumBy(xs, f), growing arrays, a helper writing an output array, literals, spreads, slice/concat/at; grad/valueAndGrad/vjp, jvp",
+    arbitrary: rawCallbackProgramArb(),
+    render: callbackBatch,
+    weight: 3,
+  }),
+  category<RawCallbackProgram>({
+    name: "values",
+    description: "the callbacks programs returning number[], Float64Array, tuples or object literals (a literal, a map, an array a step made): jacobian in both modes on array parameters, jvp, the dot-product test",
+    arbitrary: rawCallbackProgramArb({ vector: true }),
+    render: callbackBatch,
     weight: 2,
   }),
 ];

@@ -150,7 +150,8 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
   } catch (e) {
     fail("invalid", `generator bug: the primal throws ${String(e)}`);
   }
-  const values = s.results === 0 ? [y as number] : (y as number[]);
+  // A vector-valued result's numbers: a tuple or array in order, an object's fields in key order.
+  const values = s.results === 0 ? [y as number] : leaves(y);
   const finite = values.every((v) => Number.isFinite(v));
   if (!finite || values.some((v) => Math.abs(v) > PRIMAL_BOUND)) {
     if (s.guarded && !finite) {
@@ -343,15 +344,14 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
   function checkJacobian(): void {
     const { forward, reverse } = s.jacobian!;
     const m = Math.max(1, s.results);
-    // Each row is shaped like the gradient: a bare number for a function of one parameter.
-    const bare = x.length === 1;
+    // Each row is shaped like the gradient: bare (a number, an array) for a function of one parameter.
+    const template = s.params.length === 1 ? args()[0] : args();
     const rows = (J: unknown, what: string): number[][] => {
       const M = (s.results === 0 ? [J] : J) as unknown[];
-      const shaped = (row: unknown) => (bare ? typeof row === "number" : Array.isArray(row) && row.length === x.length);
-      if (!Array.isArray(M) || M.length !== m || !M.every(shaped)) {
+      if (!Array.isArray(M) || M.length !== m || !M.every((row) => sameShape(template, row))) {
         fail("mismatch", `${what} has the wrong shape: ${JSON.stringify(J)}`);
       }
-      return bare ? M.map((row) => [row as number]) : (M as number[][]);
+      return M.map(leaves);
     };
     const JF = rows(run(`jacobian(${s.f})`, () => lookup(module, forward)(...args())), `jacobian(${s.f})`);
     const JR = rows(run(`jacobian(${s.f}, { mode: "reverse" })`, () => lookup(module, reverse)(...args())), `the reverse jacobian of ${s.f}`);
@@ -359,7 +359,7 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
     for (let i = 0; i < m; i++) {
       const fi: Scalar = (...xs) => {
         const out = f(...args(xs));
-        return s.results === 0 ? out : out[i];
+        return s.results === 0 ? out : leaves(out)[i];
       };
       const rowKinked = nearKink(fi, x);
       kinked ||= rowKinked;
@@ -377,11 +377,11 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
       const next = directions(x.length * 13 + s.jvpK.k);
       const dirs = Array.from({ length: s.jvpK.k }, () => x.map(() => next()));
       const what = `jvp(${s.f}, { directions: ${s.jvpK.k} })`;
-      const [value, ts] = run(what, () => lookup(module, s.jvpK!.name)([...x], dirs)) as [unknown, (number | number[])[]];
+      const [value, ts] = run(what, () => lookup(module, s.jvpK!.name)(args(), dirs.map((d) => args(d)))) as [unknown, unknown[]];
       stats.jvps += s.jvpK.k;
       if (JSON.stringify(value) !== JSON.stringify(y)) fail("mismatch", `${what} gives the value ${JSON.stringify(value)}, the primal ${JSON.stringify(y)}`);
       dirs.forEach((v, d) => {
-        const jv = typeof ts[d] === "number" ? [ts[d] as number] : (ts[d] as number[]);
+        const jv = leaves(ts[d]);
         JF.forEach((row, i) => {
           if (gap(jv[i], dot(row, v)) > FORWARD_REVERSE * 10) fail("mismatch", `${what}: tangent ${d}, entry ${i} is ${jv[i]}, J·v ${dot(row, v)}`);
         });
@@ -393,10 +393,10 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
     const next = directions(x.length * 31 + m);
     for (let trial = 0; trial < 2; trial++) {
       const v = x.map(() => next());
-      const [value, tangent] = run(`jvp(${s.f})`, () => jvp([...x], v)) as [unknown, number | number[]];
+      const [value, tangent] = run(`jvp(${s.f})`, () => jvp(args(), args(v))) as [unknown, unknown];
       stats.jvps++;
       if (JSON.stringify(value) !== JSON.stringify(y)) fail("mismatch", `jvp(${s.f}) gives the value ${JSON.stringify(value)}, the primal ${JSON.stringify(y)}`);
-      const jv = typeof tangent === "number" ? [tangent] : tangent;
+      const jv = leaves(tangent);
       const w = jv.map(() => next());
       const jtw = x.map((_, j) => JR.reduce((sum, row, i) => sum + row[j] * w[i], 0));
       stats.dotTests++;

@@ -347,7 +347,7 @@ function mergeAll(s: Scope, outcomes: Map<Var | ArrayVar, number>[]): void {
 }
 
 /** A fresh name starting with `base` (i, j, k, …). */
-function freshNamed(s: Scope, base: string): string {
+export function freshNamed(s: Scope, base: string): string {
   for (let n = 0; ; n++) {
     const name = n === 0 ? base : `${base}${n + 1}`;
     if (!s.fn.used.has(name) && !s.fn.callees.some((c) => c.name === name)) {

@@ -35,7 +35,7 @@ export interface Subject {
   /** The exported primal (a function, or `C.m` for a static method). */
   readonly f: string;
   readonly params: readonly ParamSpec[];
-  /** 0: f returns a number; m > 0: f returns a tuple of m numbers. */
+  /** 0: f returns a number; m > 0: f returns m numbers (a tuple, an array, or an object's fields in key order). */
   readonly results: number;
   readonly reverse?: ReverseSpec;
   /** `export const name = jvp(f)`. */
