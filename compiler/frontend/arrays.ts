@@ -237,5 +237,6 @@ function isGlobalName(checker: ts.TypeChecker, e: ts.Expression, name: string): 
 /** number[] (readonly too), Float64Array, Int32Array. */
 function isArrayType(checker: ts.TypeChecker, type: ts.Type): boolean {
   const name = type.getSymbol()?.getName();
-  return checker.isArrayType(type) || name === "Float64Array" || name === "Int32Array";
+  // A tuple of numbers is an array of its length (types.ts): its methods are the array's.
+  return checker.isArrayType(type) || checker.isTupleType(type) || name === "Float64Array" || name === "Int32Array";
 }

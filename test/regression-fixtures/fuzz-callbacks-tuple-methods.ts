@@ -2,8 +2,8 @@
 // `t: [number, number]` is a supported parameter (README: tuple parameters) and map/reduce/filter/
 // concat are supported on number[], but on a tuple adc refuses them with ADC1003 ("cannot
 // differentiate through 't.reduce': adc cannot see its body"), a refusal of ordinary code, and
-// one that names no rewrite. The generator calls methods on tuples no more until this is fixed
-// (TUPLES in test/support/program-gen-callbacks.ts).
+// one that names no rewrite. Fixed: a tuple's methods are the array's (frontend/arrays.ts), and the
+// generator calls them on tuples again.
 // Checked by test/fuzz-regressions.test.ts at the points in fuzz-callbacks-tuple-methods.json.
 import { grad, jvp } from "adc";
 

@@ -220,15 +220,9 @@ interface Made {
   readonly locals: Callee[];
 }
 
-/**
- * Tuples (`t: [number, number]`, `const p: [number, number] = …`) are read by index only: adc
- * refuses array methods on them (ADC1003, `t.map`; test/regression-fixtures/fuzz-callbacks-tuple-methods.ts).
- */
-const TUPLES = new WeakSet<ArrayVar>();
-
 /** An array in scope by index whose methods may be called, its elements within HELPER_ARG (callbacks take them). */
 function pickArray(s: Scope, i: number, pred: (a: ArrayVar) => boolean = () => true): ArrayVar | undefined {
-  const arrays = s.allArrays().filter((a) => a.bound <= HELPER_ARG && !TUPLES.has(a) && pred(a));
+  const arrays = s.allArrays().filter((a) => a.bound <= HELPER_ARG && pred(a));
   if (arrays.length === 0) return undefined;
   const a = arrays[i % arrays.length];
   s.use(a.name);
@@ -535,7 +529,6 @@ function renderStep(st: CStep, s: Scope, w: Writer, h: Helpers, made: Made): voi
         const [u, v] = [items[0], items[1] ?? num(0.5)];
         w.line(1, `const ${name}: [number, number] = [${u.text}, ${v.text}];`);
         const tuple: ArrayVar = { name, len: 2, bound: Math.max(u.bound, v.bound), writable: false, typed: false };
-        TUPLES.add(tuple);
         array(tuple);
       }
       return;
@@ -551,7 +544,7 @@ function renderStep(st: CStep, s: Scope, w: Writer, h: Helpers, made: Made): voi
           array({ name, len: a.len - 1, bound: a.bound, writable: false, typed: a.typed });
           return;
         case 1: {
-          const others = s.allArrays().filter((x) => !x.typed && !TUPLES.has(x) && x.bound <= HELPER_ARG);
+          const others = s.allArrays().filter((x) => !x.typed && x.bound <= HELPER_ARG);
           const b = others[st.a % others.length] ?? a;
           s.use(b.name);
           const x = fit(renderExpr(st.e, s), HELPER_ARG);
@@ -627,7 +620,6 @@ export function renderCallbackFunction(p: RawCallbackProgram, suffix = "", withO
   for (const a of arrays) s.arrays.push({ name: a, len: p.len, bound: INPUT_BOUND, writable: false, typed: p.arrayKind === 0 });
   if (p.tuple) {
     const t: ArrayVar = { name: "t", len: 2, bound: INPUT_BOUND, writable: false, typed: false };
-    TUPLES.add(t);
     s.arrays.push(t);
   }
   for (const name of scalars) s.vars.push({ name, bound: INPUT_BOUND, assignable: false });
@@ -707,7 +699,7 @@ function renderResult(r: CResult, s: Scope, w: Writer, made: Made, sum: Out): { 
       return { type: a.typed ? "Float64Array" : "number[]", results: a.len };
     }
     case "made": {
-      const candidates = made.arrays.filter((a) => a.bound <= CAP && !TUPLES.has(a));
+      const candidates = made.arrays.filter((a) => a.bound <= CAP);
       if (candidates.length === 0) return renderResult({ k: "object", es: [{ k: "var", i: r.a }, { k: "var", i: r.a + 1 }] }, s, w, made, sum);
       const a = candidates[r.a % candidates.length];
       // The made array is the result: a scaled copy keeps the total in it.
