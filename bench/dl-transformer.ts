@@ -7,6 +7,7 @@
 import * as path from "node:path";
 import type * as TF from "@tensorflow/tfjs";
 import type * as JAX from "@jax-js/jax" with { "resolution-mode": "import" };
+import { importJaxWasm } from "./peers/jaxjs";
 import { Rng, type Tensor } from "adc";
 import { compileWithAdc } from "../examples/common/compile";
 import { initGpt, flatten } from "../examples/transformer/train";
@@ -109,12 +110,7 @@ export async function tfjsGpt(pr: GptProblem): Promise<{ name: string; step: Gpt
 }
 
 export async function jaxjsGpt(pr: GptProblem): Promise<{ name: string; step: GptStep; dispose: () => void }> {
-  const g = globalThis as { Float16Array?: unknown };
-  g.Float16Array ??= Float32Array;
-  const jax: typeof JAX = await import("@jax-js/jax");
-  const devices = await jax.init("wasm");
-  if (!devices.includes("wasm")) throw new Error(`wasm backend unavailable (have ${devices.join(", ")})`);
-  jax.defaultDevice("wasm");
+  const jax = await importJaxWasm();
   const { numpy: np, nn } = jax;
   type A = JAX.Array;
   type Block = Record<(typeof BLOCK_KEYS)[number], A>;

@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as TF from "@tensorflow/tfjs";
 import type * as JAX from "@jax-js/jax" with { "resolution-mode": "import" };
+import { importJaxWasm } from "./peers/jaxjs";
 import { Rng, Tensor, arenaStats, conv2d, matmul, randn } from "adc";
 import { loadAll } from "../examples/mnist/data";
 import { compileWithAdc } from "../examples/common/compile";
@@ -93,12 +94,7 @@ async function tfjs(pr: Problem): Promise<{ name: string; step: Step }> {
 }
 
 async function jaxjs(pr: Problem): Promise<{ name: string; step: Step; dispose: () => void }> {
-  const g = globalThis as { Float16Array?: unknown };
-  g.Float16Array ??= Float32Array; // jax-js 0.1.25 references Float16Array, which Node 20 lacks
-  const jax: typeof JAX = await import("@jax-js/jax");
-  const devices = await jax.init("wasm");
-  if (!devices.includes("wasm")) throw new Error(`wasm backend unavailable (have ${devices.join(", ")})`);
-  jax.defaultDevice("wasm");
+  const jax = await importJaxWasm();
   const { numpy: np, nn, lax } = jax;
   type A = JAX.Array;
   type P = Record<(typeof KEYS)[number], A>;

@@ -20,6 +20,7 @@ import { GMM_SIZES, gmmInput } from "./workloads/data";
 import { gmmObjective } from "./workloads/gmm";
 import { gmmGradient } from "./workloads/gmm-grad";
 import type * as JAX from "@jax-js/jax" with { "resolution-mode": "import" };
+import { importJaxWasm } from "./peers/jaxjs";
 
 const ROOT = path.resolve(__dirname, "..");
 const GENERATED = path.join(ROOT, "bench/generated/forward-functions.ts");
@@ -141,13 +142,8 @@ interface Row {
 }
 
 async function jaxPeer() {
-  const g = globalThis as { Float16Array?: unknown };
-  g.Float16Array ??= Float32Array; // jax-js 0.1.25 needs it to exist on Node 20 (see peers/jaxjs.ts)
-  const jax: typeof JAX = await import("@jax-js/jax");
+  const jax = await importJaxWasm();
   const np = jax.numpy;
-  const devices = await jax.init("wasm");
-  if (!devices.includes("wasm")) throw new Error("wasm backend unavailable");
-  jax.defaultDevice("wasm");
   type A = JAX.Array;
   const f64 = (x: number | number[] | number[][]) => np.array(x, { dtype: np.float64 });
   const seed = (x1: A, x2: A): A => x1.ref.mul(np.exp(np.square(x1).add(np.square(x2)).mul(-0.5)));

@@ -14,6 +14,7 @@
 import * as os from "node:os";
 import type * as TF from "@tensorflow/tfjs";
 import type * as JAX from "@jax-js/jax" with { "resolution-mode": "import" };
+import { importJaxWasm } from "./peers/jaxjs";
 import { Rng, Tensor, randn } from "adc";
 import { compileAdcGradient } from "../examples/mlp/gradient";
 import { type Mlp, initMlp, lossAndGradHand } from "../examples/mlp/hand";
@@ -106,13 +107,7 @@ async function tfjs(): Promise<{ name: string; step: (pr: Problem) => Step }> {
 }
 
 async function jaxjs(): Promise<{ name: string; step: (pr: Problem) => Step; dispose: () => void }> {
-  // jax-js 0.1.25 references Float16Array, which Node 20 lacks (see peers/jaxjs.ts).
-  const g = globalThis as { Float16Array?: unknown };
-  g.Float16Array ??= Float32Array;
-  const jax: typeof JAX = await import("@jax-js/jax");
-  const devices = await jax.init("wasm");
-  if (!devices.includes("wasm")) throw new Error(`wasm backend unavailable (have ${devices.join(", ")})`);
-  jax.defaultDevice("wasm");
+  const jax = await importJaxWasm();
   const { numpy: np, nn } = jax;
   type A = JAX.Array;
   type P = { w1: A; b1: A; w2: A; b2: A };

@@ -8,16 +8,22 @@ import type { Peer, PeerGrad } from "./peer";
 
 type A = JAX.Array;
 
-export async function loadJaxjs(): Promise<Peer> {
+/** jax-js, loaded and set to its wasm device: what every benchmark's jax-js peer starts from. */
+export async function importJaxWasm(): Promise<typeof JAX> {
   // jax-js 0.1.25 references Float16Array, which Node 20 lacks; Float32Array stands in for it
   // (nothing here uses float16). It must exist before the module is evaluated.
   const g = globalThis as { Float16Array?: unknown };
   g.Float16Array ??= Float32Array;
   const jax: typeof JAX = await import("@jax-js/jax");
-  const np = jax.numpy;
   const devices = await jax.init("wasm");
   if (!devices.includes("wasm")) throw new Error(`wasm backend unavailable (have ${devices.join(", ")})`);
   jax.defaultDevice("wasm");
+  return jax;
+}
+
+export async function loadJaxjs(): Promise<Peer> {
+  const jax = await importJaxWasm();
+  const np = jax.numpy;
 
   const seed = (x1: A, x2: A): A => x1.ref.mul(np.exp(np.square(x1).add(np.square(x2)).mul(-0.5)));
 
