@@ -17,15 +17,29 @@ export interface Activity {
   readonly rootOf: (v: Value) => Value;
   /** Roots some op writes to (the rest are read-only: their loads can be repeated at will). */
   readonly written: Set<Value>;
+  /**
+   * Roots the function's own stores or a primal callee write: where varied numbers may land (a
+   * pullback, counted in `written` for every array it is passed, only adds into shadows).
+   */
+  readonly stored: Set<Value>;
 }
 
 export function analyzeActivity(body: Region, inputs: readonly Value[]): Activity {
   const rootOf = rootFinder(body);
   const reach = memoryRoots(body);
   const written = new Set<Value>();
+  const stored = new Set<Value>();
   walkOps(body, (op) => {
-    if (op.prim === "store" || op.prim === "storeAdd" || op.prim === "fill" || op.prim === "addSlice" || op.prim === "addTo") written.add(rootOf(op.args[0]));
-    for (const v of writtenByCall(op)) for (const r of reach(v)) written.add(r);
+    if (op.prim === "store" || op.prim === "storeAdd" || op.prim === "fill" || op.prim === "addSlice" || op.prim === "addTo") {
+      written.add(rootOf(op.args[0]));
+      stored.add(rootOf(op.args[0]));
+    }
+    for (const v of writtenByCall(op)) {
+      for (const r of reach(v)) {
+        written.add(r);
+        if (op.attrs.variant === undefined) stored.add(r);
+      }
+    }
   });
 
   const varied = new Set<Value>();
@@ -108,7 +122,7 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
     for (const v of [...op.args, ...op.results]) if (isAggregate(v.type) && roots.has(rootOf(v))) varied.add(v);
   });
   for (const v of inputs) if (isAggregate(v.type) && isDifferentiable(v.type)) varied.add(v);
-  return { varied, rootOf, written };
+  return { varied, rootOf, written, stored };
 }
 
 

@@ -10,7 +10,6 @@
 import { Builder } from "../ir/builder";
 import type { Attrs, Func, Op, Region, Type, Value } from "../ir/types";
 import { f64, isAggregate, isDifferentiable } from "../ir/types";
-import { walkOps } from "../ir/walk";
 import { analyzeActivity, type Activity } from "./activity";
 import { ruleFor } from "./rules";
 
@@ -56,8 +55,6 @@ class ForwardTransform {
   private readonly activity: Activity;
   /** Tape slots of arrays pushed with their tangent memory (a reverse loop's copies for pullbacks). */
   private readonly pushedMemory = new Set<number>();
-  /** Memory (by root) the function stores into, or a callee writes: what may receive varied numbers. */
-  private readonly storedInto = new Set<Value>();
 
   constructor(
     private readonly primal: Pick<Func, "params" | "body" | "loc">,
@@ -65,11 +62,6 @@ class ForwardTransform {
   ) {
     this.k = request.directions;
     this.activity = analyzeActivity(primal.body, request.wrt.map((i) => primal.params[i].value));
-    walkOps(primal.body, (op) => {
-      if (stores.has(op.prim)) this.storedInto.add(this.activity.rootOf(op.args[0]));
-      // A pullback adds into shadows (memory with tangents already); a primal callee writes its `writes`.
-      if (op.prim === "call" && op.attrs.variant === undefined) for (const i of op.attrs.writes ?? []) this.storedInto.add(this.activity.rootOf(op.args[i]));
-    });
     if (request.seed === "identity" && request.wrt.some((i) => isAggregate(primal.params[i].value.type))) {
       throw new ForwardUnsupported("Jacobians and Hessians with respect to arrays or objects are not supported yet; use jvp with array tangents");
     }
@@ -387,7 +379,7 @@ class ForwardTransform {
    * (`const a = [0, 0]; a[i] = x[i]`), or their tangents would be lost.
    */
   private zeroTangentIfVaried(v: Value): void {
-    if (!this.activity.varied.has(v) || !this.storedInto.has(this.activity.rootOf(v))) return;
+    if (!this.activity.varied.has(v) || !this.activity.stored.has(this.activity.rootOf(v))) return;
     this.set(v, range(this.k).map(() => this.named(this.b.op("zerosLike", [v], v.type), v)));
   }
 
@@ -407,8 +399,6 @@ class ForwardTransform {
     return t;
   }
 }
-
-const stores = new Set(["store", "storeAdd", "fill", "addSlice", "addTo"]);
 
 const memoryOps = new Set(["load", "store", "storeAdd", "fill", "alloc", "zerosLike", "slice", "drain", "addSlice", "addTo", "copy", "array", "struct", "push", "pop", "length"]);
 
