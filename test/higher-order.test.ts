@@ -6,20 +6,12 @@ import { centralDifference } from "../runtime/check";
 import { fixturePath } from "./support/cases";
 import { gap } from "./support/forward-cases";
 import { loadCompiled } from "./support/load";
+import { random } from "./support/vector-cases";
 
 type Vec = number | number[];
 const list = (v: Vec): number[] => (typeof v === "number" ? [v] : v);
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 
-/** A small deterministic generator (mulberry32) for test directions. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
 
 describe("vector-valued functions (fixtures/vector.ts)", () => {
   const module = loadCompiled(fixturePath("vector"));
