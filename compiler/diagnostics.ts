@@ -37,7 +37,7 @@ export const CodeDescriptions: Record<Code, string> = {
   1001: "a syntax construct adc cannot differentiate",
   1002: "a parameter, variable or result whose type is not number",
   1003: "a call to a function adc cannot see and that has no derivative rule",
-  1004: "a free variable that is not a numeric module constant",
+  1004: "a free variable that is not a module-level constant (a module-level let), or a write into a module constant",
   1005: "try/catch/finally or throw inside a differentiated function",
   1006: "a generator function",
   1007: "an async function or await",

@@ -12,8 +12,10 @@ export class ModuleImports {
   private readonly added: string[] = [];
   private readonly runtime = new Map<string, string>();
   private readonly primals = new Map<FunctionLike, t.Expression>();
+  private readonly constants = new Map<string, string>();
 
   constructor(
+    private readonly program: ts.Program,
     private readonly checker: ts.TypeChecker,
     private readonly sourceFile: ts.SourceFile,
     private readonly naming: Naming,
@@ -42,6 +44,23 @@ export class ModuleImports {
     return t.cloneNode(ref);
   }
 
+  /**
+   * The local name of a module-level constant that generated code reads (a `global` op): its own
+   * name in its module, an existing import of it, or one added now.
+   */
+  constant(binding: { readonly file: string; readonly name: string }): t.Expression {
+    if (binding.file === this.sourceFile.fileName) return t.identifier(binding.name);
+    const key = `${binding.file}\0${binding.name}`;
+    let local = this.constants.get(key);
+    if (!local) {
+      const decl = moduleConstantDeclaration(this.program.getSourceFile(binding.file), binding.name);
+      if (!decl) throw new Error(`adc internal error: no module constant '${binding.name}' in ${binding.file}`);
+      local = this.existingImport(decl) ?? this.importNow(decl, binding.name, "read");
+      this.constants.set(key, local);
+    }
+    return t.identifier(local);
+  }
+
   /** The edit that adds the new imports after the module's last import, if any are needed. */
   insertion(): { start: number; end: number; text: string } | undefined {
     if (this.added.length === 0) return undefined;
@@ -56,7 +75,7 @@ export class ModuleImports {
     const owner = isMethod ? (decl.parent as ts.ClassLikeDeclaration) : decl;
     const ownName = owner.name?.text;
     if (!ownName) throw new Refusal(Codes.NotAFunction, "anonymous functions and classes cannot be differentiated", decl);
-    const local = owner.getSourceFile() === this.sourceFile ? ownName : (this.existingImport(owner) ?? this.importNow(owner, ownName));
+    const local = owner.getSourceFile() === this.sourceFile ? ownName : (this.existingImport(owner) ?? this.importNow(owner, ownName, "called"));
     if (!isMethod) return t.identifier(local);
     return t.memberExpression(t.identifier(local), t.identifier((decl.name as ts.Identifier).text));
   }
@@ -75,12 +94,12 @@ export class ModuleImports {
     return undefined;
   }
 
-  private importNow(owner: FunctionLike | ts.ClassLikeDeclaration, ownName: string): string {
+  private importNow(owner: FunctionLike | ts.ClassLikeDeclaration | ts.VariableDeclaration, ownName: string, use: "called" | "read"): string {
     const file = owner.getSourceFile().fileName;
     if (!(ts.getCombinedModifierFlags(owner) & ts.ModifierFlags.Export)) {
       throw new Refusal(
         Codes.NotExported,
-        `'${ownName}' is called by differentiated code but not exported from ${path.basename(file)}`,
+        `'${ownName}' is ${use} by differentiated code but not exported from ${path.basename(file)}`,
         owner.name ?? owner,
       );
     }
@@ -111,6 +130,16 @@ export function moduleScopeNames(sf: ts.SourceFile): Set<string> {
     else if (ts.isImportEqualsDeclaration(s)) bind(s.name);
   }
   return names;
+}
+
+/** The top-level `const` declaration of `name` in a source file. */
+function moduleConstantDeclaration(sf: ts.SourceFile | undefined, name: string): ts.VariableDeclaration | undefined {
+  for (const s of sf?.statements ?? []) {
+    if (!ts.isVariableStatement(s)) continue;
+    const found = s.declarationList.declarations.find((d) => ts.isIdentifier(d.name) && d.name.text === name);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function relativeModule(from: string, to: string): string {

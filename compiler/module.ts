@@ -105,7 +105,7 @@ export function transformModule(program: ts.Program, sourceFile: ts.SourceFile):
   const closure = lowerClosure(checker, markers.map((m) => m.decl), custom.customs);
   if (closure.diagnostics.length > 0) return { code: sourceFile.text, diagnostics: closure.diagnostics };
   try {
-    return new ModuleGenerator(checker, sourceFile, closure.lowered, markers).run();
+    return new ModuleGenerator(program, sourceFile, closure.lowered, markers).run();
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
     return { code: sourceFile.text, diagnostics: [diagnosticAt(e.code, e.message, e.node)] };
@@ -141,19 +141,22 @@ class ModuleGenerator {
   /** The names generated functions take; locals never do. */
   private readonly derivativeNames: RegExp;
 
+  private readonly checker: ts.TypeChecker;
+
   constructor(
-    private readonly checker: ts.TypeChecker,
+    program: ts.Program,
     private readonly sourceFile: ts.SourceFile,
     private readonly lowered: Map<string, LoweredFunction>,
     private readonly markers: readonly Marker[],
   ) {
+    this.checker = program.getTypeChecker();
     this.origin = sourceFile;
     // Generated functions keep their sources' parameter names, so module-level names they call
     // (other generated functions, imported primals) must differ from every one of those.
     this.paramNames = new Set([...lowered.values()].flatMap((fn) => fn.func.params.map((p) => p.name)));
     const moduleNames = moduleScopeNames(sourceFile);
     this.naming = new Naming(moduleNames);
-    this.imports = new ModuleImports(checker, sourceFile, this.naming, new Set([...moduleNames, ...this.paramNames]));
+    this.imports = new ModuleImports(program, this.checker, sourceFile, this.naming, new Set([...moduleNames, ...this.paramNames]));
     // Generated functions are named as they are needed, after some locals: keep locals off the
     // whole family of names (`f_grad…`, `g_pullback…`).
     const keys = [...lowered.keys()].map((k) => k.replace(/[$]/g, "\\$&")).join("|");
@@ -269,6 +272,7 @@ class ModuleGenerator {
       naming,
       callee: (attrs: Attrs) => this.calleeRef(attrs),
       runtime: (name: string) => this.imports.runtimeName(name),
+      global: (binding: { file: string; name: string }) => this.imports.constant(binding),
       sourceLine: (loc: Loc) => this.sourceLine(loc),
     };
     const printed = specs.map((spec) => printMapped(emitFunction(spec, ctx), origin));

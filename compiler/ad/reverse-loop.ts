@@ -19,7 +19,7 @@ import { derivedTripCount, type Counter } from "./trip-count";
 import { forwardedStore } from "./scratch-forwarding";
 
 /** Ops cheap enough to repeat in the reverse sweep instead of storing their results. */
-export const cheap = new Set(["const", "add", "sub", "mul", "div", "neg", "floor", "ceil", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
+export const cheap = new Set(["const", "global", "add", "sub", "mul", "div", "neg", "floor", "ceil", "length", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not"]);
 const RECOMPUTE_DEPTH = 8;
 
 /** Tape slots pair each push with its pop, so a pop whose value turns out unused can go with its push. */

@@ -27,7 +27,7 @@ const tests: Record<string, { rising: boolean; inclusive: boolean }> = {
 };
 const mirrored: Record<string, string> = { lt: "gt", le: "ge", gt: "lt", ge: "le" };
 /** Ops a loop condition may compute its bound with, and that are safe to compute once before it. */
-const hoistable = new Set(["const", "add", "sub", "mul", "neg", "length"]);
+const hoistable = new Set(["const", "global", "add", "sub", "mul", "neg", "length"]);
 
 /**
  * Emits, into `region` before the loop at `index`, the trip count of `loop` when its condition is

@@ -58,6 +58,8 @@ export interface EmitContext {
   readonly callee: (attrs: Attrs) => t.Expression;
   /** The local name of a runtime helper (`tape`, `zerosLike`, …), imported on first use. */
   readonly runtime: (name: string) => string;
+  /** The expression naming a module-level constant the function reads (a `global` op), imported on first use. */
+  readonly global: (binding: { readonly file: string; readonly name: string }) => t.Expression;
   /** Source text by file, for the line comments. */
   readonly sourceLine: (loc: Loc) => string;
 }
@@ -190,7 +192,7 @@ class FunctionEmitter {
           this.accumulations.set(v, previous);
           this.mutable.add(previous);
         }
-        if (op.prim === "const") {
+        if (op.prim === "const" || op.prim === "global") {
           this.inline.add(v);
           continue;
         }
@@ -381,6 +383,7 @@ class FunctionEmitter {
   /** The expression an op computes. */
   private compute(op: Op): t.Expression {
     if (op.prim === "const") return literal(op.attrs.value!);
+    if (op.prim === "global") return this.ctx.global(op.attrs.global!);
     const memory = memoryExpressions[op.prim];
     if (memory) return memory(op, this.syntaxContext(op));
     const tensor = tensorOps.get(op.prim);

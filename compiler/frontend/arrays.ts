@@ -8,6 +8,7 @@ import type { Op, Type, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
 import { growingMethods } from "./callables";
 import type { Env } from "./frames";
+import { refuseGlobalWrite } from "./globals";
 import type { Lowerer } from "./lowerer";
 
 /** What to write instead of a method adc does not lower. */
@@ -133,6 +134,7 @@ export class ArrayMethods {
     const { b, expressions } = this.l;
     if (e.arguments.length < 1 || e.arguments.length > 3) throw new Refusal(Codes.ArrayMethod, "write `a.fill(value)` or `a.fill(value, start, end)`", e);
     if (array.type.kind !== "array" || array.type.element.kind !== "f64") throw new Refusal(Codes.ArrayMethod, "only arrays of numbers can be filled", e);
+    refuseGlobalWrite(array, b.defs, e);
     const value = expressions.number(e.arguments[0], env);
     if (e.arguments.length === 1) {
       b.emit("fill", [array, value], []);

@@ -7,8 +7,8 @@ import { Codes, Refusal } from "../diagnostics";
 import { binaryOperators, primitives } from "../ir/primitives";
 import type { Value } from "../ir/types";
 import { bool, f64, isAggregate } from "../ir/types";
-import { moduleConstant } from "./constants";
 import type { Env } from "./frames";
+import { moduleValue, mutableModuleBinding } from "./globals";
 import type { Lowerer } from "./lowerer";
 import { refuseExpression } from "./refusals";
 import { builtinConstant, resolveFunction, resolveSymbol } from "./resolve";
@@ -173,12 +173,15 @@ export class Expressions {
     if (l.callables.isBound(symbol)) {
       throw new Refusal(Codes.Closure, `'${e.text}' is a local function used as a value; call it, or pass it to an array method or to a function that takes a callback`, e);
     }
-    const constant = moduleConstant(l.checker, resolveSymbol(l.checker, e) ?? symbol);
-    if (constant !== undefined) return l.b.const(constant);
+    const resolved = resolveSymbol(l.checker, e) ?? symbol;
+    const constant = moduleValue(l, resolved, e);
+    if (constant) return constant;
+    const mutable = mutableModuleBinding(resolved);
+    if (mutable) throw new Refusal(Codes.FreeVariable, `'${e.text}' is ${mutable}`, e);
     const kind = resolveFunction(l.checker, e) ? "a function used as a value" : "a free variable";
     throw new Refusal(
       Codes.FreeVariable,
-      `'${e.text}' is ${kind}; differentiated code may only read its parameters, its locals and numeric module constants`,
+      `'${e.text}' is ${kind}; differentiated code may only read its parameters, its locals and module-level constants`,
       e,
     );
   }

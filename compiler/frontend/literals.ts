@@ -8,7 +8,7 @@ import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Type, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
-import { moduleConstant } from "./constants";
+import { moduleValue } from "./globals";
 import type { Env } from "./frames";
 import type { Lowerer } from "./lowerer";
 import { irTypeOrWhy } from "./types";
@@ -91,9 +91,10 @@ export class Literals {
     const { l } = this;
     const symbol = l.checker.getShorthandAssignmentValueSymbol(p);
     if (symbol && env.has(symbol)) return l.read(symbol, p, env);
-    const constant = symbol && moduleConstant(l.checker, symbol);
-    if (constant !== undefined) return l.b.const(constant);
-    throw new Refusal(Codes.FreeVariable, `'${p.name.text}' is a free variable; differentiated code may only read its parameters, its locals and numeric module constants`, p.name);
+    const resolved = symbol && symbol.flags & ts.SymbolFlags.Alias ? l.checker.getAliasedSymbol(symbol) : symbol;
+    const constant = moduleValue(l, resolved, p.name);
+    if (constant) return constant;
+    throw new Refusal(Codes.FreeVariable, `'${p.name.text}' is a free variable; differentiated code may only read its parameters, its locals and module-level constants`, p.name);
   }
 
   /** Whether an expression makes new memory: a literal, `new …`, or a call (whose result is new). */

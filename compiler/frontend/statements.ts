@@ -5,6 +5,7 @@ import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Value } from "../ir/types";
 import { exitOf, type Env, type Frame, type Outcome } from "./frames";
+import { refuseGlobalWrite } from "./globals";
 import type { Lowerer } from "./lowerer";
 import { refuseStatement } from "./refusals";
 import { returned } from "./results";
@@ -149,6 +150,7 @@ export class Statements {
       if (array.type.kind !== "array" || array.type.element.kind !== "f64") {
         throw new Refusal(Codes.UnsupportedType, "only number elements can be assigned", target);
       }
+      refuseGlobalWrite(array, b.defs, target);
       const value = expressions.numberValue(next(() => b.op("load", [array, index])), target);
       b.emit("store", [array, index, value], []);
       return;

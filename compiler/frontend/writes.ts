@@ -8,8 +8,9 @@ import type ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Attrs, Op, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
-import { memoryRoots } from "../ir/roots";
+import { definitions, memoryRoots } from "../ir/roots";
 import { walkOps } from "../ir/walk";
+import { refuseGlobalWrite } from "./globals";
 import type { LoweredFunction } from "./lower";
 
 /** Annotates every call with the arguments its callee may write; refuses a writer passed one memory twice. */
@@ -41,11 +42,13 @@ export function annotateWrites(functions: ReadonlyMap<string, LoweredFunction>):
   }
   for (const fn of functions.values()) {
     const roots = memoryRoots(fn.func.body);
+    const defs = definitions(fn.func.body);
     walkOps(fn.func.body, (op) => {
       if (op.prim !== "call" || op.attrs.variant !== undefined) return;
       const writes = [...(written.get(op.attrs.callee!) ?? [])].filter((i) => isAggregate(op.args[i].type)).sort((a, b) => a - b);
       if (writes.length === 0) return;
       (op as { attrs: Attrs }).attrs = { ...op.attrs, writes };
+      for (const i of writes) refuseGlobalWrite(op.args[i], defs, fn.callSites.get(op) ?? fn.decl);
       checkSeparate(op, writes, roots, fn.callSites.get(op));
     });
   }

@@ -155,6 +155,9 @@ class Evaluator {
         this.env.set(result, this.node(result, op, memory.cells.size, [memory]));
         return;
       }
+      case "global":
+        // Its value exists only where the module runs; the picture without --at still shows it.
+        throw new GraphRequestError(`adc graph cannot evaluate the module constant '${op.attrs.global!.name}'${op.loc ? ` (line ${op.loc.line})` : ""}: draw it without --at, or pass it as a parameter`);
     }
     const primitive = primitives.get(op.prim);
     if (!primitive || op.results.length !== 1) {

@@ -68,6 +68,9 @@ class IrWriter {
       case "length":
         text = `${args[0]}.length`;
         break;
+      case "global":
+        text = op.attrs.global!.name;
+        break;
       case "alloc":
         text = `new ${op.attrs.container ?? "Float64Array"}(${args[0]})`;
         break;

@@ -22,7 +22,8 @@ export function rootFinder(body: Region, defs: ReadonlyMap<Value, Op> = definiti
   return rootOf;
 }
 
-function definitions(body: Region): Map<Value, Op> {
+/** The op that defines each value of a body. */
+export function definitions(body: Region): Map<Value, Op> {
   const defs = new Map<Value, Op>();
   walkOps(body, (op) => op.results.forEach((r) => defs.set(r, op)));
   return defs;

@@ -64,6 +64,8 @@ export interface Op {
 export interface Attrs {
   /** For "const". */
   readonly value?: number | boolean;
+  /** For "global": the module-level `const` binding read, by the file declaring it and its name. */
+  readonly global?: { readonly file: string; readonly name: string };
   /** For "call": the callee's key in the module's function table. */
   readonly callee?: string;
   /** For "call": which derivative of the callee (undefined: the primal). */

@@ -2,7 +2,7 @@
 // dominates it (same primitive, operands and attributes) reuses that op's results. Scalar ops are
 // pure, calls included; a read of memory is the same value only while no write came between
 // (the memory "epoch" is part of its key), and an allocation is never the same as another.
-import type { Op, Region, Value } from "../ir/types";
+import type { Attrs, Op, Region, Value } from "../ir/types";
 import { ScopedMap } from "../ir/scoped-map";
 import { substitute } from "../ir/walk";
 import { isOrdered, writes } from "../ir/effects";
@@ -25,11 +25,17 @@ function keyOf(op: Op, sub: (v: Value) => Value, memory: Memory): string | undef
   if (op.regions.length > 0) return undefined;
   if (isOrdered(op) && !rereadable.has(op.prim)) return undefined;
   const epoch = rereadable.has(op.prim) ? `@${memory.epoch}` : "";
-  const value = op.attrs.value;
-  const attr = typeof value === "number" && Object.is(value, -0) ? "-0" : String(value);
   const ids = op.args.map((a) => sub(a).id);
   if (commutative.has(op.prim)) ids.sort((x, y) => x - y); // x·y and y·x are the same value, exactly
-  return `${op.prim}(${ids.join(",")})${attr}|${op.attrs.callee ?? ""}|${op.attrs.variant ?? ""}|${op.attrs.wrt?.join(",") ?? ""}|${op.attrs.directions ?? ""}|${op.attrs.tangentWrt?.join(",") ?? ""}|${op.attrs.field ?? ""}${epoch}`;
+  return `${op.prim}(${ids.join(",")})${attrsKey(op.attrs)}${epoch}`;
+}
+
+/**
+ * Every attribute is part of the key, so two ops differing in any (a constant, a field, the module
+ * binding a `global` reads) are never one value. Numbers JSON cannot tell apart (−0, ±Infinity, NaN) are spelled out.
+ */
+function attrsKey(attrs: Attrs): string {
+  return JSON.stringify(attrs, (_, v) => (typeof v === "number" && (Object.is(v, -0) || !Number.isFinite(v)) ? `${Object.is(v, -0) ? "-0" : v}` : v));
 }
 
 function cseRegion(region: Region, seen: ScopedMap<string, Op>, replace: Map<Value, Value>, memory: Memory): void {

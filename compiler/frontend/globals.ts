@@ -1,0 +1,78 @@
+// Module-level `const` bindings that differentiated code reads: data arrays (`const xs = [1, 2, 3]`),
+// tables, configuration objects, tensors, and numbers the compiler cannot fold (`const n = xs.length`).
+// Each read is a `global` op naming the binding, printed as the name itself where the generated code
+// runs, so the function sees the binding's contents at the time of the call. They are constants of
+// the derivative (no adjoint, no tangent) and never written: a write through one is refused, since
+// the reverse sweep may read it again.
+import ts from "typescript";
+import { Codes, Refusal } from "../diagnostics";
+import type { Attrs, Op, Value } from "../ir/types";
+import { isAggregate } from "../ir/types";
+import { moduleConstant } from "./constants";
+import type { Lowerer } from "./lowerer";
+import { irType } from "./types";
+
+/** The declaration of a module-level `const` binding in a source file of the program, if `symbol` is one. */
+export function moduleBinding(symbol: ts.Symbol | undefined): ts.VariableDeclaration | undefined {
+  const decl = symbol?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name)) return undefined;
+  const list = decl.parent;
+  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
+  const statement = list.parent;
+  if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return undefined;
+  // `declare const` (a library's ambient binding) has no module generated code could import it from.
+  if (statement.parent.isDeclarationFile || ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Ambient) return undefined;
+  return decl;
+}
+
+/** The `global` attribute: where the binding is declared, by file and name (IR attributes are plain data). */
+export function globalAttrs(decl: ts.VariableDeclaration): Attrs {
+  return { global: { file: decl.getSourceFile().fileName, name: (decl.name as ts.Identifier).text } };
+}
+
+/**
+ * The value of a module-level constant that differentiated code reads: a number folded at compile
+ * time (constants.ts), or a `global` op of the binding's declared type; undefined for anything else.
+ */
+export function moduleValue(l: Lowerer, symbol: ts.Symbol | undefined, at: ts.Identifier): Value | undefined {
+  const constant = symbol && moduleConstant(l.checker, symbol);
+  if (constant !== undefined) return l.b.const(constant);
+  const decl = moduleBinding(symbol);
+  if (!decl) return undefined;
+  const type = irType(l.checker, l.checker.getTypeAtLocation(decl.name), at, `module constant '${at.text}'`);
+  return l.b.op("global", [], type, globalAttrs(decl));
+}
+
+/**
+ * The module binding whose memory a reference points into (through rows and fields), if any:
+ * writes through it are refused.
+ */
+export function globalRoot(v: Value, defs: ReadonlyMap<Value, Op>): Op | undefined {
+  for (let def = defs.get(v); def; def = defs.get(def.args[0])) {
+    if (def.prim === "global") return def;
+    if (def.prim !== "load" || !isAggregate(def.results[0].type)) return undefined;
+  }
+  return undefined;
+}
+
+/** Refuses a write into memory reached from a module binding. */
+export function refuseGlobalWrite(target: Value, defs: ReadonlyMap<Value, Op>, at: ts.Node): void {
+  const root = globalRoot(target, defs);
+  if (!root) return;
+  const name = root.attrs.global!.name;
+  const type = root.results[0].type;
+  const copy =
+    type.kind !== "array" ? "copy the array it writes into a local first" :
+    type.element.kind === "array" ? `copy it first (\`const local = ${name}.map((row) => row.slice())\`)` :
+    `copy it first (\`const local = ${name}.slice()\`)`;
+  throw new Refusal(Codes.FreeVariable, `'${name}' is a module constant: differentiated code may read it but not write it; ${copy}`, at);
+}
+
+/** Why a module-level binding that is not a constant cannot be read: `let` and `var` may change between the sweeps. */
+export function mutableModuleBinding(symbol: ts.Symbol | undefined): string | undefined {
+  const decl = symbol?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isVariableDeclarationList(decl.parent)) return undefined;
+  const statement = decl.parent.parent;
+  if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent) || decl.parent.flags & ts.NodeFlags.Const) return undefined;
+  return `a module-level ${decl.parent.flags & ts.NodeFlags.Let ? "let" : "var"}; differentiated code reads module-level constants only (declare it const, or pass it as a parameter)`;
+}
