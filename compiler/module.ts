@@ -10,7 +10,7 @@ import { Naming } from "./backend/naming";
 import { residualType, vjpWrapper } from "./backend/vjp";
 import { rowsFunction } from "./backend/rows";
 import { defaultJacobianMode } from "./ad/jacobian";
-import { isAggregate } from "./ir/types";
+import { holdsTensor, isAggregate } from "./ir/types";
 import { Codes, Refusal, diagnosticAt, type AdcDiagnostic } from "./diagnostics";
 import { pruneOperatorImports } from "./edits";
 import { applyEditsMapped, fillUnmapped, joinMapped, type EncodedSourceMap, type MappedEdit, type MappedText, type Mapping } from "./source-map";
@@ -176,12 +176,17 @@ class ModuleGenerator {
       const output = outputType(fn.func);
       if (scalarOnly.has(operator) && output !== "number") {
         const op = operator === "grad2" ? "grad(grad(…))" : operator;
-        const returns = fn.func.body.yields.length === 0 ? "returns nothing" : `returns ${output}`;
-        const instead = fn.func.body.yields.length === 0 ? "" : " (use jacobian, jvp or vjp)";
+        const yields = fn.func.body.yields;
+        const returns = yields.length === 0 ? "returns nothing" : `returns ${output}`;
+        const instead = yields.length === 0 ? "" : yields.some((v) => holdsTensor(v.type)) ? " (use jvp or vjp)" : " (use jacobian, jvp or vjp)";
         throw new Refusal(Codes.NotScalar, `${op} needs a function returning a number; '${fn.key}' ${returns}${instead}`, m.node);
       }
       if (output === "void") {
         throw new Refusal(Codes.NotScalar, `${operator} needs a function with a result; '${fn.key}' returns nothing`, m.node);
+      }
+      // A Jacobian's rows and columns are numbers: one per element of a Tensor is not built yet.
+      if (operator === "jacobian" && [...fn.func.params.map((p) => p.value), ...fn.func.body.yields].some((v) => holdsTensor(v.type))) {
+        throw new Refusal(Codes.UnsupportedType, `jacobian of a function of Tensors is not supported; '${fn.key}' takes or returns a Tensor (use vjp for one pullback per output, or jvp for one tangent per input direction)`, m.node);
       }
       if (m.kind === "decorator") {
         const name = this.request(fn, { kind: "valueAndGrad", wrt: fn.func.params.map((_, i) => i), bare: false });

@@ -243,6 +243,30 @@ describe("forward mode, higher order and custom derivatives", () => {
     ]);
   });
 
+  test("a Tensor returned from inside a loop", () => {
+    const source = `import { grad, sum, tanh, Tensor } from "adc";\nfunction settle(x: Tensor): Tensor {\n  for (let i = 0; i < 3; i++) {\n    if (sum(x).item() > i) return tanh(x);\n  }\n  return x;\n}\nfunction f(x: Tensor): number {\n  return sum(settle(x)).item();\n}\nexport const d = grad(f);\n`;
+    expect(diagnosticsOf(source)).toEqual([
+      [1001, "a Tensor cannot be returned from inside a loop; break out of the loop and return it after", 4, 28],
+    ]);
+  });
+
+  test("grad of a function returning a Tensor", () => {
+    const source = `import { grad, tanh, Tensor } from "adc";\nfunction layer(x: Tensor): Tensor {\n  return tanh(x);\n}\nexport const d = grad(layer);\n`;
+    expect(diagnosticsOf(source)).toEqual([[2003, "grad needs a function returning a number; 'layer' returns Tensor (use jvp or vjp)", 5, 18]]);
+  });
+
+  test("jacobian of a function of Tensors", () => {
+    const source = `import { jacobian, sum, tanh, Tensor } from "adc";\nfunction f(x: Tensor): number {\n  return sum(tanh(x)).item();\n}\nexport const d = jacobian(f);\n`;
+    expect(diagnosticsOf(source)).toEqual([
+      [1002, "jacobian of a function of Tensors is not supported; 'f' takes or returns a Tensor (use vjp for one pullback per output, or jvp for one tangent per input direction)", 5, 18],
+    ]);
+  });
+
+  test("a boolean passed to a helper", () => {
+    const source = `import { grad } from "adc";\nfunction pick(c: boolean, x: number): number {\n  return c ? x : 0;\n}\nfunction f(x: number): number {\n  return pick(x > 0, x);\n}\nexport const d = grad(f);\n`;
+    expect(diagnosticsOf(source)).toEqual([[1002, "expected a number, a Tensor, an array or an object here", 6, 15]]);
+  });
+
   test("grad(grad(f)) of a function of two parameters", () => {
     const source = `import { grad } from "adc";\nfunction f(x: number, y: number): number {\n  return x * y;\n}\nexport const d = grad(grad(f));\n`;
     expect(diagnosticsOf(source)).toEqual([[2004, "grad(grad(f)) needs a function of one parameter ('f' has 2); use hessian(f)", 5, 18]]);

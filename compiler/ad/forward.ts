@@ -163,8 +163,10 @@ class ForwardTransform {
     }
     const b = this.b;
     let zero: Value | undefined;
+    // A tangent structurally zero in this direction is passed as zeros of the argument's shape.
+    const zeroOf = (x: Value) => (x.type.kind === "f64" ? (zero ??= b.const(0)) : b.zeroLike(x));
     const tangentArgs = range(this.k).flatMap((d) =>
-      wrt.map((i) => this.tangents.get(op.args[i])![d] ?? (zero ??= b.const(0))),
+      wrt.map((i) => this.tangents.get(op.args[i])![d] ?? zeroOf(op.args[i])),
     );
     // A primal call returns its results (a number, a tuple's numbers, an array or object); a
     // pullback call (met in a reverse sweep: second derivatives) one adjoint per wrt parameter.

@@ -245,7 +245,7 @@ export class ReverseTransform {
    * a copy made just before the call for it (`snapshot`).
    */
   private reverseCall(op: Op, gs: (Value | undefined)[], adjoints: Adjoints, shadows: Shadows): void {
-    const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && (x.type.kind === "f64" || shadows.get(x)) ? [i] : []));
+    const wrt = op.args.flatMap((x, i) => (this.varied.has(x) && (hasAdjoint(x) || shadows.get(x)) ? [i] : []));
     if (wrt.length === 0) return;
     const args = op.args.map((x, i) => {
       if (!isAggregate(x.type) || !this.mayChange(op, i)) return x;
@@ -253,29 +253,32 @@ export class ReverseTransform {
       // The pullback runs the callee again on what it is given, writing it: a copy of the copy.
       return this.request.runsMany && op.attrs.writes?.includes(i) ? this.b.op("copy", [kept], x.type) : kept;
     });
-    // One seed per result: a number's adjoint (0 where it has none), an array's or object's shadow.
+    // One seed per result: a number's or tensor's adjoint (zeros where it has none), an array's or object's shadow.
     const seeds = op.results.map((r, i) => (isAggregate(r.type) ? shadows.get(r) : gs[i]) ?? this.b.zeroLike(r));
-    // Arrays and objects: the pullback adds into the shadows passed after the arguments.
-    const numbers = wrt.filter((i) => op.args[i].type.kind === "f64");
-    const passed = wrt.filter((i) => op.args[i].type.kind !== "f64").map((i) => shadows.get(op.args[i])!);
+    // Numbers and tensors come back as results; arrays and objects: the pullback adds into the
+    // shadows passed after the arguments.
+    const numbers = wrt.filter((i) => hasAdjoint(op.args[i]));
+    const passed = wrt.filter((i) => !hasAdjoint(op.args[i])).map((i) => shadows.get(op.args[i])!);
     const b = this.b;
-    const call = () => b.emit("call", [...args, ...passed, ...seeds], numbers.map(() => f64), {
+    const call = () => b.emit("call", [...args, ...passed, ...seeds], numbers.map((i) => op.args[i].type), {
       callee: op.attrs.callee,
       variant: "pullback",
       wrt,
     }).results;
-    // A callee of one number result trusts its seed: a seed that may be a structural zero is
-    // guarded here. (A callee of several results guards its seeds itself; an array's or object's
-    // shadow is memory, whose adjoints count as definite, as a stored value's do.)
+    // A callee of one number or tensor result trusts its seed: a seed that may be a structural
+    // zero is guarded here. (A callee of several results guards its seeds itself; an array's or
+    // object's shadow is memory, whose adjoints count as definite, as a stored value's do.)
     const g = gs[0];
-    const single = op.results.length === 1 && op.results[0].type.kind === "f64" && g !== undefined;
+    const single = op.results.length === 1 && hasAdjoint(op.results[0]) && g !== undefined;
     let results: Value[];
     if (!single || !this.mayBeZero(op.results[0])) results = call();
-    else if (passed.length > 0 && g.type.kind === "f64") {
-      // A pullback that adds into shadows runs only for a nonzero seed: its additions cannot be guarded afterwards.
+    else if (passed.length > 0) {
+      // A pullback that adds into shadows runs only for a nonzero seed (a tensor's: any element
+      // nonzero, asked of guardAdjoint): its additions cannot be guarded afterwards.
+      const nonzero = g.type.kind === "tensor" ? b.op("tensor.guardAdjoint", [g, b.const(1)], f64) : g;
       const taken = b.inRegion(() => (b.region.yields = call())).region;
-      const skipped = b.inRegion(() => (b.region.yields = numbers.map(() => b.const(0)))).region;
-      results = b.emit("if", [b.op("ne", [g, b.const(0)], bool)], numbers.map(() => f64), {}, [taken, skipped]).results;
+      const skipped = b.inRegion(() => (b.region.yields = numbers.map((i) => b.zeroLike(op.args[i])))).region;
+      results = b.emit("if", [b.op("ne", [nonzero, b.const(0)], bool)], numbers.map((i) => op.args[i].type), {}, [taken, skipped]).results;
     } else {
       const start = b.region.ops.length;
       const made = call();

@@ -81,7 +81,7 @@ export class Calls {
     return l.b.op("call", args, f64, { callee: functionKey(custom.decl) });
   }
 
-  /** A call of a function (or static method) whose body adc lowers: numbers, arrays and objects in; its result (results.ts) out. */
+  /** A call of a function (or static method) whose body adc lowers: numbers, tensors, arrays and objects in; its result (results.ts) out. */
   private functionCall(e: ts.CallExpression, decl: FunctionLike, env: Env): Value | undefined {
     const { l } = this;
     if (e.arguments.length !== decl.parameters.length) {
@@ -96,7 +96,7 @@ export class Calls {
 
   /**
    * The `call` op of a function whose body adc lowers (also for a function passed as a callback):
-   * numbers, arrays and objects in; its result (results.ts) out, none for a void function.
+   * numbers, tensors, arrays and objects in; its result (results.ts) out, none for a void function.
    */
   emitCall(decl: FunctionLike, args: Value[], at: ts.Node, name: string, argNodes: readonly ts.Node[] = []): Value | undefined {
     const { l } = this;
@@ -105,7 +105,7 @@ export class Calls {
     }
     l.callees.add(decl);
     args.forEach((v, i) => {
-      if (v.type.kind === "bool" || v.type.kind === "tensor") throw new Refusal(Codes.UnsupportedType, "expected a number, an array or an object here", argNodes[i] ?? at);
+      if (v.type.kind === "bool") throw new Refusal(Codes.UnsupportedType, "expected a number, a Tensor, an array or an object here", argNodes[i] ?? at);
     });
     return callResult(l, decl, args, { callee: functionKey(decl) }, at);
   }

@@ -1,7 +1,8 @@
 // What a function returns, and how its results travel. A function returns a number (one result),
 // a tuple of numbers (`[number, number]`: one result per element, as the Jacobian wants them),
-// nothing (`void`: a callee that writes arrays it is passed), or an array or object (one result:
-// new memory the function made, so the caller owns it). A call of such a function has as many
+// a Tensor (one result, a value like a number: no adc code writes a tensor), nothing (`void`: a
+// callee that writes arrays it is passed), or an array or object (one result: new memory the
+// function made, so the caller owns it). A call of such a function has as many
 // results; a tuple's are gathered into an array literal the caller reads (and opt/fold.ts folds).
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
@@ -12,8 +13,11 @@ import type { Lowerer } from "./lowerer";
 import { irTypeOrWhy } from "./types";
 import { skipParens } from "./scan";
 
+const tensor: Type = { kind: "tensor" };
+
 export type ResultShape =
   | { readonly kind: "number" }
+  | { readonly kind: "tensor" }
   | { readonly kind: "tuple"; readonly length: number }
   | { readonly kind: "aggregate"; readonly type: Type }
   | { readonly kind: "void" };
@@ -23,6 +27,8 @@ export function resultTypes(shape: ResultShape): Type[] {
   switch (shape.kind) {
     case "number":
       return [f64];
+    case "tensor":
+      return [tensor];
     case "tuple":
       return Array(shape.length).fill(f64);
     case "aggregate":
@@ -39,13 +45,14 @@ export function resultShapeOf(checker: ts.TypeChecker, signature: ts.Signature, 
   const found = irTypeOrWhy(checker, type, at);
   if (typeof found !== "string") {
     if (found.kind === "f64") return { kind: "number" };
+    if (found.kind === "tensor") return { kind: "tensor" };
     if (found.kind === "array" && found.length !== undefined && found.element.kind === "f64") return { kind: "tuple", length: found.length };
     if (found.kind === "struct" || (found.kind === "array" && isDifferentiable(found))) return { kind: "aggregate", type: found };
   }
   const why = typeof found === "string" ? found : "";
   throw new Refusal(
     Codes.UnsupportedType,
-    `the result has type '${checker.typeToString(type)}'${why || "; a differentiated function returns a number, a tuple of numbers, an array or object of numbers, or nothing"}`,
+    `the result has type '${checker.typeToString(type)}'${why || "; a differentiated function returns a number, a tuple of numbers, a Tensor, an array or object of those, or nothing"}`,
     at,
   );
 }
@@ -69,9 +76,14 @@ export function returned(l: Lowerer, e: ts.Expression | undefined, env: Env, fra
     return Array.from({ length: shape.length }, (_, i) => l.expressions.numberValue(l.expressions.element(array, l.b.const(i), e), e));
   }
   if (frame instanceof LoopFrame) {
-    throw new Refusal(Codes.UnsupportedSyntax, "an array or object cannot be returned from inside a loop; break out of the loop and return it after", at);
+    const what = shape.kind === "tensor" ? "a Tensor" : "an array or object";
+    throw new Refusal(Codes.UnsupportedSyntax, `${what} cannot be returned from inside a loop; break out of the loop and return it after`, at);
   }
   const v = l.expressions.value(e, env);
+  if (shape.kind === "tensor") {
+    if (v.type.kind !== "tensor") throw new Refusal(Codes.UnsupportedType, "expected a Tensor here", e);
+    return [v];
+  }
   if (v.type.kind !== shape.type.kind) throw new Refusal(Codes.UnsupportedType, `expected ${shape.type.kind === "struct" ? "an object" : "an array"} here`, e);
   const shared = sharedPart(l, v);
   if (shared) {
@@ -119,6 +131,7 @@ export function callResult(l: Lowerer, decl: ts.SignatureDeclaration, args: Valu
   l.callSites.set(op, at);
   switch (shape.kind) {
     case "number":
+    case "tensor":
     case "aggregate":
       return op.results[0];
     case "tuple":

@@ -26,6 +26,13 @@ export function isDifferentiable(type: Type): boolean {
   return type.kind === "f64" || type.kind === "struct" || type.kind === "tensor";
 }
 
+/** Whether a value of this type is or holds a Tensor (in an array's elements or an object's fields). */
+export function holdsTensor(type: Type): boolean {
+  if (type.kind === "array") return holdsTensor(type.element);
+  if (type.kind === "struct") return type.fields.some((f) => holdsTensor(f.type));
+  return type.kind === "tensor";
+}
+
 /** Arrays and objects: references to memory, whose adjoints are memory of the same shape. */
 export function isAggregate(type: Type): boolean {
   return type.kind === "array" || type.kind === "struct";

@@ -1,8 +1,9 @@
 // The CNN of `npm run example:cnn`, written for adc: two 3×3 convolutions (16 and 32 channels,
 // zero padding 1, relu, 2×2 max pooling), a dense layer of 128 with dropout, and 10 classes.
 // Images are NHWC ([batch, 28, 28, 1]); filters HWIO. `loss` is what adc differentiates;
-// `logits` is the same network for prediction (no dropout), written once more because
-// differentiated code cannot yet call a function that returns a tensor.
+// `logits` is the same network for prediction (no dropout), written once more: a helper shared by
+// both (the convolutions) would work, but its pullback runs its forward pass again, and here the
+// convolutions are most of the step.
 import {
   Tensor, add, conv2d, dropout, matmul, maxPool2d, relu, reshape, softmaxCrossEntropy, valueAndGrad,
 } from "adc";
