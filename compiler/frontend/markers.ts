@@ -159,7 +159,7 @@ function receiverMarker(
   let e = target;
   while (ts.isParenthesizedExpression(e)) e = e.expression;
   if (!ts.isPropertyAccessExpression(e)) {
-    diagnostics.push(diagnosticAt(Codes.This, `'${target.getText()}' reads \`this\`: name the instance whose fields it reads, as in ${operator}(model.${e.getText()})`, target));
+    diagnostics.push(diagnosticAt(Codes.This, `'${target.getText()}' reads \`this\`: name the instance whose fields it reads, as in ${operator}(model.${decl.name?.getText() ?? "method"})`, target));
     return undefined;
   }
   if (!receiverOperators.has(operator)) {
@@ -167,6 +167,10 @@ function receiverMarker(
     return undefined;
   }
   const receiver = e.expression;
+  if (ts.isPropertyAccessExpression(receiver) && receiver.name.text === "prototype") {
+    diagnostics.push(diagnosticAt(Codes.This, `'${target.getText()}' reads \`this\`, and the prototype has no fields: name an instance, as in ${operator}(model.${e.name.text})`, target));
+    return undefined;
+  }
   const explicit = params.map((_, i) => i + 1);
   if (operator === "jvp") {
     const directions = options ? parseDirections(options) : undefined;
