@@ -127,10 +127,10 @@ export function vjp<F extends (...args: any[]) => unknown>(f: F): VjpFn<F> {
   const pick = selector(d, undefined);
   // A registered method has only its fused gradient; the output is scalar, so the pullback of
   // a seed is the gradient scaled by it.
-  return ((...args: unknown[]) => {
-    const [value, all] = d.valueAndGrad(...args);
+  return function (this: unknown, ...args: unknown[]) {
+    const [value, all] = d.valueAndGrad.apply(this, args);
     return [value, (seed: number) => pick(all.map((g) => scaleBy(g, seed)))];
-  }) as unknown as VjpFn<F>;
+  } as unknown as VjpFn<F>;
 }
 
 function scaleBy(g: unknown, s: number): unknown {
