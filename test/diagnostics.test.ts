@@ -183,6 +183,8 @@ describe("instance methods that read this", () => {
       "input.ts(6,5): error ADC1008: a differentiated method cannot write its fields ('this.scale = w'); compute the new value and assign it outside, from the method's result"],
     ["an array field written into", "  cache = [0];\n", "    this.cache[0]++;\n    return w;", "",
       "input.ts(7,5): error ADC1008: a differentiated method cannot write its fields ('this.cache[0]++'); compute the new value and assign it outside, from the method's result"],
+    ["an array field filled", "  cache = [0];\n", "    this.cache.fill(w);\n    return w;", "",
+      "input.ts(6,3): error ADC1008: 'Model_loss' writes into an array or object field of `this` (by fill or a call that writes it); a differentiated method only reads its fields: copy it first (`this.a.slice()`) or pass it as a parameter"],
     ["this returned", "", "    return (this as any).scale * w;", "",
       "input.ts(6,13): error ADC1008: `this` may only be read as `this.field` here (it cannot be passed, returned or indexed); read its fields as `this.x` (numbers, arrays, objects), or pass what it needs as parameters"],
     ["another method called through this", "  sq(x: number): number {\n    return x * x;\n  }\n", "    return this.sq(w);", "",
