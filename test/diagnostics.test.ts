@@ -199,6 +199,8 @@ describe("instance methods that read this", () => {
       "input.ts(7,12): error ADC1002: field 'this.label' has type 'string'; adc supports number, boolean, number[], Float64Array, Tensor and objects of those"],
     ["vjp of it", "", "    return this.scale * w;", "export const p = vjp(new Model().loss);\n",
       "input.ts(9,18): error ADC1008: vjp of a method that reads `this` is not supported; use grad, valueAndGrad or jvp, or make it a static method taking the fields as a parameter"],
+    ["grad(grad(…)) of it", "", "    return this.scale * w * w;", "export const g = grad(grad(new Model().loss));\n",
+      "input.ts(9,18): error ADC1008: grad(grad(…)) of a method that reads `this` is not supported; make it a static method taking the fields as a parameter"],
     ["grad of it through the prototype", "", "    return this.scale * w;", "export const g = grad(Model.prototype.loss);\n",
       "input.ts(9,23): error ADC1008: 'Model.prototype.loss' reads `this`, and the prototype has no fields: name an instance, as in grad(model.loss)"],
     ["wrt naming something else", "", "    return this.scale * w;", "export const g = grad(new Model().loss, { wrt: \"that\" });\n",

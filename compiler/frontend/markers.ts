@@ -89,6 +89,10 @@ function callMarker(
   const [target, options, ...extra] = call.arguments;
   const nested = operator === "grad" && target && !options ? innerGrad(checker, target) : undefined;
   if (nested) {
+    if (readsThis(nested)) {
+      diagnostics.push(diagnosticAt(Codes.This, "grad(grad(…)) of a method that reads `this` is not supported; make it a static method taking the fields as a parameter", call));
+      return undefined;
+    }
     const params = nested.parameters.length;
     if (params !== 1) {
       diagnostics.push(diagnosticAt(Codes.SecondOrder, `grad(grad(f)) needs a function of one parameter ('${nested.name?.getText() ?? "f"}' has ${params}); use hessian(f)`, call));
