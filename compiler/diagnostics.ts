@@ -41,7 +41,7 @@ export const CodeDescriptions: Record<Code, string> = {
   1005: "try/catch/finally or throw inside a differentiated function",
   1006: "a generator function",
   1007: "an async function or await",
-  1008: "`this` inside a differentiated function",
+  1008: "`this` other than reading fields in an instance method (`this.x`)",
   1009: "a loop form adc does not support (for…in, for await)",
   1010: "a Math member without a derivative (e.g. Math.random)",
   1011: "a function that can end without returning a number",

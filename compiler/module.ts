@@ -189,7 +189,7 @@ class ModuleGenerator {
         throw new Refusal(Codes.UnsupportedType, `jacobian of a function of Tensors is not supported; '${fn.key}' takes or returns a Tensor (use vjp for one pullback per output, or jvp for one tangent per input direction)`, m.node);
       }
       if (m.kind === "decorator") {
-        const name = this.request(fn, { kind: "valueAndGrad", wrt: fn.func.params.map((_, i) => i), bare: false });
+        const name = this.request(fn, { kind: "valueAndGrad", wrt: explicitParams(fn.func), bare: false });
         this.edits.push({ start: m.node.getFullStart(), end: m.node.getEnd(), text: "" });
         this.registerAfterClass(fn, name);
         continue;
@@ -203,7 +203,8 @@ class ModuleGenerator {
         continue;
       }
       const name = this.request(fn, { kind: m.operator, wrt: m.wrt, bare: m.bare, mode: m.mode, directions: m.directions });
-      this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text: name });
+      const text = m.receiver ? this.withReceiver(fn, name, m.receiver, m.wrt.includes(0)) : name;
+      this.edits.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), text });
       this.replacements.push({ start: m.node.getStart(this.sourceFile), end: m.node.getEnd(), name });
     }
     // Generate, following pullback calls until every callee that needs one has it.
@@ -246,7 +247,8 @@ class ModuleGenerator {
     const key = `${fn.key}|${request.kind}|${request.wrt.join(",")}|${request.bare}|${request.directions ?? ""}|${request.mode ?? ""}|${request.tangentWrt?.join(",") ?? ""}`;
     const existing = this.generated.get(key);
     if (existing) return existing.name;
-    const all = request.wrt.length === fn.func.params.length && request.wrt.every((w, i) => w === i);
+    const explicit = explicitParams(fn.func);
+    const all = request.wrt.length === explicit.length && request.wrt.every((w, i) => w === explicit[i]);
     const suffix = (all ? "" : `_${request.wrt.map((i) => fn.func.params[i].name).join("_")}`) +
       (request.directions !== undefined && (request.directions > 1 || request.kind === "jvp") ? `_k${request.directions}` : "") +
       (request.mode !== undefined ? `_${request.mode}` : "");
@@ -372,17 +374,37 @@ class ModuleGenerator {
     return this.imports.primal(fn.decl);
   }
 
+  /**
+   * The operator call on a method that reads `this`, as an expression passing the instance first;
+   * the receiver expression is evaluated once, where the call was. Fields as constants: the
+   * generated function bound to the instance (its fields are read at each call). With respect to
+   * the fields: each call passes an object of just the fields the method reads, so the gradient
+   * has exactly those (the instance's other fields may be anything).
+   */
+  private withReceiver(fn: LoweredFunction, name: string, receiver: ts.Expression, differentiated: boolean): string {
+    const instance = receiver.getText(this.sourceFile);
+    if (!differentiated) return `${name}.bind(null, ${instance})`;
+    const [self, ...params] = fn.func.params;
+    if (self.value.type.kind !== "struct") throw new Error("adc internal error: a receiver that is not an object");
+    const fields = self.value.type.fields.map((f) => `${f.name}: ${self.name}.${f.name}`).join(", ");
+    const declared = params.map((p) => `${p.name}: ${p.typeText ?? "number"}`).join(", ");
+    const args = [`{ ${fields} }`, ...params.map((p) => p.name)].join(", ");
+    return `((${self.name}) => (${declared}) => ${name}(${args}))(${instance})`;
+  }
+
   private registerAfterClass(fn: LoweredFunction, valueAndGrad: string): void {
     const cls = fn.decl.parent as ts.ClassDeclaration;
     const isStatic = fn.decl.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
     const register = this.imports.runtimeName("registerDerivatives");
     const target = `${cls.name!.text}${isStatic ? "" : ".prototype"}.${(fn.decl.name as ts.Identifier).text}`;
-    const params = fn.func.params.map((p) => JSON.stringify(p.name)).join(", ");
+    const params = explicitParams(fn.func).map((i) => JSON.stringify(fn.func.params[i].name)).join(", ");
     const statement = topLevelStatement(cls);
+    // A method reading `this`: its valueAndGrad takes the instance first (runtime/operators.ts).
+    const receiver = fn.func.receiver ? ", receiver: true" : "";
     this.edits.push({
       start: statement.getEnd(),
       end: statement.getEnd(),
-      text: `\n${register}(${target}, { params: [${params}], valueAndGrad: ${valueAndGrad} });`,
+      text: `\n${register}(${target}, { params: [${params}], valueAndGrad: ${valueAndGrad}${receiver} });`,
     });
   }
 
@@ -457,6 +479,11 @@ function outputType(func: Func): string {
   if (yields.length > 1) return `[${yields.map(() => "number").join(", ")}]`;
   if (yields[0].type.kind === "f64") return "number";
   return func.resultText ?? generate(typeAnnotation(yields[0].type)).code;
+}
+
+/** The parameters a user passes, by index: all of them, after the receiver of a method reading `this`. */
+function explicitParams(func: Func): number[] {
+  return func.params.map((_, i) => i).slice(func.receiver ? 1 : 0);
 }
 
 /** Whether a function takes or returns arrays or objects (its Jacobian's size is known only at run time). */

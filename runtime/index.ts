@@ -23,6 +23,7 @@ export type { CheckGradOptions, CheckGradResult } from "./check";
 export type {
   Cotangent,
   DerivativeRules,
+  FieldsGradient,
   HessianFn,
   HvpFn,
   JacobianFn,

@@ -27,6 +27,8 @@ export interface RegisteredDerivatives {
   readonly params: readonly string[];
   /** Fused value and full gradient (one entry per parameter, always a tuple). */
   readonly valueAndGrad: (...args: any[]) => [number, unknown[]];
+  /** A method reading `this`: valueAndGrad takes the instance first (the `this` the derivative is called with). */
+  readonly receiver?: boolean;
 }
 
 const DERIVATIVES = Symbol.for("adc.derivatives");
@@ -73,7 +75,15 @@ function lookup(operator: string, f: Function, options: unknown): RegisteredDeri
   if (isDecoratorContext(options)) throw notCompiled(`@${operator}`, f);
   const d = registered(f);
   if (!d) throw notCompiled(operator, f);
-  return d;
+  if (!d.receiver) return d;
+  // A method reading `this`, looked up at run time (`grad(C.prototype.m).call(instance, x)`): the
+  // instance is the `this` the derivative is called with. Calls adc resolves pass it themselves.
+  return {
+    params: d.params,
+    valueAndGrad(this: unknown, ...args: unknown[]) {
+      return d.valueAndGrad(this, ...args);
+    },
+  };
 }
 
 /**
@@ -88,7 +98,9 @@ export function grad<F extends AnyFn, const W extends Wrt>(f: F, options: GradOp
 export function grad(f: Function, options?: unknown): unknown {
   const d = lookup("grad", f, options);
   const pick = selector(d, (options as GradOptions | undefined)?.wrt);
-  return (...args: unknown[]) => pick(d.valueAndGrad(...args)[1]);
+  return function (this: unknown, ...args: unknown[]) {
+    return pick(d.valueAndGrad.apply(this, args)[1]);
+  };
 }
 
 /** The value and the gradient together, in one pass. */
@@ -100,8 +112,8 @@ export function valueAndGrad<F extends AnyFn, const W extends Wrt>(
 export function valueAndGrad(f: AnyFn, options?: unknown): unknown {
   const d = lookup("valueAndGrad", f, options);
   const pick = selector(d, (options as GradOptions | undefined)?.wrt);
-  return (...args: unknown[]) => {
-    const [value, all] = d.valueAndGrad(...args);
+  return function (this: unknown, ...args: unknown[]) {
+    const [value, all] = d.valueAndGrad.apply(this, args);
     return [value, pick(all)];
   };
 }
@@ -115,10 +127,10 @@ export function vjp<F extends (...args: any[]) => unknown>(f: F): VjpFn<F> {
   const pick = selector(d, undefined);
   // A registered method has only its fused gradient; the output is scalar, so the pullback of
   // a seed is the gradient scaled by it.
-  return ((...args: unknown[]) => {
-    const [value, all] = d.valueAndGrad(...args);
+  return function (this: unknown, ...args: unknown[]) {
+    const [value, all] = d.valueAndGrad.apply(this, args);
     return [value, (seed: number) => pick(all.map((g) => scaleBy(g, seed)))];
-  }) as unknown as VjpFn<F>;
+  } as unknown as VjpFn<F>;
 }
 
 function scaleBy(g: unknown, s: number): unknown {

@@ -13,8 +13,17 @@ export type Cotangent<T> = T extends number
         ? { -readonly [K in keyof T]: Cotangent<T[K]> }
         : never;
 
-/** Which parameters to differentiate: one (bare gradient) or several (tuple), by index or name. */
+/**
+ * Which parameters to differentiate: one (bare gradient) or several (tuple), by index or name. For
+ * an instance method marked or passed as `m.loss`, `"this"` names the fields it reads.
+ */
 export type Wrt = number | string | readonly (number | string)[];
+
+/**
+ * The gradient with respect to `"this"`: an object of the fields the method reads, each shaped
+ * like its field (TypeScript's method types do not say which fields those are).
+ */
+export type FieldsGradient = { [field: string]: any };
 
 export interface GradOptions<W extends Wrt = Wrt> {
   /** Parameters to differentiate with respect to, by index or name. Default: all of them. */
@@ -41,11 +50,13 @@ export type GradOut<F extends AnyFn, W> = [W] extends [undefined]
   ? GradsOf<Parameters<F>>
   : W extends number
     ? Pick1<Parameters<F>, W>
-    : W extends string
-      ? ByName<Parameters<F>>
-      : W extends readonly unknown[]
-        ? { -readonly [K in keyof W]: W[K] extends number ? Pick1<Parameters<F>, W[K]> : ByName<Parameters<F>> }
-        : never;
+    : W extends "this"
+      ? FieldsGradient
+      : W extends string
+        ? ByName<Parameters<F>>
+        : W extends readonly unknown[]
+          ? { -readonly [K in keyof W]: W[K] extends number ? Pick1<Parameters<F>, W[K]> : W[K] extends "this" ? FieldsGradient : ByName<Parameters<F>> }
+          : never;
 
 export type GradFn<F extends AnyFn, W = undefined> = (...args: Parameters<F>) => GradOut<F, W>;
 export type ValueAndGradFn<F extends AnyFn, W = undefined> = (

@@ -10,6 +10,7 @@ import {
   fixtureNames,
   fixturePath,
   copyArgs,
+  plainCase,
   runCase,
   scalingError,
   showPoint,
@@ -35,7 +36,7 @@ describe.each(names)("%s", (name) => {
     const module = loadCompiled(fixturePath(name));
     const cases = module.cases as Case[] | undefined;
     expect(Array.isArray(cases) && cases.length > 0, "the fixture exports a non-empty `cases`").toBe(true);
-    cases!.forEach((c, index) => {
+    cases!.map(plainCase).forEach((c, index) => {
       const label = describeCase(c, index);
       expect(c.at.length, `${label}: has points`).toBeGreaterThan(0);
       for (const x of c.at) {

@@ -3,7 +3,7 @@
 // gradient of every case to 1e-12.
 import { describe, expect, test } from "vitest";
 import { formatDiagnostic } from "../compiler/diagnostics";
-import { copyArgs, coverage, entries, fixtureNames, fixturePath, runCase, showPoint, type Arg, type Case } from "./support/cases";
+import { copyArgs, coverage, entries, fixtureNames, fixturePath, plainCase, runCase, showPoint, type Arg, type Case } from "./support/cases";
 import { compileWithJvp, forwardGradient, gap } from "./support/forward-cases";
 import { evaluate } from "./support/load";
 
@@ -22,8 +22,12 @@ describe.each(fixtureNames())("%s in forward mode", (name) => {
     const jvps = module.jvpCases as { fn: Function; jvp: Jvp }[];
     const cases = module.cases as Case[];
     let checked = 0;
-    for (const c of cases) {
-      const jvp = jvps.find((j) => j.fn === c.fn)?.jvp;
+    for (const original of cases) {
+      // Forward mode seeds the explicit parameters: a gradient with respect to `this` is checked by
+      // central differences only (test/fixtures.test.ts).
+      if (original.wrt === "this") continue;
+      const jvp = jvps.find((j) => j.fn === original.fn)?.jvp;
+      const c = plainCase(original);
       expect(jvp, `a jvp of ${c.fn.name}`).toBeDefined();
       const { indices } = coverage(c);
       for (const x of c.at) {

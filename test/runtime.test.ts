@@ -54,6 +54,27 @@ describe("registered derivatives (what @grad generates)", () => {
   });
 });
 
+describe("registered derivatives of a method that reads this", () => {
+  test("the runtime grad of the prototype's method takes the instance as the this it is called with", () => {
+    const { Model, cases } = loadCompiled(path.resolve(__dirname, "../fixtures/method-fields.ts"));
+    const model = new Model();
+    model.slope = 3;
+    const [w, b] = [0.7, -0.2];
+    const byRuntime = grad(Model.prototype.loss).call(model, w, b);
+    expect(checkGradient((x: number, y: number) => model.loss(x, y), byRuntime, [w, b]).ok).toBe(true);
+    // Hand-derived: e = w·slope + b + offset; ∂/∂w = 2e·slope + 2·decay·w, ∂/∂b = 2e.
+    const e = w * 3 + b - 1;
+    expect(byRuntime[0]).toBeCloseTo(2 * e * 3 + 2 * 0.1 * w, 14);
+    expect(byRuntime[1]).toBeCloseTo(2 * e, 14);
+    const [value, gb] = valueAndGrad(Model.prototype.loss, { wrt: "b" }).call(model, w, b);
+    expect([value, gb]).toEqual([model.loss(w, b), byRuntime[1]]);
+    const [, pullback] = vjp(Model.prototype.loss).call(model, w, b);
+    expect(pullback(2)).toEqual(byRuntime.map((g: number) => 2 * g));
+    // The compiled grad(model.loss) of the fixture is bound to its own instance.
+    expect(cases[0].grad(w, b)).toEqual(grad(Model.prototype.loss).call(cases[0].receiver, w, b));
+  });
+});
+
 describe("checkGrad and checkGradient", () => {
   test("checkGrad(f, args) as users write it checks adc's own gradient", () => {
     const { report, f } = loadSource(

@@ -88,7 +88,8 @@ function gradients(values: readonly Value[], bare: boolean, func: Func, wrt: rea
 }
 
 export function derivativeFunctions(func: Func, request: DerivativeRequest, names: Names, what: string): FunctionSpec[] {
-  const wrtNames = request.wrt.map((i) => func.params[i].name).join(", ");
+  // A method's receiver (params[0] with `receiver`) is differentiated as the fields it reads.
+  const wrtNames = request.wrt.map((i) => (func.receiver && i === 0 ? "the fields of this it reads" : func.params[i].name)).join(", ");
   switch (request.kind) {
     case "grad": {
       const { body } = fused(func, request.wrt, "one", false);

@@ -24,7 +24,9 @@ const shaped = (func: Func, vs: readonly Value[]): ResultSpec =>
 /** `directions` given: the vector form, k tangents in and out (even for k = 1). */
 export function jvpFunction(func: Func, names: ForwardNames, what: string, vectorDirections?: number): FunctionSpec {
   const directions = vectorDirections ?? 1;
-  const all = func.params.map((_, i) => i);
+  // The receiver of a method reading `this` comes first, as it is: its fields are constants here.
+  const fixed = func.receiver ? 1 : 0;
+  const all = func.params.map((_, i) => i).slice(fixed);
   const sweep = forwardSweep(func, { wrt: all, directions, seed: "param" });
   const m = sweep.values.length;
   const perDirection = Array.from({ length: directions }, (_, d) => sweep.tangents.map((t) => t[d]));
@@ -39,7 +41,8 @@ export function jvpFunction(func: Func, names: ForwardNames, what: string, vecto
       ? `Value and directional derivatives of ${what} along ${directions} tangents at once (forward mode, vector).`
       : `Value and directional derivative of ${what} along the tangents (forward mode).`,
     params: [
-      { kind: "tuple", name: "primals", items: func.params.map((p) => item(p.value, p.name)) },
+      ...func.params.slice(0, fixed).map((p) => ({ kind: "value" as const, value: p.value, name: p.name, typeText: p.typeText })),
+      { kind: "tuple", name: "primals", items: func.params.slice(fixed).map((p) => item(p.value, p.name)) },
       { kind: "tuple", name: "tangents", items: vector ? tangentItems : tangentItems[0] },
     ],
     body,

@@ -11,6 +11,7 @@ import type { Env } from "./frames";
 import { moduleValue, mutableModuleBinding } from "./globals";
 import type { Lowerer } from "./lowerer";
 import { refuseExpression } from "./refusals";
+import { thisOwner } from "./receiver";
 import { builtinConstant, resolveFunction, resolveSymbol } from "./resolve";
 import { isAssignment } from "./scan";
 
@@ -65,6 +66,8 @@ export class Expressions {
     if (e.kind === ts.SyntaxKind.TrueKeyword) return b.bool(true);
     if (e.kind === ts.SyntaxKind.FalseKeyword) return b.bool(false);
     if (ts.isIdentifier(e)) return this.identifier(e, env);
+    // `this` of the method being lowered (receiver.ts checked every use); any other `this` is refused.
+    if (e.kind === ts.SyntaxKind.ThisKeyword && l.receiver && thisOwner(e) === l.receiver.owner) return l.receiver.value;
     if (ts.isPropertyAccessExpression(e)) {
       const constant = builtinConstant(l.checker, e);
       if (constant !== undefined) return b.const(constant);

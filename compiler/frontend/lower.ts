@@ -5,11 +5,12 @@
 // literals.ts, builtins.ts.
 import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
-import type { Func, Op } from "../ir/types";
+import type { Func, Op, Param } from "../ir/types";
 import type { CustomDerivative } from "./custom-derivatives";
 import { FunctionFrame, exitOf, type Env } from "./frames";
 import { Lowerer } from "./lowerer";
 import { functionKey, type FunctionLike } from "./resolve";
+import { receiverOf } from "./receiver";
 import { resultShapeOf } from "./results";
 import { irType } from "./types";
 
@@ -42,7 +43,7 @@ export function lowerFunction(
 
   const l = new Lowerer(checker, decl.getSourceFile(), customs, result);
   const env: Env = new Map();
-  const params = decl.parameters.map((p) => {
+  const params: Param[] = decl.parameters.map((p) => {
     if (!ts.isIdentifier(p.name) || p.dotDotDotToken || p.initializer || p.questionToken) {
       throw new Refusal(Codes.UnsupportedSyntax, "only plain parameters like `x: number` are supported", p);
     }
@@ -54,13 +55,21 @@ export function lowerFunction(
     const typeText = p.type ? p.type.getText() : checker.typeToString(tsType);
     return { value, name: p.name.text, typeText };
   });
+  // An instance method reading `this`: its receiver comes first, an object of the fields it reads.
+  const receiver = receiverOf(checker, decl);
+  if (receiver) {
+    const name = params.some((p) => p.name === "self") ? "self_" : "self";
+    const value = l.b.value(receiver.type, name);
+    l.receiver = { value, owner: decl };
+    params.unshift({ value, name, typeText: receiver.typeText });
+  }
 
   l.b.loc = l.locOf(decl);
   const frame = new FunctionFrame(key, decl.name ?? decl, result.kind === "void");
   const exit = exitOf(l.statements.lower(decl.body.statements, env, frame), frame, decl.name ?? decl);
   l.b.region.yields.push(...exit);
   const resultText = result.kind === "aggregate" ? (decl.type?.getText() ?? checker.typeToString(checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(decl)!))) : undefined;
-  const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl), resultText };
+  const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl), resultText, ...(receiver ? { receiver: true } : {}) };
   return { key, decl, func, callees: [...l.callees], callSites: l.callSites, inlinedFrom: l.callables.inlinedFrom() };
 }
 

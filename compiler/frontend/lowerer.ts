@@ -27,6 +27,8 @@ export class Lowerer {
   readonly callees = new Set<FunctionLike>();
   /** Each call op, by where it is in the source. */
   readonly callSites = new Map<Op, ts.Node>();
+  /** An instance method reading `this`: the receiver parameter, and the method `this` belongs to (receiver.ts). */
+  receiver?: { readonly value: Value; readonly owner: FunctionLike };
 
   readonly statements = new Statements(this);
   readonly loops = new Loops(this);

@@ -3,6 +3,7 @@
 // the functions still count.
 import ts from "typescript";
 import { Codes, diagnosticAt, type AdcDiagnostic } from "../diagnostics";
+import { readsThis } from "./receiver";
 import { resolveFunction, resolveOperator, type FunctionLike, type OperatorName } from "./resolve";
 
 export type Marker =
@@ -18,6 +19,11 @@ export type Marker =
       readonly mode?: "forward" | "reverse";
       /** jvp's `{ directions }` option (vector mode). */
       readonly directions?: number;
+      /**
+       * An instance method that reads `this` (receiver.ts): the instance the call names (`m` in
+       * `grad(m.loss)`), which the generated function takes first; `wrt` counts it as parameter 0.
+       */
+      readonly receiver?: ts.Expression;
     }
   | { readonly kind: "decorator"; readonly node: ts.Decorator; readonly decl: FunctionLike };
 
@@ -83,6 +89,10 @@ function callMarker(
   const [target, options, ...extra] = call.arguments;
   const nested = operator === "grad" && target && !options ? innerGrad(checker, target) : undefined;
   if (nested) {
+    if (readsThis(nested)) {
+      diagnostics.push(diagnosticAt(Codes.This, "grad(grad(…)) of a method that reads `this` is not supported; make it a static method taking the fields as a parameter", call));
+      return undefined;
+    }
     const params = nested.parameters.length;
     if (params !== 1) {
       diagnostics.push(diagnosticAt(Codes.SecondOrder, `grad(grad(f)) needs a function of one parameter ('${nested.name?.getText() ?? "f"}' has ${params}); use hessian(f)`, call));
@@ -96,6 +106,7 @@ function callMarker(
     return undefined;
   }
   const params = decl.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ""));
+  if (readsThis(decl)) return receiverMarker(call, operator, decl, target, options, params, diagnostics);
   const all = params.map((_, i) => i);
   // checkGrad(f, args, options?): its further arguments are run-time values, not operator options.
   if (operator === "checkGrad") return { kind: "call", node: call, operator, decl, wrt: all, bare: false };
@@ -133,20 +144,75 @@ function callMarker(
   return { kind: "call", node: call, operator, decl, wrt: wrt.indices, bare: wrt.bare };
 }
 
-/** `{ wrt: 0 }`, `{ wrt: "x" }` (bare gradient) or `{ wrt: [1, "y"] }` (tuple), literally. */
-function parseWrt(options: ts.Expression, params: string[]): { indices: number[]; bare: boolean } | string {
+/** Operators that take a method reading `this`: the ones whose generated function only needs the receiver passed first. */
+const receiverOperators = new Set<OperatorName>(["grad", "valueAndGrad", "jvp"]);
+
+/**
+ * `grad(m.loss)`, `grad(m.loss, { wrt: "this" })`, `jvp(m.loss)` of an instance method that reads
+ * `this`: the receiver is parameter 0 of the lowered function, the explicit parameters follow.
+ */
+function receiverMarker(
+  call: ts.CallExpression,
+  operator: OperatorName,
+  decl: FunctionLike,
+  target: ts.Expression,
+  options: ts.Expression | undefined,
+  params: string[],
+  diagnostics: AdcDiagnostic[],
+): Marker | undefined {
+  let e = target;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (!ts.isPropertyAccessExpression(e)) {
+    diagnostics.push(diagnosticAt(Codes.This, `'${target.getText()}' reads \`this\`: name the instance whose fields it reads, as in ${operator}(model.${decl.name?.getText() ?? "method"})`, target));
+    return undefined;
+  }
+  if (!receiverOperators.has(operator)) {
+    diagnostics.push(diagnosticAt(Codes.This, `${operator} of a method that reads \`this\` is not supported; use grad, valueAndGrad or jvp, or make it a static method taking the fields as a parameter`, call));
+    return undefined;
+  }
+  const receiver = e.expression;
+  if (ts.isPropertyAccessExpression(receiver) && receiver.name.text === "prototype") {
+    diagnostics.push(diagnosticAt(Codes.This, `'${target.getText()}' reads \`this\`, and the prototype has no fields: name an instance, as in ${operator}(model.${e.name.text})`, target));
+    return undefined;
+  }
+  const explicit = params.map((_, i) => i + 1);
+  if (operator === "jvp") {
+    const directions = options ? parseDirections(options) : undefined;
+    if (typeof directions === "string") {
+      diagnostics.push(diagnosticAt(Codes.BadOptions, directions, options!));
+      return undefined;
+    }
+    return { kind: "call", node: call, operator, decl, wrt: explicit, bare: false, directions, receiver };
+  }
+  if (!options) return { kind: "call", node: call, operator, decl, wrt: explicit, bare: params.length === 1, receiver };
+  const wrt = parseWrt(options, ["this", ...params], 1);
+  if (typeof wrt === "string") {
+    diagnostics.push(diagnosticAt(Codes.BadOptions, wrt, options));
+    return undefined;
+  }
+  return { kind: "call", node: call, operator, decl, wrt: wrt.indices, bare: wrt.bare, receiver };
+}
+
+/**
+ * `{ wrt: 0 }`, `{ wrt: "x" }` (bare gradient) or `{ wrt: [1, "y"] }` (tuple), literally. `first`:
+ * where the explicit parameters start in `params` (1 after a receiver, `"this"`, whose gradient is
+ * the fields'); indices count explicit parameters.
+ */
+function parseWrt(options: ts.Expression, params: string[], first = 0): { indices: number[]; bare: boolean } | string {
   if (!ts.isObjectLiteralExpression(options)) return "options must be an object literal like { wrt: [\"x\"] }";
   const props = options.properties;
   const wrt = props.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === "wrt");
-  if (props.length !== 1 || !wrt || !ts.isPropertyAssignment(wrt)) return "the only option is wrt: a parameter name or index, or a list of them";
+  if (props.length !== 1 || !wrt || !ts.isPropertyAssignment(wrt)) {
+    return `the only option is wrt: a parameter name or index, or a list of them${first > 0 ? ' ("this" for the fields the method reads)' : ""}`;
+  }
   const one = (e: ts.Expression): number | string => {
     if (ts.isNumericLiteral(e)) {
-      const i = Number(e.text);
+      const i = Number(e.text) + first;
       return Number.isInteger(i) && i < params.length ? i : `no parameter at index ${e.text}`;
     }
     if (ts.isStringLiteral(e)) {
       const i = params.indexOf(e.text);
-      return i >= 0 ? i : `no parameter named '${e.text}' (parameters: ${params.join(", ")})`;
+      return i >= 0 ? i : `no parameter named '${e.text}' (parameters: ${params.slice(first).join(", ")}${first > 0 ? '; "this" for the fields' : ""})`;
     }
     return "wrt entries must be literal parameter names or indices";
   };

@@ -19,7 +19,7 @@ export function refuseStatement(s: ts.Statement): never {
 }
 
 const expressionRefusals: [(e: ts.Expression) => boolean, Code, string][] = [
-  [(e) => e.kind === ts.SyntaxKind.ThisKeyword, Codes.This, "`this` is not supported in a differentiated function; pass the fields it reads as parameters (a static method or a function)"],
+  [(e) => e.kind === ts.SyntaxKind.ThisKeyword, Codes.This, "`this` is only supported in instance methods, as `this.field`; here pass the fields it reads as parameters"],
   [(e) => ts.isArrowFunction(e) || ts.isFunctionExpression(e), Codes.Closure,
     "a function used as a value here cannot be followed; call it, bind it to a const, or pass it to an array method or to a function that takes a callback"],
   [ts.isClassExpression, Codes.Closure, "class expressions are not supported inside a differentiated function"],

@@ -40,6 +40,12 @@ export function annotateWrites(functions: ReadonlyMap<string, LoweredFunction>):
       });
     }
   }
+  // A method's receiver is the instance itself (receiver.ts): its fields' memory stays read-only.
+  for (const [key, fn] of functions) {
+    if (fn.func.receiver && written.get(key)!.has(0)) {
+      throw new Refusal(Codes.This, `'${key}' writes into an array or object field of \`this\` (by fill or a call that writes it); a differentiated method only reads its fields: copy it first (\`this.a.slice()\`) or pass it as a parameter`, fn.decl.name ?? fn.decl);
+    }
+  }
   for (const fn of functions.values()) {
     const roots = memoryRoots(fn.func.body);
     const defs = definitions(fn.func.body);

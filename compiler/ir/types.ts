@@ -138,4 +138,6 @@ export interface Func {
   readonly loc?: Loc;
   /** The result's TypeScript type as written in the source (for arrays and objects). */
   readonly resultText?: string;
+  /** An instance method that reads `this`: params[0] is its receiver, an object of the fields it reads. */
+  readonly receiver?: boolean;
 }

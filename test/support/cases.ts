@@ -19,9 +19,48 @@ export interface Case {
   readonly valueAndGrad?: (...xs: any[]) => [number, unknown];
   readonly vjp?: (...xs: any[]) => [number, (seed: number) => unknown];
   /** The parameter indices the operator's result covers; a number means a bare result. */
-  readonly wrt?: number | readonly number[];
+  readonly wrt?: number | readonly number[] | "this";
   readonly at: readonly (readonly Arg[])[];
   readonly tolerance?: number;
+  /** `fn` is an instance method: the instance it is called on (the fields it reads are constants, unless `wrt: "this"`). */
+  readonly receiver?: object;
+  /** With `wrt: "this"`: the fields the gradient has, an object shaped like them. */
+  readonly fields?: readonly string[];
+}
+
+/** A case with `receiver` and `wrt` as plain parameter indices (what every check below takes). */
+export type PlainCase = Case & { readonly wrt?: number | readonly number[] };
+
+/**
+ * A case as one over plain parameters: an instance method's case is `fn` called on its receiver;
+ * with `wrt: "this"`, the fields it names become parameter 0 (a copy of the receiver with those
+ * fields is what `fn` is called on, so central differences move them), its gradient the bare one.
+ */
+export function plainCase(c: Case): PlainCase {
+  const receiver = c.receiver;
+  if (!receiver) {
+    if (c.wrt === "this") throw new Error("wrt: \"this\" needs a receiver");
+    return c as PlainCase;
+  }
+  const n = c.fn.length;
+  const explicit = typeof c.wrt === "number" || Array.isArray(c.wrt) ? c.wrt : n === 1 ? 0 : Array.from({ length: n }, (_, i) => i);
+  const named = <F extends Function>(f: F): F => Object.defineProperty(f, "name", { value: c.fn.name });
+  if (c.wrt !== "this") {
+    return { ...c, receiver: undefined, wrt: explicit as number | readonly number[], fn: named((...xs: any[]) => c.fn.apply(receiver, xs)) };
+  }
+  const fields = c.fields ?? [];
+  const withFields = (values: Record<string, unknown>) => Object.assign(Object.create(Object.getPrototypeOf(receiver)), receiver, values);
+  const picked = Object.fromEntries(fields.map((f) => [f, (receiver as Record<string, Arg>)[f]])) as Arg;
+  const skipSelf = <F extends (...xs: any[]) => any>(f: F | undefined) => f && ((_self: unknown, ...xs: any[]) => f(...xs));
+  return {
+    fn: named((self: Record<string, unknown>, ...xs: any[]) => c.fn.apply(withFields(self), xs)),
+    grad: skipSelf(c.grad),
+    valueAndGrad: skipSelf(c.valueAndGrad),
+    vjp: skipSelf(c.vjp),
+    wrt: 0,
+    at: c.at.map((x) => [picked, ...x]),
+    tolerance: c.tolerance,
+  };
 }
 
 /** The numbers in an argument, in a fixed order (elements in order, fields in key order). */
@@ -102,7 +141,7 @@ export function describeCase(c: Case, index: number): string {
 }
 
 /** The parameter indices a case's gradient covers, and whether the gradient is a bare number. */
-export function coverage(c: Case): { indices: number[]; bare: boolean } {
+export function coverage(c: PlainCase): { indices: number[]; bare: boolean } {
   if (typeof c.wrt === "number") return { indices: [c.wrt], bare: true };
   if (c.wrt !== undefined) return { indices: [...c.wrt], bare: false };
   const n = c.fn.length;
@@ -113,7 +152,7 @@ export function coverage(c: Case): { indices: number[]; bare: boolean } {
  * The gradient as a plain list of numbers (in `coverage` order, each parameter's leaves in order),
  * after checking that each part has its parameter's shape and kind.
  */
-export function entries(c: Case, gradient: unknown, x: readonly Arg[]): number[] {
+export function entries(c: PlainCase, gradient: unknown, x: readonly Arg[]): number[] {
   const { indices, bare } = coverage(c);
   const parts = bare ? [gradient] : gradient;
   if (!Array.isArray(parts) || parts.length !== indices.length) {
@@ -160,7 +199,7 @@ export function runCase(c: Case, at: readonly Arg[]): PointResult {
  * Compares a gradient with central differences of `fn` at `x`, only along the covered
  * parameters (the others stay fixed at their values in `x`).
  */
-export function checkAgainstDifferences(c: Case, x: readonly Arg[], gradient: unknown): CheckGradResult {
+export function checkAgainstDifferences(c: PlainCase, x: readonly Arg[], gradient: unknown): CheckGradResult {
   const { indices } = coverage(c);
   const analytic = entries(c, gradient, x);
   const restricted = (...ys: number[]): number => {
@@ -173,7 +212,7 @@ export function checkAgainstDifferences(c: Case, x: readonly Arg[], gradient: un
 }
 
 /** Largest relative difference between pullback(seed) and seed × pullback(1). */
-export function scalingError(c: Case, x: readonly Arg[], gradient: unknown, scaled: { seed: number; gradient: unknown }): number {
+export function scalingError(c: PlainCase, x: readonly Arg[], gradient: unknown, scaled: { seed: number; gradient: unknown }): number {
   const one = entries(c, gradient, x);
   const s = entries(c, scaled.gradient, x);
   let worst = 0;
