@@ -7,8 +7,10 @@
 // Only calls inside a loop of the caller are inlined (once, outside loops, a call costs little,
 // and keeping it keeps the generated code shaped like the source), of callees that are:
 // - small: at most `inlineLimit` ops, nested ones counted, after their own inlining;
-// - not recursive (no cycle of calls through them) and without a registered derivative
-//   (defineDerivative: its rules are the derivative, the body is not lowered);
+// - not recursive (no cycle of calls through them), without a registered derivative
+//   (defineDerivative: its rules are the derivative, the body is not lowered), and not marked
+//   `// adc: noinline` (the user's way to keep a call and its pullback, as fixtures that test
+//   pullback calls in loops do);
 // - free of tensors (helpers of tensor code keep their calls and tensor pullbacks) and of
 //   growing arrays (whose shadow length is spliced at the end of the region that made them).
 // The callee's params are bound to the call's arguments: an array argument is the same reference,
@@ -24,6 +26,8 @@ export interface InlineCandidate {
   readonly func: Func;
   /** Set for a function with a registered derivative (never inlined). */
   readonly custom?: unknown;
+  /** `// adc: noinline` on the line before the function. */
+  readonly noInline?: boolean;
 }
 
 /** Inlines small callees into the loops of every function; returns the keys of those changed. */
@@ -46,7 +50,7 @@ export function inlineSmallCallees(functions: ReadonlyMap<string, InlineCandidat
 
 function inlinable(functions: ReadonlyMap<string, InlineCandidate>, recursive: ReadonlySet<string>, key: string): Func | undefined {
   const fn = functions.get(key);
-  if (!fn || fn.custom || recursive.has(key)) return undefined;
+  if (!fn || fn.custom || fn.noInline || recursive.has(key)) return undefined;
   const func = fn.func;
   if (func.params.some((p) => p.value.type.kind === "tensor")) return undefined;
   let size = 0;
