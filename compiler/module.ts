@@ -26,6 +26,8 @@ import type { Attrs, Func, Loc, Op, Region } from "./ir/types";
 import { walkOps } from "./ir/walk";
 import { ModuleImports, moduleScopeNames } from "./module-imports";
 import { optimize } from "./opt";
+import { inlineSmallCallees } from "./opt/inline";
+import { Builder } from "./ir/builder";
 
 export interface ModuleResult {
   readonly code: string;
@@ -47,6 +49,7 @@ export function lowerClosure(
   checker: ts.TypeChecker,
   roots: readonly FunctionLike[],
   customs: ReadonlyMap<ts.Declaration, CustomDerivative> = new Map(),
+  options: { readonly inline?: boolean } = {},
 ) {
   const lowered = new Map<string, LoweredFunction>();
   const diagnostics: AdcDiagnostic[] = [];
@@ -92,6 +95,8 @@ export function lowerClosure(
   if (endless.length > 0) return { lowered, diagnostics: endless };
   // Differentiate the optimised primals: fewer values to carry, no duplicated residuals.
   for (const fn of lowered.values()) optimize(fn.func.body);
+  // Small helpers called in loops become the caller's own ops (opt/inline.ts), optimised with it.
+  if (options.inline ?? true) for (const key of inlineSmallCallees(lowered, new Builder())) optimize(lowered.get(key)!.func.body);
   return { lowered, diagnostics };
 }
 

@@ -1,12 +1,10 @@
 // The GMM objective of gmm.ts written the way users write it: nested `number[][]` parameters (a row
 // per component or point), `for…of` over the points, small helpers called per element
-// (`logsumexp`, `dot`, `matVecRow`), and scratch arrays allocated afresh for every point and
-// component. Same value as gmmObjective on the same numbers (test/workloads.test.ts checks it); adc's
-// gradient of it is timed against the hand-written gradient of the tuned, flat version.
-//
-// adc's subset has no array results, so the matrix–vector helper gives one entry of the product
-// (row r of Q_c times a vector); a user writes the loop over r around it.
-import { dot, logsumexp, matVecRow } from "./user-helpers";
+// (`logsumexp`, `dot`, `matVec`, which returns the product as a new array), and scratch arrays
+// allocated afresh for every point and component. Same value as gmmObjective on the same numbers
+// (test/workloads.test.ts checks it); adc's gradient of it is timed against the hand-written
+// gradient of the tuned, flat version.
+import { dot, logsumexp, matVec } from "./user-helpers";
 
 /** The GMM log-posterior of gmm.ts. alpha k; means, q k rows of d; l k rows of d(d−1)/2; x n rows of d. */
 export function gmmObjectiveUser(
@@ -27,8 +25,7 @@ export function gmmObjectiveUser(
     for (let c = 0; c < k; c++) {
       const xc = new Array(d).fill(0);
       for (let j = 0; j < d; j++) xc[j] = xi[j] - means[c][j];
-      const z = new Array(d).fill(0);
-      for (let r = 0; r < d; r++) z[r] = matVecRow(q[c], l[c], xc, r);
+      const z = matVec(q[c], l[c], xc);
       let sumq = 0;
       for (const qj of q[c]) sumq += qj;
       terms[c] = alpha[c] + sumq - 0.5 * dot(z, z);

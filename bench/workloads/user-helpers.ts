@@ -17,14 +17,18 @@ export function dot(a: number[], b: number[]): number {
 }
 
 /**
- * Row r of Q·v, for Q lower triangular with diagonal exp(q) and strictly-lower part `lower` listed
- * column by column (Q[1][0], Q[2][0], …, Q[d−1][0], Q[2][1], …).
+ * Q·v, for Q lower triangular with diagonal exp(q) and strictly-lower part `lower` listed column
+ * by column (Q[1][0], Q[2][0], …, Q[d−1][0], Q[2][1], …), as a new array.
  */
-export function matVecRow(q: number[], lower: number[], v: number[], r: number): number {
+export function matVec(q: number[], lower: number[], v: number[]): number[] {
   const d = v.length;
-  let s = Math.exp(q[r]) * v[r];
-  for (let j = 0; j < r; j++) s += lower[(j * (2 * d - j - 1)) / 2 + r - j - 1] * v[j];
-  return s;
+  const out = new Array(d).fill(0);
+  for (let r = 0; r < d; r++) {
+    let s = Math.exp(q[r]) * v[r];
+    for (let j = 0; j < r; j++) s += lower[(j * (2 * d - j - 1)) / 2 + r - j - 1] * v[j];
+    out[r] = s;
+  }
+  return out;
 }
 
 export function sigmoid(x: number): number {

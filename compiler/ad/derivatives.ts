@@ -12,6 +12,7 @@ import { isAggregate } from "../ir/types";
 import { constantDefs, freeValues, walkOps } from "../ir/walk";
 import { optimize } from "../opt";
 import { prunePushesWithoutPops } from "../opt/tape";
+import { reuseScratch } from "../opt/reuse-scratch";
 import { Builder } from "../ir/builder";
 import { reverseSweep } from "./reverse";
 import { jvpFunction, tangentFunction } from "./forward-functions";
@@ -58,6 +59,8 @@ function fused(func: Func, wrt: readonly number[], seed: "one" | "param", withVa
     yields: withValue ? [...sweep.values, ...sweep.adjoints] : [...sweep.adjoints],
   };
   optimize(body);
+  // Per-iteration scratch arrays and their shadows allocated once (opt/reuse-scratch.ts).
+  reuseScratch(body, new Builder());
   return { sweep, body };
 }
 

@@ -366,5 +366,44 @@ function repeatable(t: ReverseTransform, loop: Op, op: Op): boolean {
   // A reference into an aggregate does not depend on the memory's contents; an element read does,
   // so it repeats only from memory nothing writes from the loop on.
   if (result.type.kind === "array" || result.type.kind === "struct") return true;
-  return t.frozenAt(loop, t.activity.rootOf(op.args[0]));
+  return t.frozenAt(loop, t.activity.rootOf(op.args[0])) || readOfFinishedScratch(t, op);
+}
+
+/**
+ * Whether `load` reads a scratch array an enclosing loop's iteration allocated (number elements,
+ * used only by element reads and writes, never passed on or yielded) after that iteration's last
+ * write to it: the element then holds, to the end of the iteration, the value the load read, so
+ * the reverse sweep reads it again from the array (which that loop tapes by reference) instead of
+ * taping every element read (a helper's loop over a vector made per point, once inlined).
+ */
+function readOfFinishedScratch(t: ReverseTransform, load: Op): boolean {
+  const root = t.activity.rootOf(load.args[0]);
+  if (load.args[0] !== root) return false;
+  const def = t.defOf(root);
+  if (!def || def.prim !== "alloc" || def.attrs.growable || root.type.kind !== "array" || root.type.element.kind !== "f64") return false;
+  const body = t.regionOf(def);
+  const loop = body && t.ownerOf(body);
+  if (!body || loop?.prim !== "while" || loop.regions[1] !== body) return false;
+  // The top-level op of the body that holds the load.
+  let holder: Op | undefined = load;
+  while (holder && t.regionOf(holder) !== body) {
+    const region = t.regionOf(holder);
+    holder = region && t.ownerOf(region);
+  }
+  if (!holder) return false;
+  const at = body.ops.indexOf(holder);
+  let ok = true;
+  body.ops.forEach((op, i) => {
+    walkOps({ ops: [op], yields: [] }, (o) => {
+      o.args.forEach((a, j) => {
+        if (a !== root) return;
+        const elementAccess = (o.prim === "load" || o.prim === "length") && j === 0;
+        const write = (o.prim === "store" || o.prim === "storeAdd" || o.prim === "fill") && j === 0;
+        if (!elementAccess && !write) ok = false;
+        if (write && i >= at) ok = false;
+      });
+      o.regions.forEach((r) => r.yields.includes(root) && (ok = false));
+    });
+  });
+  return ok && !body.yields.includes(root);
 }

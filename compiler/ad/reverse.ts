@@ -162,6 +162,11 @@ export class ReverseTransform {
     return this.forwardFacts().regions.get(op);
   }
 
+  /** The op whose region `region` is (undefined for the body). */
+  ownerOf(region: Region): Op | undefined {
+    return this.forwardFacts().owners.get(region);
+  }
+
   run(): ReverseSweep {
     const { b, primal, forward } = this;
     const values = [...forward.yields];

@@ -81,7 +81,8 @@ class FunctionEmitter {
   private readonly accumulations = new Map<Value, Value>();
   /** Values whose variable is updated later, so declared with `let`. */
   private readonly mutable = new Set<Value>();
-  private lastLine = -1;
+  /** The source line (`file:line`) of the last comment printed, and the helper it was inlined from. */
+  private lastLine = { at: "", inlinedFrom: undefined as string | undefined };
   private tapeLocal: string | undefined;
   private readonly tensorName = (name: string) => this.ctx.runtime(name);
 
@@ -214,11 +215,16 @@ class FunctionEmitter {
     const out: t.Statement[] = [];
     for (const op of region.ops) {
       if (op.results.length === 1 && this.inline.has(op.results[0])) continue;
-      const newLine = op.loc !== undefined && op.loc.line !== this.lastLine;
-      if (newLine) this.lastLine = op.loc!.line;
+      const at = op.loc && `${op.loc.file}:${op.loc.line}`;
+      const newLine = at !== undefined && at !== this.lastLine.at;
+      // Where a helper's inlined body (opt/inline.ts) starts, a comment names it.
+      const entering = newLine && op.loc!.inlinedFrom !== undefined && op.loc!.inlinedFrom !== this.lastLine.inlinedFrom;
+      if (newLine) this.lastLine = { at, inlinedFrom: op.loc!.inlinedFrom };
       const statements = this.statement(op);
       if (op.loc) for (const s of statements) s.loc ??= sourceLoc(op.loc);
+      // Babel puts a leading comment before those already there: the source line, then above it the helper.
       if (newLine) t.addComment(statements[0], "leading", ` ${this.ctx.sourceLine(op.loc!)}`, true);
+      if (entering) t.addComment(statements[0], "leading", ` inlined from ${op.loc!.inlinedFrom}`, true);
       out.push(...statements);
     }
     if (assignTo) {

@@ -26,6 +26,8 @@ export interface LoweredFunction {
   readonly callSites: ReadonlyMap<Op, ts.Node>;
   /** Other files whose code was inlined into this one (helpers taking callbacks), for source comments. */
   readonly inlinedFrom?: readonly ts.SourceFile[];
+  /** `// adc: noinline` before the declaration: never inlined into its callers (opt/inline.ts). */
+  readonly noInline?: boolean;
 }
 
 export function lowerFunction(
@@ -70,7 +72,14 @@ export function lowerFunction(
   l.b.region.yields.push(...exit);
   const resultText = result.kind === "aggregate" ? (decl.type?.getText() ?? checker.typeToString(checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(decl)!))) : undefined;
   const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl), resultText, ...(receiver ? { receiver: true } : {}) };
-  return { key, decl, func, callees: [...l.callees], callSites: l.callSites, inlinedFrom: l.callables.inlinedFrom() };
+  return { key, decl, func, callees: [...l.callees], callSites: l.callSites, inlinedFrom: l.callables.inlinedFrom(), noInline: noInline(decl) };
+}
+
+/** `// adc: noinline` on the line before the function: its callers keep calling it (opt/inline.ts). */
+function noInline(decl: FunctionLike): boolean {
+  const text = decl.getSourceFile().text;
+  const comments = ts.getLeadingCommentRanges(text, decl.getFullStart()) ?? [];
+  return comments.some((c) => /^\/\/\s*adc:\s*noinline\b/.test(text.slice(c.pos, c.end)));
 }
 
 /** Generated code lives at the module's top level: it must be able to call the function by name. */

@@ -44,6 +44,8 @@ export interface Loc {
   /** 1-based. */
   readonly line: number;
   readonly column: number;
+  /** Set on ops a helper's body gave when it was inlined (opt/inline.ts): `name (file.ts:line)`. */
+  readonly inlinedFrom?: string;
 }
 
 export interface Value {

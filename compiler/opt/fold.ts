@@ -20,6 +20,7 @@ function foldRegion(
   b: Builder,
   literal: LiteralRead,
   negated = new Map<Value, Value>(),
+  lengths = new Map<Value, Value>(),
 ): void {
   const out: Op[] = [];
   const sub = (v: Value) => replace.get(v) ?? v;
@@ -32,7 +33,7 @@ function foldRegion(
     }
     if (op.prim === "if") {
       // Values are SSA: one defined in a branch is only ever used there, so facts need no scoping.
-      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated));
+      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated, lengths));
       const cond = consts.get(op.args[0]);
       if (cond !== undefined) {
         const taken = op.regions[cond ? 0 : 1];
@@ -50,8 +51,16 @@ function foldRegion(
       continue;
     }
     if (op.regions.length > 0) {
-      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated));
+      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated, lengths));
       out.push(op);
+      continue;
+    }
+    // An array allocated with length n (never growing) has length n, as the frontend assumes: a
+    // helper's `v.length`, once inlined, is the caller's size, which loops hoisted out can use.
+    if (op.prim === "alloc" && !op.attrs.growable && op.args.length === 1) lengths.set(op.results[0], op.args[0]);
+    const known = op.prim === "length" ? lengths.get(op.args[0]) : undefined;
+    if (known) {
+      alias(replace, op.results[0], known);
       continue;
     }
     const element = op.prim === "load" ? literal(op, consts) : undefined;
