@@ -4,19 +4,20 @@
 // the pullback to recompute from) and tape traffic across the call boundary; inlined, its ops are
 // the caller's: differentiated in place, and CSE, hoisting and the tape's recomputation see them.
 //
-// Only calls inside a loop of the caller are inlined (once, outside loops, a call costs little,
-// and keeping it keeps the generated code shaped like the source), of callees that are:
+// Calls inside a loop of the caller are inlined (once, outside loops, a call costs little, and
+// keeping it keeps the generated code shaped like the source), and calls of tensor helpers
+// anywhere (a layer's pullback re-running its matmuls costs as much as the layer), of callees that are:
 // - small: at most `inlineLimit` ops, nested ones counted, after their own inlining;
 // - not recursive (no cycle of calls through them), without a registered derivative
 //   (defineDerivative: its rules are the derivative, the body is not lowered), and not marked
 //   `// adc: noinline` (the user's way to keep a call and its pullback, as fixtures that test
 //   pullback calls in loops do);
-// - free of tensors (helpers of tensor code keep their calls and tensor pullbacks) and of
-//   growing arrays (whose shadow length is spliced at the end of the region that made them).
+// - free of growing arrays (whose shadow length is spliced at the end of the region that made them).
 // The callee's params are bound to the call's arguments: an array argument is the same reference,
 // so the callee's loads and stores are the same memory accesses the call made, in the same order.
 import type { Builder } from "../ir/builder";
 import type { Func, Loc, Op, Region, Value } from "../ir/types";
+import { holdsTensor } from "../ir/types";
 import { substitute, walkOps } from "../ir/walk";
 
 /** Callees of at most this many ops (nested ones counted) are inlined into loops. */
@@ -42,7 +43,11 @@ export function inlineSmallCallees(functions: ReadonlyMap<string, InlineCandidat
     const fn = functions.get(key);
     if (!fn || fn.custom) return;
     for (const callee of calleesOf(fn.func)) visit(callee);
-    if (inlineInto(fn.func, (callee) => inlinable(functions, recursive, callee), b)) changed.add(key);
+    const target = (callee: string, inLoop: boolean) => {
+      const found = inlinable(functions, recursive, callee);
+      return found && (inLoop || holdsTensors(found)) ? found : undefined;
+    };
+    if (inlineInto(fn.func, target, b)) changed.add(key);
   };
   for (const key of functions.keys()) visit(key);
   return changed;
@@ -52,23 +57,31 @@ function inlinable(functions: ReadonlyMap<string, InlineCandidate>, recursive: R
   const fn = functions.get(key);
   if (!fn || fn.custom || fn.noInline || recursive.has(key)) return undefined;
   const func = fn.func;
-  if (func.params.some((p) => p.value.type.kind === "tensor")) return undefined;
   let size = 0;
   let refused = false;
   walkOps(func.body, (op) => {
     size++;
-    if (op.results.some((v) => v.type.kind === "tensor") || op.prim.startsWith("tensor.") || op.attrs.growable) refused = true;
+    if (op.attrs.growable) refused = true;
   });
   return refused || size > inlineLimit ? undefined : func;
 }
 
-/** Replaces the primal calls inside loops of `func` by the callee's body; true if any was. */
-function inlineInto(func: Func, callee: (key: string) => Func | undefined, b: Builder): boolean {
+/** Whether a function takes, makes or returns tensors (objects and arrays of them included). */
+function holdsTensors(func: Func): boolean {
+  let found = func.params.some((p) => holdsTensor(p.value.type));
+  walkOps(func.body, (op) => {
+    if (op.prim.startsWith("tensor.") || op.results.some((v) => holdsTensor(v.type))) found = true;
+  });
+  return found;
+}
+
+/** Replaces the primal calls `callee` allows (inside loops, or of tensor helpers) by the callee's body; true if any was. */
+function inlineInto(func: Func, callee: (key: string, inLoop: boolean) => Func | undefined, b: Builder): boolean {
   const results = new Map<Value, Value>();
   const visitRegion = (region: Region, inLoop: boolean) => {
     const ops: Op[] = [];
     const expand = (op: Op) => {
-      const target = inLoop && op.prim === "call" && op.attrs.variant === undefined ? callee(op.attrs.callee!) : undefined;
+      const target = op.prim === "call" && op.attrs.variant === undefined ? callee(op.attrs.callee!, inLoop) : undefined;
       if (!target) {
         op.regions.forEach((r) => visitRegion(r, inLoop || op.prim === "while"));
         ops.push(op);
