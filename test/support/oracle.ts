@@ -9,6 +9,7 @@ import { centralDifference, checkGradient } from "../../runtime/check";
 import { tape } from "../../runtime";
 import { leaves, sameShape, showPoint, type Arg } from "./cases";
 import type { Module } from "./load";
+import { mulberry32 } from "./random";
 import { buildArgs, leafCount, type Subject } from "./subjects";
 
 /** Reverse mode against central differences (truncation and rounding of a difference quotient). */
@@ -73,16 +74,10 @@ export function gap(a: number, b: number): number {
 
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 
-/** Deterministic numbers in [-1, 1) (mulberry32), for directions. */
+/** Deterministic numbers in [-1, 1), for directions (2u − 1 is exact for u = k / 2³²). */
 function directions(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (2 * ((t ^ (t >>> 14)) >>> 0)) / 4294967296 - 1;
-  };
+  const uniform = mulberry32(seed);
+  return () => 2 * uniform() - 1;
 }
 
 /** Thrown inside the checks to end them with a verdict. */
