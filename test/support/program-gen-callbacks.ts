@@ -579,7 +579,8 @@ function renderStep(st: CStep, s: Scope, w: Writer, h: Helpers, made: Made): voi
         const name = fresh(s);
         w.line(1, `const ${name} = ${hs}.reduce((acc, u) => acc + u, ${hv});`);
         scalar(name, a.len + 1);
-      } else {
+      } else if (!st.pop || a.len > 1) {
+        // (Popped from one element, it is empty: nothing to read.)
         array({ name: hs, len: st.pop ? a.len - 1 : a.len, bound: 1, writable: false, typed: false });
       }
       return;
