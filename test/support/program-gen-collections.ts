@@ -27,7 +27,8 @@ export type CollectionStep =
    * `const m = [[e, …], …]` (number[][], rows of 2–3 built from varied values; the first row an
    * array in scope when `row`), read by `use`: 0 nested index loops, 1 for…of rows, 2
    * `m.map((r) => r.reduce(…))`, 3 constant elements and a row's length, 4 a module helper reading
-   * the number[][] it is passed, 5 a row bound to a `const` in a loop.
+   * the number[][] it is passed, 5 a row bound to a `const` in a loop, 6 elements written at run-time
+   * indices (`m[i][j] = …`, a row picked by a condition), then read at constant ones.
    */
   { readonly k: "matrix"; readonly rows: readonly (readonly Expr[])[]; readonly row: boolean; readonly a: number; readonly use: number; readonly e: Expr }
   /**
@@ -62,7 +63,7 @@ export function collectionStepArbs(small: fc.Arbitrary<Expr>, c: fc.Arbitrary<Co
         rows: fc.array(fc.array(small, { minLength: 2, maxLength: 3 }), { minLength: 2, maxLength: 3 }),
         row: fc.boolean(),
         a,
-        use: fc.nat(5),
+        use: fc.nat(6),
         e: small,
       }),
       weight: 3,
@@ -156,7 +157,7 @@ export function renderCollectionStep(st: CollectionStep, c: StepContext): void {
       const count = lens.reduce((n, l) => n + l, 0);
       const widest = Math.max(...lens);
       const result = fresh(s);
-      const use = st.use % 6;
+      const use = st.use % 7;
       if (use === 0 || use === 5) {
         const [i, j] = [freshNamed(s, "i"), freshNamed(s, "j")];
         const inner = new Scope(s, s.fn);
@@ -191,11 +192,28 @@ export function renderCollectionStep(st: CollectionStep, c: StepContext): void {
         const term = fit(renderExpr(st.e, s), 1);
         w.line(1, `const ${result} = ${name}[0][1] * ${name}[${last}][${lens[last] - 1}] + ${name}[${last}].length * ${paren(term, Prec.Mul + 0.5)};`);
         scalar(result, bound * bound + widest);
-      } else {
+      } else if (use === 4) {
         const helper = rowsHelper(h);
         const k = fit(renderExpr(st.e, s), 2);
         w.line(1, `const ${result} = ${helper}(${name}, ${k.text});`);
         scalar(result, count * bound);
+      } else {
+        // Writes through rows at indices known only at run time; the reads after are at constant ones.
+        const [i, j, r] = [freshNamed(s, "i"), freshNamed(s, "j"), freshNamed(s, "row")];
+        const inner = new Scope(s, s.fn);
+        inner.vars.push({ name: i, bound: lens.length - 1, assignable: false, counter: { hi: lens.length - 1 } }, { name: j, bound: widest - 1, assignable: false });
+        const value = fit(renderExpr(st.e, inner), 1);
+        w.line(1, `for (let ${i} = 0; ${i} < ${name}.length; ${i}++) {`);
+        w.line(2, `for (let ${j} = 0; ${j} < ${name}[${i}].length; ${j}++) ${name}[${i}][${j}] = 0.5 * ${name}[${i}][${j}] + ${paren(value, Prec.Add + 0.5)};`);
+        w.line(1, `}`);
+        const cond = renderCond({ k: "cmp", op: ">", a: st.e, b: { k: "num", v: 0 } } as Cond, s);
+        w.line(1, `const ${r} = ${name}[${cond.text} ? 0 : ${lens.length - 1}];`);
+        w.line(1, `${r}[1] = ${r}[0] * 0.5 - ${r}[1];`);
+        const last = lens.length - 1;
+        w.line(1, `const ${result} = ${name}[0][1] + ${name}[${last}][1] * ${name}[${last}][0];`);
+        // Each element is within 0.5·bound + 1 after the loop, and the picked row's [1] within 1.5 times that.
+        const after = 0.5 * bound + 1;
+        scalar(result, 1.5 * after + 1.5 * after * after);
       }
       return;
     }
