@@ -291,6 +291,8 @@ function renderStep(st: CStep, s: Scope, w: Writer, h: Helpers, made: Made): voi
     made.scalars.push({ name, bound });
   };
   const array = (x: ArrayVar) => {
+    // An empty array (a slice or pop of one element) has nothing to read.
+    if (x.len < 1) return;
     s.arrays.push(x);
     made.arrays.push(x);
   };
