@@ -3,6 +3,7 @@
 import { describe, expect, test } from "vitest";
 import { loadCompiled } from "./support/load";
 import { fixturePath, type Case } from "./support/cases";
+import { mulberry32 } from "./support/random";
 
 function gradOf(module: Record<string, any>, fn: unknown): (...xs: number[]) => number[] {
   const c = (module.cases as Case[]).find((k) => k.fn === fn && k.grad && k.wrt === undefined);
@@ -20,17 +21,8 @@ function expectNear(actual: number, expected: number, tolerance: number, what: s
   expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance);
 }
 
-/** mulberry32: a small deterministic PRNG, so the random points are the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so the random points are the same every run. */
+const random = mulberry32;
 
 describe("seed: f(x1, x2) = x1·exp(−½(x1² + x2²))", () => {
   const module = loadCompiled(fixturePath("seed"));

@@ -37,6 +37,7 @@ const PLANS: Record<string, Plan> = {
   scalar: { programs: 120, batch: 10, nonzero: 0.6 },
   loops: { programs: 120, batch: 10, nonzero: 0.6 },
   "loops-calls": { programs: 60, batch: 10, nonzero: 0.6 },
+  "loops-hessian": { programs: 20, batch: 10, nonzero: 0.6 },
   vector: { programs: 40, batch: 10, nonzero: 0.6 },
   tensor: { programs: 30, batch: 8, nonzero: 0.8 },
   guarded: { programs: 60, batch: 10, nonzero: 0.5 },
@@ -84,6 +85,9 @@ describe.each(categories.map((c) => [c.name, c] as const))("%s programs", (name,
       expect(stats.hvpSkipped / (stats.hvpChecked + stats.hvpSkipped)).toBeLessThan(0.1);
     }
     if (name === "vector" || name === "values") expect(stats.dotTests).toBeGreaterThan(plan.programs * 3);
+    // Hessians of functions of arrays and objects (a third of the callbacks programs).
+    if (name === "callbacks") expect(stats.hvpChecked).toBeGreaterThan(300);
+    if (name === "loops-hessian") expect(stats.hvpChecked).toBeGreaterThan(1000);
   });
 });
 

@@ -2,17 +2,10 @@
 // lstm gen_data.py) but from our own deterministic PRNG, so every run and every machine times and
 // tests the same numbers.
 
-/** mulberry32: a 32-bit state PRNG returning uniforms in [0, 1). Small, fast, deterministic. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../test/support/random";
+
+/** mulberry32 (test/support/random.ts): uniforms in [0, 1), the tests' generator too. */
+export { mulberry32 };
 
 /** Standard normals by Box–Muller on a uniform source (the second value of each pair is kept). */
 export function normals(uniform: () => number): () => number {

@@ -31,8 +31,11 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
   const stored = new Set<Value>();
   walkOps(body, (op) => {
     if (op.prim === "store" || op.prim === "storeAdd" || op.prim === "fill" || op.prim === "addSlice" || op.prim === "addTo") {
-      written.add(rootOf(op.args[0]));
-      stored.add(rootOf(op.args[0]));
+      // Through a row of a literal at an index not known (`rows[i].x += …`): any memory it holds.
+      for (const r of reach(op.args[0])) {
+        written.add(r);
+        stored.add(r);
+      }
     }
     for (const v of writtenByCall(op)) {
       for (const r of reach(v)) {
@@ -56,6 +59,8 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
     if (!varied.has(v)) { varied.add(v); changed = true; }
   };
   const isVaried = (v: Value) => (isAggregate(v.type) ? roots.has(rootOf(v)) : varied.has(v));
+  // A store through a row of a literal may land in any memory the literal holds.
+  const markStored = (v: Value) => reach(v).forEach(mark);
   inputs.forEach(mark);
 
   const visit = (region: Region) => {
@@ -80,13 +85,13 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
         case "store":
         case "storeAdd":
         case "fill":
-          if (isVaried(op.args[op.args.length - 1])) mark(op.args[0]);
+          if (isVaried(op.args[op.args.length - 1])) markStored(op.args[0]);
           break;
         case "addSlice":
-          if (isVaried(op.args[2])) mark(op.args[0]);
+          if (isVaried(op.args[2])) markStored(op.args[0]);
           break;
         case "addTo":
-          if (isVaried(op.args[1])) mark(op.args[0]);
+          if (isVaried(op.args[1])) markStored(op.args[0]);
           break;
         case "push":
           // A reverse sweep being differentiated again: what it pops varies if what was pushed did.

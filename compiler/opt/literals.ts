@@ -4,7 +4,7 @@
 // is what makes a tuple a callee returns (gathered into an `array` op) cost nothing to read.
 import type { Op, Region, Value } from "../ir/types";
 import { isAggregate } from "../ir/types";
-import { rootFinder } from "../ir/roots";
+import { memoryRoots } from "../ir/roots";
 import { walkOps } from "../ir/walk";
 
 const writers = new Set(["store", "storeAdd", "fill", "drain", "addSlice", "addTo"]);
@@ -15,14 +15,17 @@ export type LiteralRead = (load: Op, constants: ReadonlyMap<Value, number | bool
 export function literalReads(body: Region): LiteralRead {
   const defs = new Map<Value, Op>();
   walkOps(body, (op) => op.results.forEach((r) => defs.set(r, op)));
-  const rootOf = rootFinder(body, defs);
+  // A write through a row of a literal (`rows[i].x += …`, i not known) may reach any memory the
+  // literal holds: every root it reaches counts as written, not only the literal's own.
+  const reach = memoryRoots(body);
   const written = new Set<Value>();
+  const write = (v: Value) => reach(v).forEach((r) => written.add(r));
   walkOps(body, (op) => {
-    if (writers.has(op.prim)) written.add(rootOf(op.args[0]));
+    if (writers.has(op.prim)) write(op.args[0]);
     if (op.prim !== "call") return;
     // A pullback adds into the shadows it is passed; a primal or tangent call writes what its callee writes.
     const mayWrite = op.attrs.variant === "pullback" || op.attrs.variant === "pullbackTangent" ? op.args.map((_, i) => i) : (op.attrs.writes ?? []);
-    for (const i of mayWrite) if (isAggregate(op.args[i].type)) written.add(rootOf(op.args[i]));
+    for (const i of mayWrite) if (isAggregate(op.args[i].type)) write(op.args[i]);
   });
   return (load, constants) => {
     const literal = defs.get(load.args[0]);

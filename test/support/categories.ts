@@ -42,6 +42,12 @@ const loopBatch = (raws: readonly RawLoopProgram[]): RenderedBatch => {
   return { text, programs: functions.map((f) => f.subjects) };
 };
 
+/** The same programs, with hvp and hessian checked too: the trees are the loops category's, program for program. */
+const loopHessianBatch = (raws: readonly RawLoopProgram[]): RenderedBatch => {
+  const { text, functions } = renderLoopModule(raws, true, { hessian: true });
+  return { text, programs: functions.map((f) => f.subjects) };
+};
+
 const callbackBatch = (raws: readonly RawCallbackProgram[]): RenderedBatch => {
   const { text, functions } = renderCallbackModule(raws);
   return { text, programs: functions.map((f) => f.subjects) };
@@ -68,6 +74,13 @@ export const CATEGORIES: readonly Category[] = [
     arbitrary: rawLoopProgramArb({ passWritten: true }),
     render: loopBatch,
     weight: 2,
+  }),
+  category<RawLoopProgram>({
+    name: "loops-hessian",
+    description: "the loop programs (number[], Float64Array, number[][], objects, written parameters), with hvp and hessian on all their parameters",
+    arbitrary: rawLoopProgramArb({ vjp: true }),
+    render: loopHessianBatch,
+    weight: 1,
   }),
   category<RawProgram>({
     name: "vector",
@@ -99,7 +112,7 @@ export const CATEGORIES: readonly Category[] = [
   }),
   category<RawCallbackProgram>({
     name: "callbacks",
-    description: "array methods with inline and local-const callbacks (map, forEach, reduce, filter, some/find…, Array.from), local arrows and nested functions, sumBy(xs, f), growing arrays, a helper writing an output array, literals, spreads, slice/concat/at; grad/valueAndGrad/vjp, jvp",
+    description: "array methods with inline and local-const callbacks (map, forEach, reduce, filter, some/find…, Array.from), local arrows and nested functions, sumBy(xs, f), growing arrays, push in callbacks, a helper writing an output array, literals (number[][] rows too), arrays of objects, closures over variables assigned later, spreads, slice/concat/at; grad/valueAndGrad/vjp, jvp, hvp and hessian on array parameters",
     arbitrary: rawCallbackProgramArb(),
     render: callbackBatch,
     weight: 3,

@@ -9,6 +9,7 @@ import { centralDifference, checkGradient } from "../../runtime/check";
 import { tape } from "../../runtime";
 import { leaves, sameShape, showPoint, type Arg } from "./cases";
 import type { Module } from "./load";
+import { mulberry32 } from "./random";
 import { buildArgs, leafCount, type Subject } from "./subjects";
 
 /** Reverse mode against central differences (truncation and rounding of a difference quotient). */
@@ -73,16 +74,10 @@ export function gap(a: number, b: number): number {
 
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 
-/** Deterministic numbers in [-1, 1) (mulberry32), for directions. */
+/** Deterministic numbers in [-1, 1), for directions (2u − 1 is exact for u = k / 2³²). */
 function directions(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (2 * ((t ^ (t >>> 14)) >>> 0)) / 4294967296 - 1;
-  };
+  const uniform = mulberry32(seed);
+  return () => 2 * uniform() - 1;
 }
 
 /** Thrown inside the checks to end them with a verdict. */
@@ -274,7 +269,7 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
     if (!check.ok) {
       fail("mismatch", `${r.call} is wrong: error ${check.maxError}\n  adc:     [${check.analytic.join(", ")}]\n  numeric: [${check.numeric.join(", ")}]`);
     }
-    if (s.hvp) checkHvp(r.wrt, (xs) => flatten(run(r.call, () => gradientOf(g(...args(xs)))), r.call));
+    if (s.hvp) checkHvp(wrtLeaves, (xs) => flatten(run(r.call, () => gradientOf(g(...args(xs)))), r.call));
 
     function gradientOf(result: any): unknown {
       if (r.operator === "valueAndGrad") return result[1];
@@ -291,15 +286,21 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
   }
 
   /**
-   * hvp(f)(x, eᵢ) against central differences of the reverse gradient along xᵢ, where those are
-   * smooth; the Hessian (vector mode) and grad(grad(f)) against those columns.
+   * hvp(f)(args, eᵢ) (eᵢ shaped like the arguments) against central differences of the reverse
+   * gradient along the i-th number, where those are smooth; the Hessian (vector mode, one row per
+   * number, each shaped like the gradient) and grad(grad(f)) against those columns. `wrtLeaves`:
+   * the numbers the gradient covers, in its order.
    */
-  function checkHvp(wrt: readonly number[], gradientAt: (xs: number[]) => number[]): void {
+  function checkHvp(wrtLeaves: readonly number[], gradientAt: (xs: number[]) => number[]): void {
     const hvp = lookup(module, s.hvp!);
     const columns: number[][] = [];
     x.forEach((_, i) => {
-      const column = run(`hvp(${s.f})`, () => hvp([...x], x.map((_, k) => (k === i ? 1 : 0)))) as number[] | number;
-      const hv = typeof column === "number" ? [column] : column;
+      const unit = x.map((_, k) => (k === i ? 1 : 0));
+      const column = run(`hvp(${s.f})`, () => hvp(args(), args(unit)));
+      // Shaped like the arguments (a bare number for a function of one number).
+      const shaped = (s.params.length === 1 && typeof column === "number") || sameShape(args(), column);
+      if (!shaped) fail("mismatch", `hvp(${s.f}) has the wrong shape: ${JSON.stringify(column, (_k, v) => (v instanceof Float64Array ? [...v] : v))}`);
+      const hv = leaves(column);
       columns.push(hv);
       const difference = (step: number) => {
         const h = step * Math.max(1, Math.abs(x[i]));
@@ -311,7 +312,7 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
         return gp.map((v, j) => (v - gm[j]) / (plus[i] - minus[i]));
       };
       const [coarse, fine] = [difference(1e-5), difference(1e-6)];
-      wrt.forEach((w, j) => {
+      wrtLeaves.forEach((w, j) => {
         if (!(gap(coarse[j], fine[j]) <= HVP_TOLERANCE)) {
           stats.hvpSkipped++;
           return;
@@ -323,11 +324,13 @@ function checkPoint(module: Module, s: Subject, x: readonly number[], stats: Sta
       });
     });
     if (s.hessian) {
-      const H = run(`hessian(${s.f})`, () => lookup(module, s.hessian!)(...x)) as unknown[];
-      // One row per parameter, each shaped like the gradient: a bare number for one parameter.
-      const shaped = (row: unknown) => (x.length === 1 ? typeof row === "number" : Array.isArray(row) && row.length === x.length);
-      if (!Array.isArray(H) || H.length !== x.length || !H.every(shaped)) fail("mismatch", `hessian(${s.f}) has the wrong shape: ${JSON.stringify(H)}`);
-      const rows = x.length === 1 ? [[H[0] as number]] : (H as number[][]);
+      const H = run(`hessian(${s.f})`, () => lookup(module, s.hessian!)(...args())) as unknown[];
+      // One row per number of the arguments, each shaped like the gradient: bare for one parameter.
+      const template = s.params.length === 1 ? args()[0] : args();
+      if (!Array.isArray(H) || H.length !== x.length || !H.every((row) => sameShape(template, row))) {
+        fail("mismatch", `hessian(${s.f}) has the wrong shape: ${JSON.stringify(H, (_k, v) => (v instanceof Float64Array ? [...v] : v))}`);
+      }
+      const rows = H.map(leaves);
       rows.forEach((row, i) =>
         x.forEach((_, j) => {
           if (gap(row[j], columns[j][i]) > SECOND_ORDER) fail("mismatch", `hessian(${s.f})[${i}][${j}] = ${row[j]}, hvp along x${j} gives ${columns[j][i]}`);

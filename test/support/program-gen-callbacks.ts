@@ -6,9 +6,12 @@
 // module taking a callback (`sumBy(xs, f)`), arrays that grow (`const hs: number[] = []` with push
 // and pop in a loop), a helper writing an output array it is passed, array and object literals as
 // values and arguments, spreads (`[...x, y]`, `Math.max(...x)`), slice/concat/at, keys()/entries()
-// in for…of, and a tuple parameter. With `vector`, the function returns an array (a literal, a
-// map's result, a Float64Array) or an object literal, and the oracle checks Jacobians in both
-// modes and the dot-product test.
+// in for…of, and a tuple parameter; number[][] literals read in loops and by a helper, push inside
+// callbacks, arrays of objects (literals and a parameter) through callbacks, and closures over a
+// `let` assigned after the closure is made. A third of the programs also check hvp and hessian on
+// all their parameters. With `vector`, the function returns an array (a literal, a map's result,
+// a Float64Array) or an object literal, and the oracle checks Jacobians in both modes and the
+// dot-product test.
 //
 // As in program-gen.ts, a raw program is a tree of plain integers resolved against what is in
 // scope, so every tree is valid; every value has a bound. Callbacks get their arguments within
@@ -39,6 +42,7 @@ import {
   type Out,
   type RawOperator,
 } from "./program-gen";
+import { collectionStepArbs, renderCollectionStep, type CollectionStep, type PointsVar } from "./program-gen-collections";
 import { freshNamed } from "./program-gen-loops";
 import { OPERATOR_IMPORT, derivativeExports, reverseSpec } from "./program-gen-module";
 import type { ParamSpec, Subject } from "./subjects";
@@ -75,7 +79,9 @@ export type CStep =
   /** 0 `a.slice(1)`, 1 `a.concat(b, e)`, 2 `a.at(-1)!`, 3 `Math.max(...a)`, 4 `Math.min(...a, e)`, 5 entries()/keys() in for…of. */
   | { readonly k: "array"; readonly a: number; readonly form: number; readonly e: Expr }
   /** `const v = e`. */
-  | { readonly k: "decl"; readonly e: Expr };
+  | { readonly k: "decl"; readonly e: Expr }
+  /** Number[][] literals, push in callbacks, arrays of objects, closures over variables assigned later (program-gen-collections.ts). */
+  | CollectionStep;
 
 /** What a vector-valued function returns (values category). */
 export type CResult =
@@ -95,6 +101,10 @@ export interface RawCallbackProgram {
   readonly second: boolean;
   /** A tuple parameter `t: [number, number]`. */
   readonly tuple: boolean;
+  /** An array-of-objects parameter `ps: readonly { w: number; x: number }[]` of this many points (0: none). */
+  readonly records: number;
+  /** Second derivatives too (scalar results): hvp and hessian of f over all its parameters. */
+  readonly hessian: boolean;
   readonly scalars: number;
   readonly steps: readonly CStep[];
   readonly tail: Expr;
@@ -132,6 +142,7 @@ export function rawCallbackProgramArb(options: CallbackGenOptions = {}): fc.Arbi
     { arbitrary: fc.record({ k: fc.constant("literal" as const), form: fc.nat(4), a, es: fc.array(small, { minLength: 1, maxLength: 3 }) }), weight: 3 },
     { arbitrary: fc.record({ k: fc.constant("array" as const), a, form: fc.nat(5), e: small }), weight: 3 },
     { arbitrary: fc.record({ k: fc.constant("decl" as const), e }), weight: 1 },
+    ...collectionStepArbs(small, c, a),
   );
   const result: fc.Arbitrary<CResult | null> = options.vector
     ? fc.oneof(
@@ -146,6 +157,8 @@ export function rawCallbackProgramArb(options: CallbackGenOptions = {}): fc.Arbi
     len: fc.integer({ min: 3, max: 4 }),
     second: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
     tuple: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
+    records: fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.integer({ min: 2, max: 3 }), weight: 1 }),
+    hessian: options.vector ? fc.constant(false) : fc.oneof({ arbitrary: fc.constant(false), weight: 2 }, { arbitrary: fc.constant(true), weight: 1 }),
     scalars: fc.nat(2),
     steps: fc.array(step, { minLength: 1, maxLength: 5 }),
     tail: small,
@@ -167,7 +180,7 @@ export function rawCallbackProgramArb(options: CallbackGenOptions = {}): fc.Arbi
 const ARRAY_TYPES = ["Float64Array", "number[]", "readonly number[]"];
 
 /** What the module's helpers of one program need: the callback-taking `sumBy` and output writers, by array kind. */
-interface Helpers {
+export interface Helpers {
   readonly suffix: string;
   readonly lines: string[];
   readonly made: Set<string>;
@@ -211,13 +224,17 @@ function outHelper(h: Helpers, typed: boolean, e: Expr, inPlace: boolean, index:
   return name;
 }
 
-interface Made {
+export interface Made {
   /** Arrays steps made (new memory), for a vector result. */
   readonly arrays: ArrayVar[];
   /** Scalars steps made: each is read by the result. */
   readonly scalars: { name: string; bound: number }[];
   /** Local functions declared so far (callees of `call` expressions, and callbacks). */
   readonly locals: Callee[];
+  /** Arrays of `{ w, x }` objects in scope (the records parameter, literals), each field within its bound. */
+  readonly points: PointsVar[];
+  /** Whether f's Hessian is checked too. */
+  readonly hessian: boolean;
 }
 
 /** An array in scope by index whose methods may be called, its elements within HELPER_ARG (callbacks take them). */
@@ -274,6 +291,8 @@ function renderStep(st: CStep, s: Scope, w: Writer, h: Helpers, made: Made): voi
     made.scalars.push({ name, bound });
   };
   const array = (x: ArrayVar) => {
+    // An empty array (a slice or pop of one element) has nothing to read.
+    if (x.len < 1) return;
     s.arrays.push(x);
     made.arrays.push(x);
   };
@@ -479,7 +498,8 @@ function renderStep(st: CStep, s: Scope, w: Writer, h: Helpers, made: Made): voi
         const name = fresh(s);
         w.line(1, `const ${name} = ${hs}.reduce((acc, u) => acc + u, ${hv});`);
         scalar(name, a.len + 1);
-      } else {
+      } else if (!st.pop || a.len > 1) {
+        // (Popped from one element, it is empty: nothing to read.)
         array({ name: hs, len: st.pop ? a.len - 1 : a.len, bound: 1, writable: false, typed: false });
       }
       return;
@@ -577,6 +597,11 @@ function renderStep(st: CStep, s: Scope, w: Writer, h: Helpers, made: Made): voi
         }
       }
     }
+    case "matrix":
+    case "collect":
+    case "points":
+    case "capture":
+      return renderCollectionStep(st, { s, w, h, made, scalar, array, pick: (i, pred) => pickArray(s, i, pred), decl: (e) => renderStep({ k: "decl", e }, s, w, h, made) });
     case "decl": {
       const name = fresh(s);
       const x = renderExpr(st.e, s);
@@ -607,14 +632,16 @@ export function renderCallbackFunction(p: RawCallbackProgram, suffix = "", withO
   const f = `f${suffix}`;
   const arrays = p.second ? ["x", "y"] : ["x"];
   const scalars = ["p", "q"].slice(0, p.scalars);
-  const params = [...arrays, ...(p.tuple ? ["t"] : []), ...scalars];
+  const records = p.records > 0 ? ["ps"] : [];
+  const params = [...arrays, ...(p.tuple ? ["t"] : []), ...records, ...scalars];
   const specs: ParamSpec[] = [
     ...arrays.map((): ParamSpec => ({ k: "array", kind: p.arrayKind, len: p.len })),
     ...(p.tuple ? [{ k: "array", kind: 1, len: 2 } as const] : []),
+    ...records.map((): ParamSpec => ({ k: "records", len: p.records, keys: ["w", "x"] })),
     ...scalars.map((): ParamSpec => ({ k: "num" })),
   ];
   const helpers: Helpers = { suffix, lines: [], made: new Set() };
-  const made: Made = { arrays: [], scalars: [], locals: [] };
+  const made: Made = { arrays: [], scalars: [], locals: [], points: records.map((name) => ({ name, len: p.records, bound: INPUT_BOUND })), hessian: p.hessian };
   const ctx: FnContext = { callees: made.locals, prefix: "v", next: 0, used: new Set([f, ...params, "acc", "u", "_"]), consts: [], refs: 0 };
   const s = new Scope(null, ctx);
   for (const a of arrays) s.arrays.push({ name: a, len: p.len, bound: INPUT_BOUND, writable: false, typed: p.arrayKind === 0 });
@@ -635,7 +662,8 @@ export function renderCallbackFunction(p: RawCallbackProgram, suffix = "", withO
   } else {
     w.line(1, `return ${sum.text};`);
   }
-  const paramType = (n: string) => (n === "t" ? "[number, number]" : arrays.includes(n) ? ARRAY_TYPES[p.arrayKind] : "number");
+  const paramType = (n: string) =>
+    n === "t" ? "[number, number]" : n === "ps" ? "readonly { w: number; x: number }[]" : arrays.includes(n) ? ARRAY_TYPES[p.arrayKind] : "number";
   const lines = [...helpers.lines, `export function ${f}(${params.map((n) => `${n}: ${paramType(n)}`).join(", ")}): ${resultType} {`, ...w.lines, `}`];
   const g = `g${suffix}`;
   const subject: Subject =
@@ -647,6 +675,7 @@ export function renderCallbackFunction(p: RawCallbackProgram, suffix = "", withO
           reverse: reverseSpec(p.operator, g, params, f),
           jvp: `j${g}`,
           ...(p.directions > 0 ? { jvpK: { name: `jk${g}`, k: p.directions } } : {}),
+          ...(p.hessian ? { hvp: `hv${g}`, hessian: `he${g}` } : {}),
         }
       : { f, params: specs, results, jvp: `j${g}`, jacobian: { forward: `jf${g}`, reverse: `jr${g}` } };
   if (withOperator) lines.push(...derivativeExports(subject, f));

@@ -662,7 +662,13 @@ function renderReducer(r: NonNullable<RawLoopProgram["reducer"]>, name: string, 
   ];
 }
 
-export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator = true): RenderedLoopProgram {
+/** What else the oracle checks of each loop program. */
+export interface LoopChecks {
+  /** hvp and hessian of f over all its parameters (arrays, number[][], objects). */
+  readonly hessian?: boolean;
+}
+
+export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator = true, checks: LoopChecks = {}): RenderedLoopProgram {
   const lines: string[] = [];
   const callees: Callee[] = [];
   const guarded = { rendered: false };
@@ -747,13 +753,18 @@ export function renderLoopFunction(p: RawLoopProgram, suffix = "", withOperator 
     jvp: `j${g}`,
     ...(p.directions > 0 ? { jvpK: { name: `jk${g}`, k: p.directions } } : {}),
     ...(guarded.rendered ? { guarded: true } : {}),
+    ...(checks.hessian ? { hvp: `hv${g}`, hessian: `he${g}` } : {}),
   };
   if (withOperator) lines.push(...derivativeExports(subject, f));
   return { text: lines.join("\n"), subjects: [subject] };
 }
 
-export function renderLoopModule(programs: readonly RawLoopProgram[], withOperators = true): { text: string; functions: RenderedLoopProgram[] } {
-  const functions = programs.map((p, i) => renderLoopFunction(p, programs.length === 1 ? "" : String(i), withOperators));
+export function renderLoopModule(
+  programs: readonly RawLoopProgram[],
+  withOperators = true,
+  checks: LoopChecks = {},
+): { text: string; functions: RenderedLoopProgram[] } {
+  const functions = programs.map((p, i) => renderLoopFunction(p, programs.length === 1 ? "" : String(i), withOperators, checks));
   const parts: string[] = [];
   if (withOperators) parts.push(OPERATOR_IMPORT, "");
   for (const fn of functions) parts.push(fn.text, "");

@@ -22,13 +22,13 @@ import {
 import type { ParamSpec, ReverseSpec, Subject } from "./subjects";
 
 /**
- * Parameter names of f: plain ones mostly, else ones close to what the backend generates. Not
- * `f_adjoint` while adc hangs naming its tangent (test/regression-fixtures/fuzz-vector-naming-hang.ts).
+ * Parameter names of f: plain ones mostly, else ones close to what the backend generates
+ * (`f_adjoint` hung adc naming its tangent once: test/regression-fixtures/fuzz-vector-naming-hang.ts).
  */
 export const PARAM_NAMES = [
   ["x", "y", "z", "w"],
   ["seed", "value", "t1", "x_bar"],
-  ["residuals", "a", "n", "x_adjoint"],
+  ["residuals", "a", "n", "f_adjoint"],
 ];
 
 export interface RenderedFunctions {

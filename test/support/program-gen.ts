@@ -17,6 +17,7 @@
 //   fitted to small bounds too, so nothing overflows and nothing oscillates fast.
 import fc from "fast-check";
 import { guardArb, renderGuard, type Guard } from "./program-gen-guarded";
+import { mulberry32 } from "./random";
 
 export const INPUT_BOUND = 2;
 /** Largest magnitude any expression or variable may reach. */
@@ -1170,15 +1171,8 @@ export function renderBody(body: FunctionBody, s: Scope, w: Writer): number {
   return bound;
 }
 
-/** Deterministic points in [-INPUT_BOUND, INPUT_BOUND]^arity from an integer seed (mulberry32). */
+/** Deterministic points in [-INPUT_BOUND, INPUT_BOUND]^arity from an integer seed. */
 export function samplePoints(seed: number, arity: number, count: number): number[][] {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return Array.from({ length: count }, () => Array.from({ length: arity }, () => INPUT_BOUND * (2 * next() - 1)));
 }

@@ -15,7 +15,9 @@ export type ParamSpec =
   /** A float64 Tensor. */
   | { readonly k: "tensor"; readonly shape: readonly number[] }
   /** An object of fields (in key order). */
-  | { readonly k: "object"; readonly fields: Readonly<Record<string, ParamSpec>> };
+  | { readonly k: "object"; readonly fields: Readonly<Record<string, ParamSpec>> }
+  /** An array of `len` objects of number fields (`{ x: number; w: number }[]`), each in key order. */
+  | { readonly k: "records"; readonly len: number; readonly keys: readonly string[] };
 
 /** One reverse-mode operator applied to f, and how its result is laid out. */
 export interface ReverseSpec {
@@ -40,15 +42,15 @@ export interface Subject {
   readonly reverse?: ReverseSpec;
   /** `export const name = jvp(f)`. */
   readonly jvp?: string;
-  /** `export const name = hvp(f)` (number parameters only). */
+  /** `export const name = hvp(f)`: `hvp(f)(args, v)`, v shaped like the arguments. */
   readonly hvp?: string;
-  /** `hessian(f)` (number parameters only; checked against the hvp columns). */
+  /** `hessian(f)`: one row per number of the arguments, each shaped like the gradient; checked against the hvp columns. */
   readonly hessian?: string;
   /** `grad(grad(f))` of a function of one number. */
   readonly grad2?: string;
   /** `jvp(f, { directions: k })`, vector mode (checked against reverse mode along k directions). */
   readonly jvpK?: { readonly name: string; readonly k: number };
-  /** `jacobian(f)` and `jacobian(f, { mode: "reverse" })` (number parameters only). */
+  /** `jacobian(f)` and `jacobian(f, { mode: "reverse" })`. */
   readonly jacobian?: { readonly forward: string; readonly reverse: string };
   /**
    * Domain-restricted values used only under a condition (issue 13): points where the primal, its
@@ -79,6 +81,8 @@ export function leafCount(p: ParamSpec): number {
       return p.shape.reduce((a, b) => a * b, 1);
     case "object":
       return Object.values(p.fields).reduce((n, f) => n + leafCount(f), 0);
+    case "records":
+      return p.len * p.keys.length;
   }
 }
 
@@ -105,6 +109,8 @@ export function buildArg(p: ParamSpec, values: number[]): Arg {
       for (const k of Object.keys(p.fields).sort()) out[k] = buildArg(p.fields[k], values);
       return out;
     }
+    case "records":
+      return Array.from({ length: p.len }, () => Object.fromEntries([...p.keys].sort().map((k) => [k, values.shift()!])));
   }
 }
 

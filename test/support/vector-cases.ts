@@ -5,6 +5,7 @@
 // of its keys.
 import { Tensor } from "../../runtime/tensor/tensor";
 import type { Arg } from "./cases";
+import { mulberry32 } from "./random";
 
 export interface VectorCase {
   readonly fn: (...xs: any[]) => unknown;
@@ -89,12 +90,8 @@ export function numericJacobian(fn: (...xs: any[]) => unknown, x: readonly Arg[]
   return Array.from({ length: m }, (_, i) => columns.map((c) => c[i]));
 }
 
-/** A small deterministic generator (mulberry32) of numbers in [−½, ½). */
+/** Deterministic numbers in [−½, ½) (mulberry32's, shifted). */
 export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const uniform = mulberry32(seed);
+  return () => uniform() - 0.5;
 }
