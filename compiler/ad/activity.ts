@@ -18,8 +18,9 @@ export interface Activity {
   /** Roots some op writes to (the rest are read-only: their loads can be repeated at will). */
   readonly written: Set<Value>;
   /**
-   * Roots the function's own stores or a primal callee write: where varied numbers may land (a
-   * pullback, counted in `written` for every array it is passed, only adds into shadows).
+   * Roots the function's own stores or a callee write: where varied numbers may land. A pullback
+   * call's count too: it adds into the shadows it is passed, and differentiated again (a Hessian)
+   * what it adds varies, so forward mode must give those shadows tangents.
    */
   readonly stored: Set<Value>;
 }
@@ -40,7 +41,7 @@ export function analyzeActivity(body: Region, inputs: readonly Value[]): Activit
     for (const v of writtenByCall(op)) {
       for (const r of reach(v)) {
         written.add(r);
-        if (op.attrs.variant === undefined) stored.add(r);
+        stored.add(r);
       }
     }
   });
