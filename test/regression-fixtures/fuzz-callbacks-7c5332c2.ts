@@ -4,8 +4,8 @@
 // over reverse) the helper's pullback adds into the shadows of pts's rows, but Activity.stored
 // leaves out what pullback calls write ("a pullback only adds into shadows"), so forward mode
 // gives those shadows no zero tangent and the tangents the pullback's tangent adds are lost.
-// Counting pullback-written memory in `stored` (ad/activity.ts) makes it pass; open for the
-// compiler's owner to decide. Checked by test/fuzz-regressions.test.ts (expected to fail while open).
+// Fixed: `stored` (ad/activity.ts) counts what pullback calls write. Checked by
+// test/fuzz-regressions.test.ts.
 import { defineDerivative, grad, hessian, hvp, jacobian, jvp, valueAndGrad, vjp } from "adc";
 
 function weigh(ps: readonly { w: number; x: number }[], k: number): number {

@@ -296,8 +296,7 @@ export function renderCollectionStep(st: CollectionStep, c: StepContext): void {
       const inner = new Scope(s, s.fn);
       inner.vars.push({ name: `${p}.x`, bound: pts.bound, assignable: false }, { name: `${p}.w`, bound: pts.bound, assignable: false });
       const name = fresh(s);
-      // Not a literal passed to a helper under a Hessian while that is open (fixture fuzz-callbacks-7c5332c2).
-      const use = st.use % 7 === 6 && made.hessian && !fromParam ? 1 : st.use % 7;
+      const use = st.use % 7;
       const b2 = pts.bound * pts.bound;
       if (use === 0) {
         w.line(1, `const ${name} = ${pts.name}.map((${p}) => ${p}.x * ${p}.w);`);
