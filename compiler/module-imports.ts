@@ -12,7 +12,8 @@ export class ModuleImports {
   private readonly added: string[] = [];
   private readonly runtime = new Map<string, string>();
   private readonly primals = new Map<FunctionLike, t.Expression>();
-  private readonly constants = new Map<string, string>();
+  /** Module constants from other files by file and name: their local name, and the import to add on first use. */
+  private readonly constants = new Map<string, { readonly local: string; text?: string }>();
 
   constructor(
     private readonly program: ts.Program,
@@ -45,20 +46,30 @@ export class ModuleImports {
   }
 
   /**
-   * The local name of a module-level constant that generated code reads (a `global` op): its own
-   * name in its module, an existing import of it, or one added now.
+   * Chooses the local name of a module constant from another file that generated code may read
+   * (an existing import's, its own, or a fresh one), before any function's locals are named, so
+   * none of them takes it; the import itself is added on first use.
    */
+  planConstant(binding: { readonly file: string; readonly name: string }): void {
+    const key = `${binding.file}\0${binding.name}`;
+    if (binding.file === this.sourceFile.fileName || this.constants.has(key)) return;
+    const decl = moduleConstantDeclaration(this.program.getSourceFile(binding.file), binding.name);
+    if (!decl) throw new Error(`adc internal error: no module constant '${binding.name}' in ${binding.file}`);
+    const existing = this.existingImport(decl);
+    this.constants.set(key, existing ? { local: existing } : this.planImport(decl, binding.name, "read"));
+  }
+
+  /** The local name of a module-level constant that generated code reads (a `global` op). */
   constant(binding: { readonly file: string; readonly name: string }): t.Expression {
     if (binding.file === this.sourceFile.fileName) return t.identifier(binding.name);
     const key = `${binding.file}\0${binding.name}`;
-    let local = this.constants.get(key);
-    if (!local) {
-      const decl = moduleConstantDeclaration(this.program.getSourceFile(binding.file), binding.name);
-      if (!decl) throw new Error(`adc internal error: no module constant '${binding.name}' in ${binding.file}`);
-      local = this.existingImport(decl) ?? this.importNow(decl, binding.name, "read");
-      this.constants.set(key, local);
+    this.planConstant(binding);
+    const planned = this.constants.get(key)!;
+    if (planned.text) {
+      this.added.push(planned.text);
+      planned.text = undefined;
     }
-    return t.identifier(local);
+    return t.identifier(planned.local);
   }
 
   /** The edit that adds the new imports after the module's last import, if any are needed. */
@@ -94,7 +105,14 @@ export class ModuleImports {
     return undefined;
   }
 
-  private importNow(owner: FunctionLike | ts.ClassLikeDeclaration | ts.VariableDeclaration, ownName: string, use: "called" | "read"): string {
+  private importNow(owner: FunctionLike | ts.ClassLikeDeclaration, ownName: string, use: "called" | "read"): string {
+    const { local, text } = this.planImport(owner, ownName, use);
+    this.added.push(text);
+    return local;
+  }
+
+  /** The local name `owner` will be imported under, and the import declaration; refused if not exported. */
+  private planImport(owner: FunctionLike | ts.ClassLikeDeclaration | ts.VariableDeclaration, ownName: string, use: "called" | "read"): { local: string; text: string } {
     const file = owner.getSourceFile().fileName;
     if (!(ts.getCombinedModifierFlags(owner) & ts.ModifierFlags.Export)) {
       throw new Refusal(
@@ -106,9 +124,9 @@ export class ModuleImports {
     let local = ownName;
     while (this.moduleNames.has(local)) local = this.naming.fresh(ownName);
     this.moduleNames.add(local);
+    this.naming.reserve(local);
     const binding = local === ownName ? ownName : `${ownName} as ${local}`;
-    this.added.push(`import { ${binding} } from "${relativeModule(this.sourceFile.fileName, file)}";`);
-    return local;
+    return { local, text: `import { ${binding} } from "${relativeModule(this.sourceFile.fileName, file)}";` };
   }
 }
 

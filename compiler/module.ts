@@ -166,10 +166,14 @@ class ModuleGenerator {
     // whole family of names (`f_grad…`, `g_pullback…`).
     const keys = [...lowered.keys()].map((k) => k.replace(/[$]/g, "\\$&")).join("|");
     this.derivativeNames = new RegExp(`^(${keys})_(grad|valueAndGrad|vjp|forward|adjoint|Residuals|pullback|jvp|tangent|jacobian|hessian|hvp)(_|$)`);
-    // Callees from other modules may be imported under their own names later: keep locals off them.
+    // Callees and module constants from other modules may be imported under their own names
+    // later: keep locals off them.
     for (const fn of lowered.values()) {
       const owner = ts.isMethodDeclaration(fn.decl) ? (fn.decl.parent as ts.ClassLikeDeclaration) : fn.decl;
       if (owner.name) this.naming.reserve(owner.name.text);
+      walkOps(fn.func.body, (op: Op) => {
+        if (op.prim === "global") this.imports.planConstant(op.attrs.global!);
+      });
     }
   }
 
@@ -284,7 +288,7 @@ class ModuleGenerator {
       naming,
       callee: (attrs: Attrs) => this.calleeRef(attrs),
       runtime: (name: string) => this.imports.runtimeName(name),
-      global: (binding: { file: string; name: string }) => this.imports.constant(binding),
+      global: (binding: { file: string; name: string }) => this.constantIn(fn, binding),
       sourceLine: (loc: Loc) => this.sourceLine(loc),
     };
     const printed = specs.map((spec) => printMapped(emitFunction(spec, ctx), origin));
@@ -303,6 +307,19 @@ class ModuleGenerator {
     });
     const residuals = residualType(names.residuals!, specs[1], (n) => this.imports.runtimeName(n));
     return joinMapped(separated([fillUnmapped(residuals, [], origin), ...printed, fillUnmapped(wrapper, [], origin)]));
+  }
+
+  /**
+   * A module constant as `fn`'s generated code names it. One of this module read by code inlined
+   * into a function with a parameter of its name (a helper reading `table`, called by
+   * `f(table: …)`) cannot be named there: refused, since generated functions keep their
+   * sources' parameter names. One from another module is imported under a name clear of them.
+   */
+  private constantIn(fn: LoweredFunction, binding: { file: string; name: string }): t.Expression {
+    if (binding.file === this.sourceFile.fileName && fn.func.params.some((p) => p.name === binding.name)) {
+      throw new Refusal(Codes.FreeVariable, `the module constant '${binding.name}' is read by a helper inlined into '${fn.key}', which has a parameter of that name; rename one of them`, fn.decl.name ?? fn.decl);
+    }
+    return this.imports.constant(binding);
   }
 
   /**

@@ -135,6 +135,8 @@ const cases: [string, string, string][] = [
     "input.ts(4,10): error ADC1004: 'scale' is a module-level let; differentiated code reads module-level constants only (declare it const, or pass it as a parameter)"],
   ["write into a module constant", "const cache = [0, 0];\nfunction f(x: number): number {\n  cache[1] = x;\n  return cache[1] * x;\n}",
     "input.ts(4,3): error ADC1004: 'cache' is a module constant: differentiated code may read it but not write it; copy it first (`const local = cache.slice()`)"],
+  ["write into a module constant held by an object", "const data = [1, 2];\nfunction f(x: number): number {\n  const o = { d: data };\n  o.d[0] = x;\n  return data[0] * x;\n}",
+    "input.ts(5,3): error ADC1004: 'data' is a module constant: differentiated code may read it but not write it; copy it first (`const local = data.slice()`)"],
   ["write into a row of a module constant", "const table = [[0, 1], [2, 3]];\nfunction f(x: number): number {\n  for (const row of table) row[0] = x;\n  return table[0][0] * x;\n}",
     "input.ts(4,28): error ADC1004: 'table' is a module constant: differentiated code may read it but not write it; copy it first (`const local = table.map((row) => row.slice())`)"],
   ["Math.random", "function f(x: number): number {\n  return x * Math.random();\n}",

@@ -79,8 +79,18 @@ export class ArrayMethods {
     const growing = this.l.growables.length(array, env);
     if (growing) return growing;
     const made = this.allocations.get(array);
-    if (made?.prim === "alloc") return made.args[0];
+    // `new Array(n)` throws unless n is a whole number; a typed array truncates (`new Float64Array(1.5)`
+    // has length 1), so only a whole size is its length.
+    if (made?.prim === "alloc" && (made.attrs.container === "Array" || this.isWholeSize(made.args[0]))) return made.args[0];
     return this.l.b.op("length", [array]);
+  }
+
+  /** A length, or a whole constant ≥ 0. */
+  private isWholeSize(n: Value): boolean {
+    const def = this.l.b.defs.get(n);
+    if (def?.prim === "length") return true;
+    const c = this.constantOf(n);
+    return c !== undefined && Number.isSafeInteger(c) && c >= 0;
   }
 
   /** Whether an expression is an array (by its type), so its methods are array methods. */

@@ -44,13 +44,22 @@ export function moduleValue(l: Lowerer, symbol: ts.Symbol | undefined, at: ts.Id
 }
 
 /**
- * The module binding whose memory a reference points into (through rows and fields), if any:
- * writes through it are refused.
+ * A module binding whose memory a reference may reach (through rows and fields, and through the
+ * arrays and objects a literal holds: `[data][0]` is `data`), if any: writes through it are refused.
  */
-export function globalRoot(v: Value, defs: ReadonlyMap<Value, Op>): Op | undefined {
-  for (let def = defs.get(v); def; def = defs.get(def.args[0])) {
-    if (def.prim === "global") return def;
-    if (def.prim !== "load" || !isAggregate(def.results[0].type)) return undefined;
+export function globalRoot(v: Value, defs: ReadonlyMap<Value, Op>, seen = new Set<Value>()): Op | undefined {
+  if (seen.has(v)) return undefined;
+  seen.add(v);
+  const def = defs.get(v);
+  if (!def) return undefined;
+  if (def.prim === "global") return def;
+  if (def.prim === "load" && isAggregate(def.results[0].type)) return globalRoot(def.args[0], defs, seen);
+  if (def.prim === "array" || def.prim === "struct") {
+    // A spread element is copied into the literal, not held by it.
+    for (const [i, a] of def.args.entries()) {
+      const found = isAggregate(a.type) && !def.attrs.spread?.[i] ? globalRoot(a, defs, seen) : undefined;
+      if (found) return found;
+    }
   }
   return undefined;
 }

@@ -21,6 +21,7 @@ function foldRegion(
   literal: LiteralRead,
   negated = new Map<Value, Value>(),
   lengths = new Map<Value, Value>(),
+  sizes = new Set<Value>(),
 ): void {
   const out: Op[] = [];
   const sub = (v: Value) => replace.get(v) ?? v;
@@ -33,7 +34,7 @@ function foldRegion(
     }
     if (op.prim === "if") {
       // Values are SSA: one defined in a branch is only ever used there, so facts need no scoping.
-      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated, lengths));
+      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated, lengths, sizes));
       const cond = consts.get(op.args[0]);
       if (cond !== undefined) {
         const taken = op.regions[cond ? 0 : 1];
@@ -51,13 +52,17 @@ function foldRegion(
       continue;
     }
     if (op.regions.length > 0) {
-      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated, lengths));
+      op.regions.forEach((r) => foldRegion(r, consts, replace, b, literal, negated, lengths, sizes));
       out.push(op);
       continue;
     }
     // An array allocated with length n (never growing) has length n, as the frontend assumes: a
     // helper's `v.length`, once inlined, is the caller's size, which loops hoisted out can use.
-    if (op.prim === "alloc" && !op.attrs.growable && op.args.length === 1) lengths.set(op.results[0], op.args[0]);
+    // `new Array(n)` throws unless n is whole; a typed array truncates (`new Float64Array(1.5)` has
+    // length 1), so its size is its length only when whole (a length, or a whole constant).
+    const exact = op.prim === "alloc" && (op.attrs.container === "Array" || wholeSize(sub(op.args[0]), consts, sizes));
+    if (exact && !op.attrs.growable && op.args.length === 1) lengths.set(op.results[0], op.args[0]);
+    if (op.prim === "length") sizes.add(op.results[0]);
     const known = op.prim === "length" ? lengths.get(op.args[0]) : undefined;
     if (known) {
       alias(replace, op.results[0], known);
@@ -153,4 +158,10 @@ function simplify(op: Op, consts: Map<Value, number | boolean>, negated: Map<Val
       break;
   }
   return undefined;
+}
+
+/** A length, or a whole constant ≥ 0: the sizes an array is allocated with exactly. */
+function wholeSize(n: Value, consts: ReadonlyMap<Value, number | boolean>, lengths: ReadonlySet<Value>): boolean {
+  const c = consts.get(n);
+  return lengths.has(n) || (typeof c === "number" && Number.isSafeInteger(c) && c >= 0);
 }

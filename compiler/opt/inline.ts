@@ -4,9 +4,10 @@
 // the pullback to recompute from) and tape traffic across the call boundary; inlined, its ops are
 // the caller's: differentiated in place, and CSE, hoisting and the tape's recomputation see them.
 //
-// Calls inside a loop of the caller are inlined (once, outside loops, a call costs little, and
-// keeping it keeps the generated code shaped like the source), and calls of tensor helpers
-// anywhere (a layer's pullback re-running its matmuls costs as much as the layer), of callees that are:
+// Inlined: calls inside a loop of the caller (once, outside loops, a number helper's call costs
+// little, and keeping it keeps the generated code shaped like the source), and calls of tensor
+// helpers anywhere (a layer's pullback re-running its matmuls costs as much as the layer).
+// Callees must be:
 // - small: at most `inlineLimit` ops, nested ones counted, after their own inlining;
 // - not recursive (no cycle of calls through them), without a registered derivative
 //   (defineDerivative: its rules are the derivative, the body is not lowered), and not marked
@@ -20,7 +21,7 @@ import type { Func, Loc, Op, Region, Value } from "../ir/types";
 import { holdsTensor } from "../ir/types";
 import { substitute, walkOps } from "../ir/walk";
 
-/** Callees of at most this many ops (nested ones counted) are inlined into loops. */
+/** Callees of at most this many ops (nested ones counted) are inlined. */
 export const inlineLimit = 60;
 
 export interface InlineCandidate {
@@ -31,7 +32,7 @@ export interface InlineCandidate {
   readonly noInline?: boolean;
 }
 
-/** Inlines small callees into the loops of every function; returns the keys of those changed. */
+/** Inlines small callees into the loops of every function, and tensor helpers anywhere; returns the keys of those changed. */
 export function inlineSmallCallees(functions: ReadonlyMap<string, InlineCandidate>, b: Builder): Set<string> {
   const recursive = recursiveKeys(functions);
   const done = new Set<string>();

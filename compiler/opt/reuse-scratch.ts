@@ -15,12 +15,14 @@ const elementUses = new Set(["load", "store", "storeAdd", "fill", "length", "dra
 
 export function reuseScratch(body: Region, b: Builder): void {
   const hoisted = new Set<Op>();
+  const defs = new Map<Value, Op>();
+  walkOps(body, (o) => o.results.forEach((r) => defs.set(r, o)));
   const visit = (region: Region) => {
     for (let i = 0; i < region.ops.length; i++) {
       const op = region.ops[i];
       op.regions.forEach(visit);
       if (op.prim !== "while") continue;
-      const moved = hoistAllocations(op, b, hoisted);
+      const moved = hoistAllocations(op, b, hoisted, defs);
       region.ops.splice(i, 0, ...moved);
       i += moved.length;
     }
@@ -29,7 +31,7 @@ export function reuseScratch(body: Region, b: Builder): void {
 }
 
 /** The allocations of the loop's body that can be made once, taken out and replaced by `fill(a, 0)`. */
-function hoistAllocations(loop: Op, b: Builder, hoisted: Set<Op>): Op[] {
+function hoistAllocations(loop: Op, b: Builder, hoisted: Set<Op>, defs: ReadonlyMap<Value, Op>): Op[] {
   const body = loop.regions[1];
   const inside = definedIn({ ops: [loop], yields: [] });
   // The length of an array from outside the loop (`w.length`) is the same in every iteration (a
@@ -40,7 +42,7 @@ function hoistAllocations(loop: Op, b: Builder, hoisted: Set<Op>): Op[] {
   for (const op of body.ops) {
     const size = op.prim === "alloc" ? lengths.get(op.args[0]) : undefined;
     const invariant = (a: Value) => !inside.has(a) || size?.results[0] === a;
-    if (op.prim !== "alloc" || op.attrs.growable || !op.args.every(invariant) || !onlyElementUses(loop, op.results[0])) {
+    if (op.prim !== "alloc" || op.attrs.growable || !op.args.every(invariant) || !validSize(op.args[0], defs) || !onlyElementUses(loop, op.results[0])) {
       kept.push(op);
       continue;
     }
@@ -60,6 +62,17 @@ function hoistAllocations(loop: Op, b: Builder, hoisted: Set<Op>): Op[] {
   }
   body.ops = kept;
   return out;
+}
+
+/**
+ * A size no allocation can throw on (an array's length, or a whole number ≥ 0): made once before a
+ * loop that may run no iteration, `new Float64Array(n - 3)` would throw where the loop did not.
+ */
+function validSize(size: Value, defs: ReadonlyMap<Value, Op>): boolean {
+  const def = defs.get(size);
+  if (def?.prim === "length") return true;
+  const value = def?.prim === "const" ? def.attrs.value : undefined;
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
 function onlyElementUses(loop: Op, array: Value): boolean {
