@@ -243,7 +243,10 @@ export class ArrayMethods {
 function isGlobalName(checker: ts.TypeChecker, e: ts.Expression, name: string): boolean {
   if (!ts.isIdentifier(e) || e.text !== name) return false;
   const symbol = checker.getSymbolAtLocation(e);
-  return !symbol || (symbol.declarations ?? []).every((d) => d.getSourceFile().isDeclarationFile);
+  // The value (`declare var Array: ArrayConstructor`) decides: a project's `declare global {
+  // interface Array<T> … }` (a polyfill's typing) adds a declaration of the type, not of the value.
+  const declarations = symbol?.valueDeclaration ? [symbol.valueDeclaration] : (symbol?.declarations ?? []);
+  return !symbol || declarations.every((d) => d.getSourceFile().isDeclarationFile);
 }
 
 /** number[] (readonly too), Float64Array, Int32Array. */
