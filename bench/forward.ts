@@ -6,7 +6,7 @@
 //   - the Hessian of the 100-variable extended Rosenbrock function (generated source): hessian
 //     and 100 hvp calls against one gradient;
 //   - the Hessian of GMM d=2 k=5 in its 30 parameters (the data fixed at module level in
-//     marked-forward.ts): hessian (one hvp per row) and 30 hvp calls against one gradient;
+//     marked-hessian.ts): hessian (one hvp per row) and 30 hvp calls against one gradient;
 //   - the Hessian of the 20-variable extended Rosenbrock function: adc's hessian (one
 //     forward-over-reverse sweep carrying 20 directions) against n = 20 reverse sweeps (20 gradient
 //     calls, what any Hessian by columns of a reverse gradient costs at least), 20 hvp calls, and
@@ -389,7 +389,7 @@ async function main(): Promise<void> {
   // ----- the Hessian of GMM d=2 k=5 in its 30 parameters: one hvp per row, against the gradient
   const hessianLines: string[] = [];
   {
-    const g = await compileMarked<GmmForward>(path.join(ROOT, "bench/workloads/marked-forward.ts"));
+    const g = await compileMarked<GmmForward>(path.join(ROOT, "bench/workloads/marked-hessian.ts"));
     const p = gmmInput(2, 5, 1000);
     const at: GmmParameters = [p.alpha, p.means, p.q, p.l];
     const flat = (ps: GmmParameters) => ps.flatMap((a) => [...a]);
