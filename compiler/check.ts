@@ -10,6 +10,7 @@ import { findMarkers } from "./frontend/markers";
 import type { FunctionLike } from "./frontend/resolve";
 import { createProgram } from "./program";
 import { ModuleDiagnostics, runCompiledModule } from "./run-module";
+import { mulberry32 } from "./random";
 
 export interface CheckOptions {
   /** Seed of the points (default 1). */
@@ -176,15 +177,4 @@ function gap(a: number, b: number): number {
   if (a === b) return 0;
   const e = Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b));
   return Number.isNaN(e) ? Infinity : e;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

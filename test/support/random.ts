@@ -1,15 +1,3 @@
-// mulberry32: a small deterministic PRNG (32 bits of state), the one the tests and the benchmarks
-// draw their points, directions and workload inputs from, so every run and every machine sees the
-// same numbers. (compiler/check.ts keeps its own for `adc check`: the build does not reach test/.)
-
-/** Uniform numbers in [0, 1), each k / 2³² for a 32-bit k. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The one PRNG the tests and the benchmarks draw from: mulberry32, kept with `adc check`, which
+// uses it too (compiler/random.ts).
+export { mulberry32 } from "../../compiler/random";
