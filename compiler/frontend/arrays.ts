@@ -6,6 +6,7 @@ import ts from "typescript";
 import { Codes, Refusal } from "../diagnostics";
 import type { Op, Type, Value } from "../ir/types";
 import { bool, f64 } from "../ir/types";
+import { isWholeSize } from "../ir/sizes";
 import { growingMethods } from "./callables";
 import type { Env } from "./frames";
 import { refuseGlobalWrite } from "./globals";
@@ -79,18 +80,10 @@ export class ArrayMethods {
     const growing = this.l.growables.length(array, env);
     if (growing) return growing;
     const made = this.allocations.get(array);
-    // `new Array(n)` throws unless n is a whole number; a typed array truncates (`new Float64Array(1.5)`
-    // has length 1), so only a whole size is its length.
-    if (made?.prim === "alloc" && (made.attrs.container === "Array" || this.isWholeSize(made.args[0]))) return made.args[0];
+    // `new Array(n)` throws unless n is whole; a typed array's size is its length only when whole (ir/sizes.ts).
+    const size = made?.prim === "alloc" ? made.args[0] : undefined;
+    if (size && (made!.attrs.container === "Array" || isWholeSize(this.l.b.defs.get(size)?.prim === "length", this.constantOf(size)))) return size;
     return this.l.b.op("length", [array]);
-  }
-
-  /** A length, or a whole constant ≥ 0. */
-  private isWholeSize(n: Value): boolean {
-    const def = this.l.b.defs.get(n);
-    if (def?.prim === "length") return true;
-    const c = this.constantOf(n);
-    return c !== undefined && Number.isSafeInteger(c) && c >= 0;
   }
 
   /** Whether an expression is an array (by its type), so its methods are array methods. */

@@ -4,6 +4,7 @@
 import type { Op, Region, Value } from "../ir/types";
 import { primitives } from "../ir/primitives";
 import { Builder } from "../ir/builder";
+import { isWholeSize } from "../ir/sizes";
 import { definedIn } from "../ir/walk";
 import { literalReads, type LiteralRead } from "./literals";
 
@@ -58,9 +59,8 @@ function foldRegion(
     }
     // An array allocated with length n (never growing) has length n, as the frontend assumes: a
     // helper's `v.length`, once inlined, is the caller's size, which loops hoisted out can use.
-    // `new Array(n)` throws unless n is whole; a typed array truncates (`new Float64Array(1.5)` has
-    // length 1), so its size is its length only when whole (a length, or a whole constant).
-    const exact = op.prim === "alloc" && (op.attrs.container === "Array" || wholeSize(sub(op.args[0]), consts, sizes));
+    // `new Array(n)` throws unless n is whole; a typed array's size is its length only when whole (ir/sizes.ts).
+    const exact = op.prim === "alloc" && (op.attrs.container === "Array" || isWholeSize(sizes.has(op.args[0]), consts.get(op.args[0])));
     if (exact && !op.attrs.growable && op.args.length === 1) lengths.set(op.results[0], op.args[0]);
     if (op.prim === "length") sizes.add(op.results[0]);
     const known = op.prim === "length" ? lengths.get(op.args[0]) : undefined;
@@ -158,10 +158,4 @@ function simplify(op: Op, consts: Map<Value, number | boolean>, negated: Map<Val
       break;
   }
   return undefined;
-}
-
-/** A length, or a whole constant ≥ 0: the sizes an array is allocated with exactly. */
-function wholeSize(n: Value, consts: ReadonlyMap<Value, number | boolean>, lengths: ReadonlySet<Value>): boolean {
-  const c = consts.get(n);
-  return lengths.has(n) || (typeof c === "number" && Number.isSafeInteger(c) && c >= 0);
 }

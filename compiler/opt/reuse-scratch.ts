@@ -8,6 +8,7 @@
 // shared by all iterations would have to be taped element by element instead of by reference.
 import type { Builder } from "../ir/builder";
 import type { Op, Region, Value } from "../ir/types";
+import { isWholeSize } from "../ir/sizes";
 import { definedIn, walkOps } from "../ir/walk";
 
 /** Uses that touch single elements (or the length) of the array passed as their first operand. */
@@ -65,14 +66,12 @@ function hoistAllocations(loop: Op, b: Builder, hoisted: Set<Op>, defs: Readonly
 }
 
 /**
- * A size no allocation can throw on (an array's length, or a whole number ≥ 0): made once before a
- * loop that may run no iteration, `new Float64Array(n - 3)` would throw where the loop did not.
+ * A size no allocation can throw on (ir/sizes.ts): made once before a loop that may run no
+ * iteration, `new Float64Array(n - 3)` would throw where the loop did not.
  */
 function validSize(size: Value, defs: ReadonlyMap<Value, Op>): boolean {
   const def = defs.get(size);
-  if (def?.prim === "length") return true;
-  const value = def?.prim === "const" ? def.attrs.value : undefined;
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  return isWholeSize(def?.prim === "length", def?.prim === "const" ? def.attrs.value : undefined);
 }
 
 function onlyElementUses(loop: Op, array: Value): boolean {
