@@ -6,6 +6,7 @@
 // `if`. Calls in loops (which may not run) and in one arm are left alone, so a real base case
 // always lets a function through; what is refused is a cycle of such unconditional calls.
 import { diagnosticAt, Codes, type AdcDiagnostic } from "../diagnostics";
+import { cycleThrough } from "../ir/call-graph";
 import type { Region } from "../ir/types";
 import type { LoweredFunction } from "./lower";
 
@@ -38,23 +39,4 @@ export function endlessRecursion(lowered: ReadonlyMap<string, LoweredFunction>):
     );
   }
   return diagnostics;
-}
-
-/** A path of unconditional calls from `start` back to itself, as the functions on it (start first). */
-function cycleThrough(start: string, edges: ReadonlyMap<string, readonly string[]>): string[] | undefined {
-  const seen = new Set<string>();
-  const path: string[] = [];
-  const visit = (key: string): boolean => {
-    path.push(key);
-    for (const next of edges.get(key) ?? []) {
-      if (next === start) return true;
-      if (!seen.has(next)) {
-        seen.add(next);
-        if (visit(next)) return true;
-      }
-    }
-    path.pop();
-    return false;
-  };
-  return visit(start) ? path : undefined;
 }

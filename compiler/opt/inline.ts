@@ -16,7 +16,9 @@
 // - free of growing arrays (whose shadow length is spliced at the end of the region that made them).
 // The callee's params are bound to the call's arguments: an array argument is the same reference,
 // so the callee's loads and stores are the same memory accesses the call made, in the same order.
+import * as path from "node:path";
 import type { Builder } from "../ir/builder";
+import { calleesOf, cycleThrough } from "../ir/call-graph";
 import type { Func, Loc, Op, Region, Value } from "../ir/types";
 import { holdsTensor } from "../ir/types";
 import { substitute, walkOps } from "../ir/walk";
@@ -123,7 +125,7 @@ function instantiate(callee: Func, args: readonly Value[], b: Builder): { ops: O
     map.set(v, copy);
     return copy;
   };
-  const from = callee.loc ? `${callee.name} (${baseName(callee.loc.file)}:${callee.loc.line})` : callee.name;
+  const from = callee.loc ? `${callee.name} (${path.basename(callee.loc.file)}:${callee.loc.line})` : callee.name;
   const mark = (loc: Loc | undefined): Loc | undefined => (loc && !loc.inlinedFrom ? { ...loc, inlinedFrom: from } : loc);
   const cloneOp = (op: Op): Op => {
     const args = op.args.map(use);
@@ -139,33 +141,8 @@ function instantiate(callee: Func, args: readonly Value[], b: Builder): { ops: O
   return { ops, yields: callee.body.yields.map(use) };
 }
 
-function baseName(file: string): string {
-  return file.slice(Math.max(file.lastIndexOf("/"), file.lastIndexOf("\\")) + 1);
-}
-
-function calleesOf(func: Func): Set<string> {
-  const keys = new Set<string>();
-  walkOps(func.body, (op) => op.prim === "call" && op.attrs.callee !== undefined && keys.add(op.attrs.callee));
-  return keys;
-}
-
 /** Functions on a cycle of calls (themselves included): never inlined. */
 function recursiveKeys(functions: ReadonlyMap<string, InlineCandidate>): Set<string> {
   const edges = new Map([...functions].map(([key, fn]) => [key, calleesOf(fn.func)]));
-  const out = new Set<string>();
-  for (const start of functions.keys()) {
-    const seen = new Set<string>();
-    const stack = [...(edges.get(start) ?? [])];
-    while (stack.length > 0) {
-      const key = stack.pop()!;
-      if (key === start) {
-        out.add(start);
-        break;
-      }
-      if (seen.has(key)) continue;
-      seen.add(key);
-      stack.push(...(edges.get(key) ?? []));
-    }
-  }
-  return out;
+  return new Set([...functions.keys()].filter((key) => cycleThrough(key, edges)));
 }
