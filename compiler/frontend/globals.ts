@@ -12,16 +12,22 @@ import { moduleConstant } from "./constants";
 import type { Lowerer } from "./lowerer";
 import { irType } from "./types";
 
-/** The declaration of a module-level `const` binding in a source file of the program, if `symbol` is one. */
-export function moduleBinding(symbol: ts.Symbol | undefined): ts.VariableDeclaration | undefined {
+/** A variable declared at the top level of a source file (`const`, `let` or `var`), with its declaration list. */
+function moduleVariable(symbol: ts.Symbol | undefined): { decl: ts.VariableDeclaration; list: ts.VariableDeclarationList } | undefined {
   const decl = symbol?.valueDeclaration;
   if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name)) return undefined;
   const list = decl.parent;
-  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
-  const statement = list.parent;
-  if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return undefined;
+  if (!ts.isVariableDeclarationList(list) || !ts.isVariableStatement(list.parent) || !ts.isSourceFile(list.parent.parent)) return undefined;
+  return { decl, list };
+}
+
+/** The declaration of a module-level `const` binding in a source file of the program, if `symbol` is one. */
+export function moduleBinding(symbol: ts.Symbol | undefined): ts.VariableDeclaration | undefined {
+  const found = moduleVariable(symbol);
+  if (!found || !(found.list.flags & ts.NodeFlags.Const)) return undefined;
+  const { decl } = found;
   // `declare const` (a library's ambient binding) has no module generated code could import it from.
-  if (statement.parent.isDeclarationFile || ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Ambient) return undefined;
+  if (decl.getSourceFile().isDeclarationFile || ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Ambient) return undefined;
   return decl;
 }
 
@@ -79,9 +85,7 @@ export function refuseGlobalWrite(target: Value, defs: ReadonlyMap<Value, Op>, a
 
 /** Why a module-level binding that is not a constant cannot be read: `let` and `var` may change between the sweeps. */
 export function mutableModuleBinding(symbol: ts.Symbol | undefined): string | undefined {
-  const decl = symbol?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isVariableDeclarationList(decl.parent)) return undefined;
-  const statement = decl.parent.parent;
-  if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent) || decl.parent.flags & ts.NodeFlags.Const) return undefined;
-  return `a module-level ${decl.parent.flags & ts.NodeFlags.Let ? "let" : "var"}; differentiated code reads module-level constants only (declare it const, or pass it as a parameter)`;
+  const found = moduleVariable(symbol);
+  if (!found || found.list.flags & ts.NodeFlags.Const) return undefined;
+  return `a module-level ${found.list.flags & ts.NodeFlags.Let ? "let" : "var"}; differentiated code reads module-level constants only (declare it const, or pass it as a parameter)`;
 }
