@@ -9,6 +9,7 @@ import { ExitCode, LoopFrame, exitOf, type Env, type Frame, type Outcome, type S
 import type { Lowerer } from "./lowerer";
 import { resultTypes } from "./results";
 import { loopJumps } from "./scan";
+import { hasDirective } from "./directives";
 
 export class Loops {
   constructor(private readonly l: Lowerer) {}
@@ -154,10 +155,7 @@ export class Loops {
    * body's values again from the carried values of each iteration instead of taping them.
    */
   private checkpointed(loop: ts.Statement): boolean {
-    const at = ts.isLabeledStatement(loop.parent) ? loop.parent : loop;
-    const text = this.l.sourceFile.text;
-    const comments = ts.getLeadingCommentRanges(text, at.getFullStart()) ?? [];
-    return comments.some((c) => /^\/\/\s*adc:\s*checkpoint\b/.test(text.slice(c.pos, c.end)));
+    return hasDirective(ts.isLabeledStatement(loop.parent) ? loop.parent : loop, "checkpoint");
   }
 
   /** The values a loop body yields: its exit tuple, with the `for` update (and the for…of index step) applied when the iteration went on. */

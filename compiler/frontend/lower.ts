@@ -13,6 +13,7 @@ import { functionKey, type FunctionLike } from "./resolve";
 import { receiverOf } from "./receiver";
 import { resultShapeOf } from "./results";
 import { irType } from "./types";
+import { hasDirective } from "./directives";
 
 export interface LoweredFunction {
   readonly key: string;
@@ -72,14 +73,7 @@ export function lowerFunction(
   l.b.region.yields.push(...exit);
   const resultText = result.kind === "aggregate" ? (decl.type?.getText() ?? checker.typeToString(checker.getReturnTypeOfSignature(checker.getSignatureFromDeclaration(decl)!))) : undefined;
   const func: Func = { name: key, params, body: l.b.region, loc: l.locOf(decl), resultText, ...(receiver ? { receiver: true } : {}) };
-  return { key, decl, func, callees: [...l.callees], callSites: l.callSites, inlinedFrom: l.callables.inlinedFrom(), noInline: noInline(decl) };
-}
-
-/** `// adc: noinline` on the line before the function: its callers keep calling it (opt/inline.ts). */
-function noInline(decl: FunctionLike): boolean {
-  const text = decl.getSourceFile().text;
-  const comments = ts.getLeadingCommentRanges(text, decl.getFullStart()) ?? [];
-  return comments.some((c) => /^\/\/\s*adc:\s*noinline\b/.test(text.slice(c.pos, c.end)));
+  return { key, decl, func, callees: [...l.callees], callSites: l.callSites, inlinedFrom: l.callables.inlinedFrom(), noInline: hasDirective(decl, "noinline") };
 }
 
 /** Generated code lives at the module's top level: it must be able to call the function by name. */
