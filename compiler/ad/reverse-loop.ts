@@ -12,7 +12,7 @@
 import type { Op, Region, Value } from "../ir/types";
 import { bool, f64, isAggregate } from "../ir/types";
 import { writes } from "../ir/effects";
-import { definedIn, freeValues, substitute, walkOps } from "../ir/walk";
+import { definedIn, freeValues, substitute, usedOnlyBy, walkOps } from "../ir/walk";
 import { hasAdjoint, type Adjoints, type ReverseTransform, type Shadows } from "./reverse";
 import { primitives } from "../ir/primitives";
 import { derivedTripCount, type Counter } from "./trip-count";
@@ -391,19 +391,14 @@ function readOfFinishedScratch(t: ReverseTransform, load: Op): boolean {
     holder = region && t.ownerOf(region);
   }
   if (!holder) return false;
-  const at = body.ops.indexOf(holder);
-  let ok = true;
-  body.ops.forEach((op, i) => {
-    walkOps({ ops: [op], yields: [] }, (o) => {
-      o.args.forEach((a, j) => {
-        if (a !== root) return;
-        const elementAccess = (o.prim === "load" || o.prim === "length") && j === 0;
-        const write = (o.prim === "store" || o.prim === "storeAdd" || o.prim === "fill") && j === 0;
-        if (!elementAccess && !write) ok = false;
-        if (write && i >= at) ok = false;
-      });
-      o.regions.forEach((r) => r.yields.includes(root) && (ok = false));
-    });
+  if (!usedOnlyBy(body, root, elementAccess)) return false;
+  // No write to it from the load's op of the body on.
+  let written = false;
+  walkOps({ ops: body.ops.slice(body.ops.indexOf(holder)), yields: [] }, (o) => {
+    if (elementWrites.has(o.prim) && o.args[0] === root) written = true;
   });
-  return ok && !body.yields.includes(root);
+  return !written;
 }
+
+const elementWrites = new Set(["store", "storeAdd", "fill"]);
+const elementAccess = new Set(["load", "length", ...elementWrites]);

@@ -78,3 +78,19 @@ export function useCounts(region: Region, counts = new Map<Value, number>()): Ma
   region.yields.forEach(use);
   return counts;
 }
+
+/**
+ * Whether every use of `array` in `region` is as the first operand of an op in `allowed` (element
+ * reads and writes: it never goes whole into a call, a tape push, a copy, a literal or a yield).
+ */
+export function usedOnlyBy(region: Region, array: Value, allowed: ReadonlySet<string>): boolean {
+  if (region.yields.includes(array)) return false;
+  let ok = true;
+  walkOps(region, (o) => {
+    o.args.forEach((a, j) => {
+      if (a === array && (j !== 0 || !allowed.has(o.prim))) ok = false;
+    });
+    o.regions.forEach((r) => r.yields.includes(array) && (ok = false));
+  });
+  return ok;
+}

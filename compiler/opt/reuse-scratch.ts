@@ -9,7 +9,7 @@
 import type { Builder } from "../ir/builder";
 import type { Op, Region, Value } from "../ir/types";
 import { isWholeSize } from "../ir/sizes";
-import { definedIn, walkOps } from "../ir/walk";
+import { definedIn, usedOnlyBy, walkOps } from "../ir/walk";
 
 /** Uses that touch single elements (or the length) of the array passed as their first operand. */
 const elementUses = new Set(["load", "store", "storeAdd", "fill", "length", "drain"]);
@@ -43,7 +43,7 @@ function hoistAllocations(loop: Op, b: Builder, hoisted: Set<Op>, defs: Readonly
   for (const op of body.ops) {
     const size = op.prim === "alloc" ? lengths.get(op.args[0]) : undefined;
     const invariant = (a: Value) => !inside.has(a) || size?.results[0] === a;
-    if (op.prim !== "alloc" || op.attrs.growable || !op.args.every(invariant) || !validSize(op.args[0], defs) || !onlyElementUses(loop, op.results[0])) {
+    if (op.prim !== "alloc" || op.attrs.growable || !op.args.every(invariant) || !validSize(op.args[0], defs) || !usedOnlyBy({ ops: [loop], yields: [] }, op.results[0], elementUses)) {
       kept.push(op);
       continue;
     }
@@ -72,15 +72,4 @@ function hoistAllocations(loop: Op, b: Builder, hoisted: Set<Op>, defs: Readonly
 function validSize(size: Value, defs: ReadonlyMap<Value, Op>): boolean {
   const def = defs.get(size);
   return isWholeSize(def?.prim === "length", def?.prim === "const" ? def.attrs.value : undefined);
-}
-
-function onlyElementUses(loop: Op, array: Value): boolean {
-  let ok = true;
-  walkOps({ ops: [loop], yields: [] }, (o) => {
-    o.args.forEach((a, j) => {
-      if (a === array && (j !== 0 || !elementUses.has(o.prim))) ok = false;
-    });
-    o.regions.forEach((r) => r.yields.includes(array) && (ok = false));
-  });
-  return ok;
 }
