@@ -262,10 +262,10 @@ export class ReverseTransform {
     const seeds = op.results.map((r, i) => (isAggregate(r.type) ? shadows.get(r) : gs[i]) ?? this.b.zeroLike(r));
     // Numbers and tensors come back as results; arrays and objects: the pullback adds into the
     // shadows passed after the arguments.
-    const numbers = wrt.filter((i) => hasAdjoint(op.args[i]));
+    const returned = wrt.filter((i) => hasAdjoint(op.args[i]));
     const passed = wrt.filter((i) => !hasAdjoint(op.args[i])).map((i) => shadows.get(op.args[i])!);
     const b = this.b;
-    const call = () => b.emit("call", [...args, ...passed, ...seeds], numbers.map((i) => op.args[i].type), {
+    const call = () => b.emit("call", [...args, ...passed, ...seeds], returned.map((i) => op.args[i].type), {
       callee: op.attrs.callee,
       variant: "pullback",
       wrt,
@@ -282,14 +282,14 @@ export class ReverseTransform {
       // nonzero, asked of guardAdjoint): its additions cannot be guarded afterwards.
       const nonzero = g.type.kind === "tensor" ? b.op("tensor.guardAdjoint", [g, b.const(1)], f64) : g;
       const taken = b.inRegion(() => (b.region.yields = call())).region;
-      const skipped = b.inRegion(() => (b.region.yields = numbers.map((i) => b.zeroLike(op.args[i])))).region;
-      results = b.emit("if", [b.op("ne", [nonzero, b.const(0)], bool)], numbers.map((i) => op.args[i].type), {}, [taken, skipped]).results;
+      const skipped = b.inRegion(() => (b.region.yields = returned.map((i) => b.zeroLike(op.args[i])))).region;
+      results = b.emit("if", [b.op("ne", [nonzero, b.const(0)], bool)], returned.map((i) => op.args[i].type), {}, [taken, skipped]).results;
     } else {
       const start = b.region.ops.length;
       const made = call();
       results = made.map((r) => guard(b, g, r, b.region.ops.slice(start), (v) => this.defOf(v)));
     }
-    numbers.forEach((i, k) => this.accumulate(adjoints, op.args[i], results[k]));
+    returned.forEach((i, k) => this.accumulate(adjoints, op.args[i], results[k]));
   }
 
   /**
